@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// The rt0 command line: one subcommand per file in this folder, loaded lazily so `rt0 info`
+// does not pay for the emulator. Errors become one line on stderr and a non-zero exit, never
+// a JavaScript stack trace (set RT0_DEBUG=1 to see one).
+
+import { Command, CommanderError } from "commander";
+import { UserError } from "../base/assert.js";
+import { VERSION } from "./version.js";
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("rt0")
+    .description("Run and x-ray real linux/amd64 Go binaries: an x86-64 user-mode emulator in TypeScript.")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  program
+    .command("info")
+    .description("Show the ELF header facts (like objdump -f) and the Go build facts of a binary")
+    .argument("<binary>", "a linux/amd64 Go executable")
+    .option("--json", "print one JSON object instead of text")
+    .action(async (bin: string, opts: { json?: boolean }) => {
+      const { infoCommand } = await import("./info.js");
+      await infoCommand(bin, opts);
+    });
+
+  program
+    .command("disasm")
+    .description("Disassemble a binary's code, with Go's function names even when stripped")
+    .argument("<binary>", "a linux/amd64 Go executable")
+    .option("--syntax <syntax>", "gnu (objdump -d layout), intel, or go (go tool objdump layout)", "gnu")
+    .option("--symbol <regex>", "only functions whose name matches this regular expression")
+    .option("--start <addr>", "first address to disassemble (hex with 0x, or decimal)")
+    .option("--stop <addr>", "address to stop at (exclusive)")
+    .option("--source", "interleave file:line from the pclntab")
+    .action(async (bin: string, opts: DisasmCliOptions) => {
+      const { disasmCommand } = await import("./disasm.js");
+      await disasmCommand(bin, opts);
+    });
+
+  return program;
+}
+
+export interface DisasmCliOptions {
+  syntax: string;
+  symbol?: string;
+  start?: string;
+  stop?: string;
+  source?: boolean;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has already printed its message (or the help/version text).
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`rt0: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (process.env["RT0_DEBUG"]) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`rt0: internal error: ${msg} (this is a bug in rt0; RT0_DEBUG=1 shows the stack)\n`);
+    return 70;
+  }
+}
+
+// Run when executed directly (also through the npm bin link).
+const self = process.argv[1] ?? "";
+if (/(?:^|[\\/])(?:main\.js|rt0)$/.test(self)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`rt0: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

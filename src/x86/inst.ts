@@ -1,0 +1,146 @@
+// The decoded x86-64 instruction: one plain-data record read by three readers (the
+// interpreter, a later JIT tier, and the disassembly formatters). The decoder fills a record;
+// it never throws: undecodable bytes give op === Op.INVALID. Records are cached per address by
+// the CPU, so every field is always present (one hidden class, monomorphic property access).
+//
+// CONTRACT: the CPU (src/cpu) and the formatters (src/disasm) are written against the field
+// meanings documented here. Fields may be added; existing meanings must not change.
+
+/** Operand kinds (k0..k3). */
+export const K = {
+  NONE: 0,
+  /** A register: r is a register id (see R), s is its size in bytes. */
+  REG: 1,
+  /** The memory operand: base/index/scale/disp/seg below; s is the access size in bytes. */
+  MEM: 2,
+  /** An immediate: value in imm/immHi (already sign- or zero-extended to the operand size
+   *  as the instruction defines); s is the operand size in bytes. */
+  IMM: 3,
+  /** A relative branch target: the absolute target address is in `target`. */
+  REL: 4,
+  /** A second immediate (ENTER's imm8, EXTRQ/INSERTQ): value in imm2. */
+  IMM2: 5,
+} as const;
+
+/** Register ids. GPRs take their size from the operand's s (1, 2, 4 or 8 bytes). */
+export const R = {
+  // 0..15: RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 (AL..R15B, AX..R15W, EAX..R15D by size).
+  RAX: 0, RCX: 1, RDX: 2, RBX: 3, RSP: 4, RBP: 5, RSI: 6, RDI: 7,
+  R8: 8, R9: 9, R10: 10, R11: 11, R12: 12, R13: 13, R14: 14, R15: 15,
+  /** Legacy high-byte registers AH CH DH BH (size 1, only without REX): 16..19. */
+  AH: 16, CH: 17, DH: 18, BH: 19,
+  /** RIP as a memory base (RIP-relative addressing; disp is relative to the next instruction). */
+  RIP: 20,
+  /** Segment registers ES CS SS DS FS GS: 24..29. */
+  ES: 24, CS: 25, SS: 26, DS: 27, FS: 28, GS: 29,
+  /** XMM/YMM/ZMM 0..31: 32..63 (the operand size s says 16, 32 or 64 bytes). */
+  XMM0: 32,
+  /** MMX MM0..MM7: 64..71. */
+  MM0: 64,
+  /** x87 ST(0)..ST(7): 72..79. */
+  ST0: 72,
+  /** AVX-512 opmask K0..K7: 80..87. */
+  K0: 80,
+  /** Control registers CR0..CR15: 88..103; debug registers DR0..DR15: 104..119. */
+  CR0: 88, DR0: 104,
+  /** No register (base or index absent). */
+  NONE: -1,
+} as const;
+
+/** Prefix and encoding bits (the `pfx` field). */
+export const P = {
+  LOCK: 1 << 0,
+  /** F3 (REP/REPE, or a mandatory prefix consumed by the opcode: then not set). */
+  REP: 1 << 1,
+  /** F2 (REPNE, or mandatory: then not set). */
+  REPNE: 1 << 2,
+  /** 66 operand-size prefix present (also when consumed as mandatory: see OPSIZE_USED). */
+  OPSIZE: 1 << 3,
+  /** 67 address-size prefix present: addresses are 32-bit. */
+  ADDRSIZE: 1 << 4,
+  REX: 1 << 5,
+  REX_W: 1 << 6,
+  REX_R: 1 << 7,
+  REX_X: 1 << 8,
+  REX_B: 1 << 9,
+  VEX: 1 << 10,
+  EVEX: 1 << 11,
+  XOP: 1 << 12,
+  /** EVEX zeroing-masking {z}. */
+  EVEX_Z: 1 << 13,
+  /** EVEX embedded broadcast {1toN} on the memory operand. */
+  EVEX_BCST: 1 << 14,
+  /** EVEX embedded rounding / suppress-all-exceptions. */
+  EVEX_RC: 1 << 15,
+  /** Branch hints 2E/3E before a Jcc (kept for the formatter). */
+  HINT_NT: 1 << 16,
+  HINT_T: 1 << 17,
+  /** BND (F2 before a branch) / NOTRACK (3E before an indirect branch). */
+  BND: 1 << 18,
+  NOTRACK: 1 << 19,
+} as const;
+
+export class Inst {
+  /** Address of the first byte. */
+  addr = 0;
+  /** Length in bytes (1..15). */
+  len = 0;
+  /** Mnemonic/form id: an Op value (see ops.ts). Op.INVALID for undecodable bytes. */
+  op = 0;
+  /** Condition code 0..15 (O NO B AE E NE BE A S NS P NP L GE LE G) for Jcc, SETcc, CMOVcc,
+   *  FCMOVcc; predicate for CMPPS/CMPSD-style compares is the immediate; otherwise 0. */
+  cond = 0;
+  /** Operand size in bytes for integer ops (1, 2, 4, 8); for vector ops the vector length
+   *  (16, 32, 64); the element size is implied by op. */
+  opsize = 0;
+  /** Address size in bytes (8, or 4 with a 67 prefix). */
+  addrsize = 8;
+  /** P.* bits. */
+  pfx = 0;
+  /** Segment override for the memory operand: R.FS, R.GS, ... or R.NONE. */
+  seg: number = -1;
+
+  /** Operands in Intel order (destination first). Number of operands in use. */
+  nops = 0;
+  k0 = 0; k1 = 0; k2 = 0; k3 = 0;
+  /** Register ids for REG operands (R.*), else -1. */
+  r0 = -1; r1 = -1; r2 = -1; r3 = -1;
+  /** Operand sizes in bytes (register width, memory access width, or immediate width). */
+  s0 = 0; s1 = 0; s2 = 0; s3 = 0;
+
+  /** Memory operand (at most one per instruction besides implicit string/stack accesses). */
+  base: number = -1;
+  index: number = -1;
+  scale = 1;
+  /** Displacement, sign-extended, as a number (for moffs: the absolute address). */
+  disp = 0;
+
+  /** Immediate, low 32 bits as a signed int32, and high 32 bits (sign/zero extension or the
+   *  upper half of a 64-bit immediate) as a signed int32. */
+  imm = 0;
+  immHi = 0;
+  /** Second immediate (ENTER, EXTRQ/INSERTQ). */
+  imm2 = 0;
+  /** Absolute target address of a relative branch (REL operand). */
+  target = 0;
+
+  /** VEX/EVEX: the extra source register (R.XMM0 + vvvv) or -1; opmask register (0 = none). */
+  vreg = -1;
+  mask = 0;
+  /** Raw encoding facts the formatters need: opcode map (0 = one-byte, 1 = 0F, 2 = 0F38,
+   *  3 = 0F3A, 5/6 = EVEX maps, 8..10 = XOP), the opcode byte, and the ModRM byte (-1 none). */
+  map = 0;
+  opcode = 0;
+  modrm = -1;
+}
+
+/** Reset a record so the decoder can refill it without allocating. */
+export function resetInst(i: Inst): void {
+  i.addr = 0; i.len = 0; i.op = 0; i.cond = 0; i.opsize = 0; i.addrsize = 8; i.pfx = 0; i.seg = -1;
+  i.nops = 0; i.k0 = 0; i.k1 = 0; i.k2 = 0; i.k3 = 0;
+  i.r0 = -1; i.r1 = -1; i.r2 = -1; i.r3 = -1;
+  i.s0 = 0; i.s1 = 0; i.s2 = 0; i.s3 = 0;
+  i.base = -1; i.index = -1; i.scale = 1; i.disp = 0;
+  i.imm = 0; i.immHi = 0; i.imm2 = 0; i.target = 0;
+  i.vreg = -1; i.mask = 0; i.map = 0; i.opcode = 0; i.modrm = -1;
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds every fixture program under fixtures/src with every installed Go toolchain
+# (/usr/lib/go-1.NN/bin/go, see ../shared/scripts/install-go-toolchains.sh) into
+# fixtures/build/go1.NN/NAME, plus a stripped (-s -w) hello per toolchain.
+# With --commit-set it refreshes the small prebuilt set kept in git (fixtures/bin).
+# Builds are reproducible: CGO_ENABLED=0, -trimpath, fixed build ID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+out=$root/fixtures/build
+versions=()
+for d in /usr/lib/go-1.*; do
+  [ -x "$d/bin/go" ] && versions+=("${d#/usr/lib/go-}")
+done
+[ ${#versions[@]} -gt 0 ] || { echo "build-fixtures: no Go toolchain in /usr/lib/go-1.*; run ../shared/scripts/install-go-toolchains.sh" >&2; exit 1; }
+progs=$(cd fixtures/src && ls -d */ | tr -d / | tr "\n" " ")
+export CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOTOOLCHAIN=local GOFLAGS=-mod=mod
+export GOCACHE=${GOCACHE:-$root/fixtures/build/.gocache}
+for v in "${versions[@]}"; do
+  go=/usr/lib/go-$v/bin/go
+  mkdir -p "$out/go$v"
+  for p in $progs; do
+    (cd fixtures/src && "$go" build -trimpath -buildvcs=false -ldflags=-buildid=rt0fixture -o "$out/go$v/$p" "./$p")
+  done
+  (cd fixtures/src && "$go" build -trimpath -buildvcs=false -ldflags="-s -w -buildid=rt0fixture" -o "$out/go$v/hello-stripped" ./hello)
+  echo "built go$v: $progs hello-stripped"
+done
+if [ "${1:-}" = --commit-set ]; then
+  mkdir -p fixtures/bin
+  cp "$out/go1.19/hello" fixtures/bin/hello-go1.19
+  cp "$out/go1.26/hello" fixtures/bin/hello-go1.26
+  cp "$out/go1.26/hello-stripped" fixtures/bin/hello-go1.26-stripped
+  cp "$out/go1.26/stackgrow" fixtures/bin/stackgrow-go1.26
+  echo "refreshed fixtures/bin"
+fi
