@@ -1,0 +1,61 @@
+// The guest address space as the Linux layer and the CPU see it. The implementation
+// (src/mem/space.ts) is a sparse 47-bit page table over ArrayBuffer storage; this file is the
+// contract between the CPU, the Linux layer and the tools.
+
+export const PROT_NONE = 0;
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+
+export const PAGE_SIZE = 4096;
+/** Top of the user address space (exclusive), as on Linux x86-64 with 4-level paging. */
+export const USER_TOP = 0x800000000000;
+
+/** A guest memory access that failed: thrown by the host-side accessors below (never by the
+ *  CPU's own loads and stores, which stop the run with a fault instead). */
+export class GuestFault extends Error {
+  override name = "GuestFault";
+  constructor(
+    readonly addr: number,
+    /** "read", "write" or "exec". */
+    readonly access: "read" | "write" | "exec",
+    /** true: the page is mapped but the protection forbids the access (SEGV_ACCERR);
+     *  false: nothing is mapped there (SEGV_MAPERR). */
+    readonly protection: boolean,
+  ) {
+    super(`guest fault: ${access} at 0x${addr.toString(16)}`);
+  }
+}
+
+export interface Memory {
+  /** Map [addr, addr+len) (page-aligned, len rounded up) zero-filled with `prot`, replacing
+   *  whatever was there. Storage is allocated lazily when a page is first touched. */
+  map(addr: number, len: number, prot: number): void;
+  unmap(addr: number, len: number): void;
+  protect(addr: number, len: number, prot: number): void;
+  /** Protection of the page holding addr, or -1 when unmapped. */
+  protOf(addr: number): number;
+  /** Lowest page-aligned address >= hint (or a default base when hint is 0) where len bytes are
+   *  all unmapped; below `limit` (default USER_TOP). Returns -1 when none. */
+  findFree(len: number, hint: number, limit?: number): number;
+
+  /** Host-side accessors (loader, syscalls, signal frames, debugger). They check mappings and
+   *  protections with `force` false, and throw GuestFault on failure. With `force` true they
+   *  ignore protections (not mappings): a debugger or loader writing read-only pages. */
+  read(addr: number, len: number, force?: boolean): Uint8Array;
+  write(addr: number, data: Uint8Array, force?: boolean): void;
+  readU8(addr: number): number;
+  readU16(addr: number): number;
+  readU32(addr: number): number;
+  /** A 64-bit value as a number: exact for values < 2^53 (pointers, sizes). */
+  readU64(addr: number): number;
+  readU64Big(addr: number): bigint;
+  writeU8(addr: number, v: number): void;
+  writeU16(addr: number, v: number): void;
+  writeU32(addr: number, v: number): void;
+  /** Writes a non-negative integer number (< 2^53) as 64 bits. */
+  writeU64(addr: number, v: number): void;
+  writeU64Big(addr: number, v: bigint): void;
+  /** A NUL-terminated string (UTF-8 decoded), at most max bytes. */
+  readCString(addr: number, max?: number): string;
+}
