@@ -1,0 +1,3 @@
+module rt0.example/tools/layouts
+
+go 1.19
