@@ -1,0 +1,3 @@
+module rt0.example/bench
+
+go 1.19
