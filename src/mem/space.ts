@@ -1,0 +1,574 @@
+// The guest address space: a sparse 47-bit page table over lazily allocated 4 KiB frames that
+// live in 16 MiB ArrayBuffer arenas, with a direct-mapped TLB for the CPU's loads and stores
+// (the fast path) and checked host-side accessors (loader, syscalls, debugger).
+
+import { assert } from "../base/assert.js";
+import { GuestFault, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP, type Memory } from "./api.js";
+
+const TWO32 = 4294967296;
+/** Pages per leaf of the page table (the leaf covers 256 MiB of address space). */
+const LEAF_BITS = 16;
+const LEAF_SIZE = 1 << LEAF_BITS;
+/** Frames per arena (16 MiB per ArrayBuffer). */
+const ARENA_FRAMES = 4096;
+/** TLB entries (direct-mapped on the page number). */
+export const TLB_SIZE = 256;
+const TLB_MASK = TLB_SIZE - 1;
+
+/** Page-table entry: bit 3 = mapped, bits 0..2 = PROT_*, bits 4.. = frame + 1 (0: no storage). */
+const MAPPED = 8;
+
+/** Default search base for findFree(len, 0). */
+export const MMAP_BASE = 0x7f0000000000;
+
+/** The object the CPU-side accessors throw on a fault (preallocated: throwing it allocates
+ *  nothing). The details are in Space.faultAddr / faultAccess / faultProtection. */
+export const MEM_FAULT = { memFault: true } as const;
+
+type Access = "read" | "write" | "exec";
+
+/** Interval [start, end) of mapped pages (page numbers), kept sorted and merged. */
+interface Range {
+  start: number;
+  end: number;
+}
+
+export class Space implements Memory {
+  /** Top-level table: leaf index (page >> 16) -> leaf of page entries. */
+  private leaves = new Map<number, Int32Array>();
+  private arenas: DataView[] = [];
+  private arenaBytes: Uint8Array[] = [];
+  private nextFrame = 0;
+  private freeFrames: number[] = [];
+  private ranges: Range[] = [];
+
+  // The TLB: per slot, the page number it holds (-1: none), the arena view and the byte offset
+  // of the frame. Separate read and write TLBs (a page enters the write TLB only when writable,
+  // not holding decoded code, and no write hook is attached).
+  readonly rTag = new Float64Array(TLB_SIZE).fill(-1);
+  readonly rView: DataView[] = new Array<DataView>(TLB_SIZE);
+  readonly rOff = new Int32Array(TLB_SIZE);
+  readonly wTag = new Float64Array(TLB_SIZE).fill(-1);
+  readonly wView: DataView[] = new Array<DataView>(TLB_SIZE);
+  readonly wOff = new Int32Array(TLB_SIZE);
+
+  /** Pages holding decoded code (a write to one invalidates the decode cache). */
+  private codePages = new Set<number>();
+  /** Called with a page number when a page holding decoded code is written, unmapped or
+   *  reprotected (the decode cache drops its blocks there). */
+  codeListener: ((page: number) => void) | null = null;
+  private writeHook: ((addr: number, size: number) => void) | null = null;
+
+  /** Details of the last fault raised by a CPU-side accessor. */
+  faultAddr = 0;
+  faultAccess: Access = "read";
+  faultProtection = false;
+  /** High 32 bits returned by rd64 (the low 32 bits are its return value). */
+  hi = 0;
+
+  /** Bytes of guest storage allocated (frames touched), for memory accounting. */
+  get residentBytes(): number {
+    return (this.nextFrame - this.freeFrames.length) * PAGE_SIZE;
+  }
+
+  constructor() {
+    const dummy = new DataView(new ArrayBuffer(8));
+    this.rView.fill(dummy);
+    this.wView.fill(dummy);
+  }
+
+  // ---- page table ----
+
+  private entry(page: number): number {
+    const leaf = this.leaves.get(Math.floor(page / LEAF_SIZE));
+    return leaf === undefined ? 0 : leaf[page % LEAF_SIZE];
+  }
+
+  private setEntry(page: number, e: number): void {
+    const li = Math.floor(page / LEAF_SIZE);
+    let leaf = this.leaves.get(li);
+    if (leaf === undefined) {
+      if (e === 0) return;
+      leaf = new Int32Array(LEAF_SIZE);
+      this.leaves.set(li, leaf);
+    }
+    leaf[page % LEAF_SIZE] = e;
+  }
+
+  private allocFrame(): number {
+    const f = this.freeFrames.pop();
+    if (f !== undefined) {
+      const a = this.arenaBytes[f >>> 12];
+      const off = (f & (ARENA_FRAMES - 1)) * PAGE_SIZE;
+      a.fill(0, off, off + PAGE_SIZE);
+      return f;
+    }
+    const n = this.nextFrame++;
+    const ai = Math.floor(n / ARENA_FRAMES);
+    if (ai === this.arenas.length) {
+      const buf = new ArrayBuffer(ARENA_FRAMES * PAGE_SIZE);
+      this.arenas.push(new DataView(buf));
+      this.arenaBytes.push(new Uint8Array(buf));
+    }
+    return n;
+  }
+
+  /** The frame of a mapped page, allocating zeroed storage on first touch. */
+  private frameOf(page: number, e: number): number {
+    let f = (e >>> 4) - 1;
+    if (f < 0) {
+      f = this.allocFrame();
+      this.setEntry(page, ((f + 1) << 4) | (e & 15));
+    }
+    return f;
+  }
+
+  flushTlb(): void {
+    this.rTag.fill(-1);
+    this.wTag.fill(-1);
+  }
+
+  private checkRange(addr: number, len: number): void {
+    assert(addr % PAGE_SIZE === 0 && addr >= 0 && len >= 0 && addr + len <= USER_TOP, `bad range 0x${addr.toString(16)}+${len}`);
+  }
+
+  private forPages(addr: number, len: number, fn: (page: number) => void): void {
+    const first = addr / PAGE_SIZE;
+    const end = Math.ceil((addr + len) / PAGE_SIZE);
+    for (const r of this.ranges.slice()) {
+      const a = Math.max(first, r.start);
+      const b = Math.min(end, r.end);
+      for (let p = a; p < b; p++) {
+        if (this.entry(p) !== 0) fn(p);
+      }
+    }
+  }
+
+  private dropCode(page: number): void {
+    if (this.codePages.delete(page) && this.codeListener !== null) this.codeListener(page);
+  }
+
+  private releasePage(page: number): void {
+    const e = this.entry(page);
+    const f = (e >>> 4) - 1;
+    if (f >= 0) this.freeFrames.push(f);
+    this.dropCode(page);
+    this.setEntry(page, 0);
+  }
+
+  map(addr: number, len: number, prot: number): void {
+    this.checkRange(addr, len);
+    len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
+    if (len === 0) return;
+    this.forPages(addr, len, (p) => this.releasePage(p));
+    const first = addr / PAGE_SIZE;
+    const end = first + len / PAGE_SIZE;
+    for (let p = first; p < end; ) {
+      const li = Math.floor(p / LEAF_SIZE);
+      let leaf = this.leaves.get(li);
+      if (leaf === undefined) {
+        leaf = new Int32Array(LEAF_SIZE);
+        this.leaves.set(li, leaf);
+      }
+      const stop = Math.min(end, (li + 1) * LEAF_SIZE);
+      leaf.fill(MAPPED | (prot & 7), p % LEAF_SIZE, stop - li * LEAF_SIZE);
+      p = stop;
+    }
+    this.addRange(first, end);
+    this.flushTlb();
+  }
+
+  unmap(addr: number, len: number): void {
+    this.checkRange(addr, len);
+    len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
+    if (len === 0) return;
+    this.forPages(addr, len, (p) => this.releasePage(p));
+    this.removeRange(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE);
+    this.flushTlb();
+  }
+
+  protect(addr: number, len: number, prot: number): void {
+    this.checkRange(addr, len);
+    len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
+    this.forPages(addr, len, (p) => {
+      const e = this.entry(p);
+      if ((e & PROT_EXEC) !== 0 && (prot & PROT_EXEC) === 0) this.dropCode(p);
+      this.setEntry(p, (e & ~7) | (prot & 7));
+    });
+    this.flushTlb();
+  }
+
+  protOf(addr: number): number {
+    const e = this.entry(Math.floor(addr / PAGE_SIZE));
+    return e === 0 ? -1 : e & 7;
+  }
+
+  /** Whether every page of [addr, addr+len) is mapped. */
+  isMapped(addr: number, len: number): boolean {
+    const first = Math.floor(addr / PAGE_SIZE);
+    const end = Math.ceil((addr + len) / PAGE_SIZE);
+    for (let p = first; p < end; p++) if (this.entry(p) === 0) return false;
+    return true;
+  }
+
+  /** The mapped ranges [start, end) in bytes, ascending (merged regardless of protection). */
+  mappedRanges(): Array<{ start: number; end: number }> {
+    return this.ranges.map((r) => ({ start: r.start * PAGE_SIZE, end: r.end * PAGE_SIZE }));
+  }
+
+  private addRange(start: number, end: number): void {
+    const out: Range[] = [];
+    let placed = false;
+    for (const r of this.ranges) {
+      if (r.end < start) out.push(r);
+      else if (r.start > end) {
+        if (!placed) { out.push({ start, end }); placed = true; }
+        out.push(r);
+      } else {
+        start = Math.min(start, r.start);
+        end = Math.max(end, r.end);
+      }
+    }
+    if (!placed) out.push({ start, end });
+    this.ranges = out;
+  }
+
+  private removeRange(start: number, end: number): void {
+    const out: Range[] = [];
+    for (const r of this.ranges) {
+      if (r.end <= start || r.start >= end) { out.push(r); continue; }
+      if (r.start < start) out.push({ start: r.start, end: start });
+      if (r.end > end) out.push({ start: end, end: r.end });
+    }
+    this.ranges = out;
+  }
+
+  findFree(len: number, hint: number, limit = USER_TOP): number {
+    const pages = Math.ceil(len / PAGE_SIZE);
+    if (pages === 0) return -1;
+    let cand = Math.ceil((hint === 0 ? MMAP_BASE : hint) / PAGE_SIZE);
+    const lim = Math.floor(limit / PAGE_SIZE);
+    for (const r of this.ranges) {
+      if (r.end <= cand) continue;
+      if (r.start >= cand + pages) break;
+      cand = r.end;
+    }
+    return cand + pages <= lim ? cand * PAGE_SIZE : -1;
+  }
+
+  // ---- decoded code tracking ----
+
+  /** Mark the page holding addr as holding decoded code: writes to it will call codeListener. */
+  markCode(addr: number): void {
+    const page = Math.floor(addr / PAGE_SIZE);
+    if (this.codePages.has(page)) return;
+    this.codePages.add(page);
+    const i = page & TLB_MASK;
+    if (this.wTag[i] === page) this.wTag[i] = -1;
+  }
+
+  /** Attach (or detach with null) a hook called before every guest write by the CPU. While one
+   *  is attached, CPU writes take the slow path; nothing is paid when none is. */
+  setWriteHook(h: ((addr: number, size: number) => void) | null): void {
+    this.writeHook = h;
+    this.wTag.fill(-1);
+  }
+
+  // ---- CPU-side accessors (fast path + slow path; fault -> throw MEM_FAULT) ----
+
+  private fault(addr: number, access: Access, protection: boolean): never {
+    this.faultAddr = addr;
+    this.faultAccess = access;
+    this.faultProtection = protection;
+    throw MEM_FAULT;
+  }
+
+  /** Translate a page for reading (filling the read TLB); returns the TLB slot. */
+  tlbRead(addr: number): number {
+    if (!(addr >= 0 && addr < USER_TOP)) this.fault(addr, "read", false);
+    const page = Math.floor(addr / PAGE_SIZE);
+    const e = this.entry(page);
+    if (e === 0) this.fault(addr, "read", false);
+    if ((e & PROT_READ) === 0) this.fault(addr, "read", true);
+    const f = this.frameOf(page, e);
+    const i = page & TLB_MASK;
+    this.rTag[i] = page;
+    this.rView[i] = this.arenas[f >>> 12];
+    this.rOff[i] = (f & (ARENA_FRAMES - 1)) * PAGE_SIZE;
+    return i;
+  }
+
+  /** Translate a page for writing (filling the write TLB when allowed); returns the slot. */
+  tlbWrite(addr: number): number {
+    if (!(addr >= 0 && addr < USER_TOP)) this.fault(addr, "write", false);
+    const page = Math.floor(addr / PAGE_SIZE);
+    const e = this.entry(page);
+    if (e === 0) this.fault(addr, "write", false);
+    if ((e & PROT_WRITE) === 0) this.fault(addr, "write", true);
+    if (this.codePages.size !== 0) this.dropCode(page);
+    const f = this.frameOf(page, e);
+    const i = page & TLB_MASK;
+    this.wTag[i] = this.writeHook === null ? page : -1;
+    this.wView[i] = this.arenas[f >>> 12];
+    this.wOff[i] = (f & (ARENA_FRAMES - 1)) * PAGE_SIZE;
+    return i;
+  }
+
+  /** Check that [addr, addr+size) is writable (both pages when it crosses) without writing;
+   *  lets an instruction fault before it changes anything. */
+  probeWrite(addr: number, size: number): void {
+    this.tlbWrite(addr);
+    if ((addr % PAGE_SIZE) + size > PAGE_SIZE) this.tlbWrite((Math.floor(addr / PAGE_SIZE) + 1) * PAGE_SIZE);
+  }
+
+  rd8(a: number): number {
+    const page = Math.floor(a / PAGE_SIZE);
+    let i = page & TLB_MASK;
+    if (this.rTag[i] !== page) i = this.tlbRead(a);
+    return this.rView[i].getUint8(this.rOff[i] + (a & 4095));
+  }
+
+  rd16(a: number): number {
+    const page = Math.floor(a / PAGE_SIZE);
+    const o = a & 4095;
+    let i = page & TLB_MASK;
+    if (o > 4094) return this.rd8(a) | (this.rd8(a + 1) << 8);
+    if (this.rTag[i] !== page) i = this.tlbRead(a);
+    return this.rView[i].getUint16(this.rOff[i] + o, true);
+  }
+
+  /** 32-bit load as a signed int32. */
+  rd32(a: number): number {
+    const page = Math.floor(a / PAGE_SIZE);
+    const o = a & 4095;
+    let i = page & TLB_MASK;
+    if (o > 4092) return this.rdSlow(a, 4);
+    if (this.rTag[i] !== page) i = this.tlbRead(a);
+    return this.rView[i].getInt32(this.rOff[i] + o, true);
+  }
+
+  /** 64-bit load: returns the low 32 bits (int32), high 32 bits in this.hi. */
+  rd64(a: number): number {
+    const page = Math.floor(a / PAGE_SIZE);
+    const o = a & 4095;
+    let i = page & TLB_MASK;
+    if (o > 4088) {
+      const lo = this.rdSlow(a, 4);
+      this.hi = this.rdSlow(a + 4, 4);
+      return lo;
+    }
+    if (this.rTag[i] !== page) i = this.tlbRead(a);
+    const v = this.rView[i];
+    const off = this.rOff[i] + o;
+    this.hi = v.getInt32(off + 4, true);
+    return v.getInt32(off, true);
+  }
+
+  private rdSlow(a: number, n: number): number {
+    let v = 0;
+    for (let k = n - 1; k >= 0; k--) v = (v << 8) | this.rd8(a + k);
+    return v | 0;
+  }
+
+  wr8(a: number, v: number): void {
+    const page = Math.floor(a / PAGE_SIZE);
+    let i = page & TLB_MASK;
+    if (this.wTag[i] !== page) {
+      i = this.tlbWrite(a);
+      if (this.writeHook !== null) this.writeHook(a, 1);
+    }
+    this.wView[i].setUint8(this.wOff[i] + (a & 4095), v);
+  }
+
+  wr16(a: number, v: number): void {
+    const page = Math.floor(a / PAGE_SIZE);
+    const o = a & 4095;
+    let i = page & TLB_MASK;
+    if (o > 4094 || this.wTag[i] !== page) {
+      if (o > 4094) { this.probeWrite(a, 2); this.wrSlow(a, v, 2); return; }
+      i = this.tlbWrite(a);
+      if (this.writeHook !== null) this.writeHook(a, 2);
+    }
+    this.wView[i].setUint16(this.wOff[i] + o, v, true);
+  }
+
+  wr32(a: number, v: number): void {
+    const page = Math.floor(a / PAGE_SIZE);
+    const o = a & 4095;
+    let i = page & TLB_MASK;
+    if (o > 4092 || this.wTag[i] !== page) {
+      if (o > 4092) { this.probeWrite(a, 4); this.wrSlow(a, v, 4); return; }
+      i = this.tlbWrite(a);
+      if (this.writeHook !== null) this.writeHook(a, 4);
+    }
+    this.wView[i].setInt32(this.wOff[i] + o, v, true);
+  }
+
+  wr64(a: number, lo: number, hi: number): void {
+    const page = Math.floor(a / PAGE_SIZE);
+    const o = a & 4095;
+    let i = page & TLB_MASK;
+    if (o > 4088 || this.wTag[i] !== page) {
+      if (o > 4088) {
+        this.probeWrite(a, 8);
+        this.wrSlow(a, lo, 4);
+        this.wrSlow(a + 4, hi, 4);
+        return;
+      }
+      i = this.tlbWrite(a);
+      if (this.writeHook !== null) this.writeHook(a, 8);
+    }
+    const v = this.wView[i];
+    const off = this.wOff[i] + o;
+    v.setInt32(off, lo, true);
+    v.setInt32(off + 4, hi, true);
+  }
+
+  private wrSlow(a: number, v: number, n: number): void {
+    for (let k = 0; k < n; k++) this.wr8(a + k, (v >>> (8 * k)) & 255);
+  }
+
+  /** Copy up to `max` bytes of code at addr into out (exec permission checked page by page).
+   *  Returns the number of bytes available (stops at an unmapped or non-executable page); a
+   *  fault is raised only when the first byte is not fetchable. */
+  fetch(addr: number, out: Uint8Array, max: number): number {
+    let n = 0;
+    while (n < max) {
+      const a = addr + n;
+      const page = Math.floor(a / PAGE_SIZE);
+      const e = a < USER_TOP ? this.entry(page) : 0;
+      if (e === 0 || (e & PROT_EXEC) === 0) {
+        if (n === 0) this.fault(a, "exec", e !== 0);
+        break;
+      }
+      const f = this.frameOf(page, e);
+      const bytes = this.arenaBytes[f >>> 12];
+      const base = (f & (ARENA_FRAMES - 1)) * PAGE_SIZE;
+      let o = a % PAGE_SIZE;
+      while (n < max && o < PAGE_SIZE) out[n++] = bytes[base + o++];
+    }
+    return n;
+  }
+
+  // ---- host-side accessors (throw GuestFault) ----
+
+  private hostPage(addr: number, access: "read" | "write", force: boolean): { bytes: Uint8Array; base: number } {
+    const page = Math.floor(addr / PAGE_SIZE);
+    const e = addr >= 0 && addr < USER_TOP ? this.entry(page) : 0;
+    if (e === 0) throw new GuestFault(addr, access, false);
+    if (!force && (e & (access === "read" ? PROT_READ : PROT_WRITE)) === 0) throw new GuestFault(addr, access, true);
+    if (access === "write") {
+      this.dropCode(page);
+      if (this.writeHook !== null) this.writeHook(addr, 1);
+    }
+    const f = this.frameOf(page, e);
+    return { bytes: this.arenaBytes[f >>> 12], base: (f & (ARENA_FRAMES - 1)) * PAGE_SIZE };
+  }
+
+  read(addr: number, len: number, force = false): Uint8Array {
+    const out = new Uint8Array(len);
+    let n = 0;
+    while (n < len) {
+      const a = addr + n;
+      const { bytes, base } = this.hostPage(a, "read", force);
+      const o = a % PAGE_SIZE;
+      const k = Math.min(len - n, PAGE_SIZE - o);
+      out.set(bytes.subarray(base + o, base + o + k), n);
+      n += k;
+    }
+    return out;
+  }
+
+  write(addr: number, data: Uint8Array, force = false): void {
+    // Check every page first so a failing write changes nothing.
+    for (let a = addr; a < addr + data.length; a = (Math.floor(a / PAGE_SIZE) + 1) * PAGE_SIZE) {
+      const e = a >= 0 && a < USER_TOP ? this.entry(Math.floor(a / PAGE_SIZE)) : 0;
+      if (e === 0) throw new GuestFault(a, "write", false);
+      if (!force && (e & PROT_WRITE) === 0) throw new GuestFault(a, "write", true);
+    }
+    let n = 0;
+    while (n < data.length) {
+      const a = addr + n;
+      const { bytes, base } = this.hostPage(a, "write", true);
+      const o = a % PAGE_SIZE;
+      const k = Math.min(data.length - n, PAGE_SIZE - o);
+      bytes.set(data.subarray(n, n + k), base + o);
+      n += k;
+    }
+  }
+
+  readU8(addr: number): number {
+    return this.read(addr, 1)[0];
+  }
+  readU16(addr: number): number {
+    const b = this.read(addr, 2);
+    return b[0] | (b[1] << 8);
+  }
+  readU32(addr: number): number {
+    const b = this.read(addr, 4);
+    return (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+  }
+  readU64(addr: number): number {
+    return this.readU32(addr + 4) * TWO32 + this.readU32(addr);
+  }
+  readU64Big(addr: number): bigint {
+    return (BigInt(this.readU32(addr + 4)) << 32n) | BigInt(this.readU32(addr));
+  }
+  writeU8(addr: number, v: number): void {
+    this.write(addr, Uint8Array.of(v & 255));
+  }
+  writeU16(addr: number, v: number): void {
+    this.write(addr, Uint8Array.of(v & 255, (v >>> 8) & 255));
+  }
+  writeU32(addr: number, v: number): void {
+    this.write(addr, Uint8Array.of(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, (v >>> 24) & 255));
+  }
+  writeU64(addr: number, v: number): void {
+    const lo = v >>> 0;
+    const hi = Math.floor(v / TWO32) >>> 0;
+    const b = new Uint8Array(8);
+    for (let k = 0; k < 4; k++) {
+      b[k] = (lo >>> (8 * k)) & 255;
+      b[k + 4] = (hi >>> (8 * k)) & 255;
+    }
+    this.write(addr, b);
+  }
+  writeU64Big(addr: number, v: bigint): void {
+    const m = BigInt.asUintN(64, v);
+    const b = new Uint8Array(8);
+    for (let k = 0; k < 8; k++) b[k] = Number((m >> BigInt(8 * k)) & 255n);
+    this.write(addr, b);
+  }
+  readCString(addr: number, max = 4096): string {
+    const bytes: number[] = [];
+    for (let k = 0; k < max; k++) {
+      const c = this.readU8(addr + k);
+      if (c === 0) break;
+      bytes.push(c);
+    }
+    return new TextDecoder().decode(Uint8Array.from(bytes));
+  }
+
+  /** A copy of this address space (fork): same mappings, copied contents. */
+  clone(): Space {
+    const s = new Space();
+    for (const r of this.ranges) {
+      for (let p = r.start; p < r.end; p++) {
+        const e = this.entry(p);
+        if (e === 0) continue;
+        const f = (e >>> 4) - 1;
+        if (f < 0) {
+          s.setEntry(p, e);
+          continue;
+        }
+        const nf = s.allocFrame();
+        const src = this.arenaBytes[f >>> 12];
+        const so = (f & (ARENA_FRAMES - 1)) * PAGE_SIZE;
+        s.arenaBytes[nf >>> 12].set(src.subarray(so, so + PAGE_SIZE), (nf & (ARENA_FRAMES - 1)) * PAGE_SIZE);
+        s.setEntry(p, ((nf + 1) << 4) | (e & 15));
+      }
+    }
+    s.ranges = this.ranges.map((r) => ({ start: r.start, end: r.end }));
+    return s;
+  }
+}

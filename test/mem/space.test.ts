@@ -1,0 +1,149 @@
+// The guest address space: mappings, protections, lazy storage, page-crossing accesses,
+// precise faults, code-page write tracking and fork copies.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GuestFault, PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE } from "../../src/mem/api.js";
+import { MEM_FAULT, MMAP_BASE, Space } from "../../src/mem/space.js";
+
+const RW = PROT_READ | PROT_WRITE;
+
+/** Run a CPU-side access; return the fault it raised (or null). */
+function cpuFault(m: Space, fn: () => void): { addr: number; access: string; prot: boolean } | null {
+  try {
+    fn();
+  } catch (e) {
+    if (e === MEM_FAULT) return { addr: m.faultAddr, access: m.faultAccess, prot: m.faultProtection };
+    throw e;
+  }
+  return null;
+}
+
+test("map, host accessors, zero fill and protections", () => {
+  const m = new Space();
+  m.map(0x400000, 0x3000, RW);
+  assert.equal(m.protOf(0x401000), RW);
+  assert.equal(m.protOf(0x403000), -1);
+  assert.equal(m.readU64(0x400ff8), 0);
+  m.writeU64(0x400ffc, 0x123456789abc);
+  assert.equal(m.readU64(0x400ffc), 0x123456789abc);
+  assert.equal(m.readU32(0x401000), 0x1234);
+  m.writeU64Big(0x402000, 0xfedcba9876543210n);
+  assert.equal(m.readU64Big(0x402000), 0xfedcba9876543210n);
+  m.protect(0x401000, 0x1000, PROT_READ);
+  assert.throws(() => m.writeU8(0x401000, 1), (e: unknown) => e instanceof GuestFault && e.protection && e.access === "write");
+  m.write(0x401000, Uint8Array.of(9), true);
+  assert.equal(m.readU8(0x401000), 9);
+  assert.throws(() => m.readU8(0x403000), (e: unknown) => e instanceof GuestFault && !e.protection && e.addr === 0x403000);
+  // A failing multi-page write changes nothing.
+  assert.throws(() => m.write(0x400ffe, new Uint8Array(4).fill(0xee)));
+  assert.equal(m.readU16(0x400ffe), 0x5678);
+  assert.equal(m.readU16(0x401000), 0x1209);
+  m.write(0x402000, new TextEncoder().encode("hi\0"));
+  assert.equal(m.readCString(0x402000), "hi");
+});
+
+test("storage is allocated only when touched; PROT_NONE reservations cost nothing", () => {
+  const m = new Space();
+  m.map(0xc000000000, 64 * 2 ** 30, PROT_NONE);
+  m.map(0x7f0000000000, 512 * 2 ** 20, PROT_NONE);
+  assert.equal(m.residentBytes, 0);
+  m.protect(0xc000000000, 0x400000, RW);
+  m.writeU32(0xc000001000, 5);
+  assert.equal(m.residentBytes, 4096);
+  assert.equal(m.readU32(0xc000001000), 5);
+  assert.throws(() => m.readU8(0xc000400000), (e: unknown) => e instanceof GuestFault && e.protection);
+  m.unmap(0xc000000000, 0x400000);
+  assert.equal(m.residentBytes, 0);
+});
+
+test("CPU-side accessors: fast path, page crossing, precise faults", () => {
+  const m = new Space();
+  m.map(0x10000, 0x2000, RW);
+  m.wr64(0x10ffc, 0x11223344, 0x55667788 | 0);
+  assert.equal(m.rd32(0x10ffc) >>> 0, 0x11223344);
+  assert.equal(m.rd32(0x11000) >>> 0, 0x55667788);
+  assert.equal(m.rd64(0x10ffc) >>> 0, 0x11223344);
+  assert.equal(m.hi >>> 0, 0x55667788);
+  assert.equal(m.rd16(0x10fff), 0x8811);
+  m.wr16(0x10fff, 0xabcd);
+  assert.equal(m.rd8(0x10fff), 0xcd);
+  assert.equal(m.rd8(0x11000), 0xab);
+  m.wr32(0x10000, -1);
+  assert.equal(m.rd32(0x10000), -1);
+  assert.equal(m.rd16(0x10000), 0xffff);
+  // Faults: unmapped read, a write crossing into an unmapped page changes nothing.
+  assert.deepEqual(cpuFault(m, () => m.rd8(0x20000)), { addr: 0x20000, access: "read", prot: false });
+  assert.deepEqual(cpuFault(m, () => m.wr64(0x11ffc, 1, 2)), { addr: 0x12000, access: "write", prot: false });
+  assert.equal(m.rd32(0x11ffc), 0);
+  m.protect(0x11000, 0x1000, PROT_READ);
+  assert.deepEqual(cpuFault(m, () => m.wr8(0x11000, 1)), { addr: 0x11000, access: "write", prot: true });
+  m.protect(0x11000, 0x1000, PROT_NONE);
+  assert.deepEqual(cpuFault(m, () => m.rd32(0x11000)), { addr: 0x11000, access: "read", prot: true });
+  // Exec: fetch needs PROT_EXEC.
+  const buf = new Uint8Array(16);
+  assert.deepEqual(cpuFault(m, () => m.fetch(0x10000, buf, 15)), { addr: 0x10000, access: "exec", prot: true });
+  m.protect(0x10000, 0x1000, PROT_READ | PROT_EXEC);
+  assert.equal(m.fetch(0x10ff8, buf, 15), 8);
+  assert.deepEqual(Array.from(buf.subarray(4, 8)), [0x44, 0x33, 0x22, 0xcd]);
+  // Non-user addresses fault.
+  assert.ok(cpuFault(m, () => m.rd8(2 ** 47)));
+  assert.ok(cpuFault(m, () => m.rd8(-8)));
+});
+
+test("writes to pages holding decoded code notify the code listener once", () => {
+  const m = new Space();
+  m.map(0x400000, 0x2000, PROT_READ | PROT_WRITE | PROT_EXEC);
+  const seen: number[] = [];
+  m.codeListener = (p) => seen.push(p);
+  m.wr32(0x400010, 1); // fills the write TLB before the page holds code
+  m.markCode(0x400010);
+  m.wr32(0x400020, 2);
+  m.wr32(0x400024, 3);
+  assert.deepEqual(seen, [0x400]);
+  m.markCode(0x401000);
+  m.protect(0x401000, 0x1000, PROT_READ);
+  assert.deepEqual(seen, [0x400, 0x401]);
+  m.markCode(0x400000);
+  m.unmap(0x400000, 0x1000);
+  assert.deepEqual(seen, [0x400, 0x401, 0x400]);
+});
+
+test("write hook sees every CPU write while attached", () => {
+  const m = new Space();
+  m.map(0x1000, 0x1000, RW);
+  const seen: string[] = [];
+  m.setWriteHook((a, n) => seen.push(`${a.toString(16)}:${n}`));
+  m.wr32(0x1000, 1);
+  m.wr64(0x1008, 1, 2);
+  m.setWriteHook(null);
+  m.wr32(0x1010, 1);
+  assert.deepEqual(seen, ["1000:4", "1008:8"]);
+});
+
+test("findFree skips mappings and honours hints and limits", () => {
+  const m = new Space();
+  assert.equal(m.findFree(0x1000, 0), MMAP_BASE);
+  m.map(0x10000, 0x1000, RW);
+  m.map(0x12000, 0x1000, RW);
+  assert.equal(m.findFree(0x1000, 0x10000), 0x11000);
+  assert.equal(m.findFree(0x2000, 0x10000), 0x13000);
+  assert.equal(m.findFree(0x2000, 0x10000, 0x14000), -1);
+  assert.deepEqual(m.mappedRanges(), [{ start: 0x10000, end: 0x11000 }, { start: 0x12000, end: 0x13000 }]);
+  m.map(0x11000, 0x1000, PROT_NONE);
+  assert.deepEqual(m.mappedRanges(), [{ start: 0x10000, end: 0x13000 }]);
+  m.unmap(0x10800 - 0x800, 0x1000);
+  assert.deepEqual(m.mappedRanges(), [{ start: 0x11000, end: 0x13000 }]);
+});
+
+test("clone copies contents and protections independently", () => {
+  const m = new Space();
+  m.map(0x1000, 0x3000, RW);
+  m.map(0x100000, 0x100000, PROT_NONE);
+  m.writeU32(0x2000, 42);
+  const c = m.clone();
+  c.writeU32(0x2000, 7);
+  assert.equal(m.readU32(0x2000), 42);
+  assert.equal(c.readU32(0x2000), 7);
+  assert.equal(c.protOf(0x100000), PROT_NONE);
+  assert.equal(c.residentBytes, 4096);
+});
