@@ -42,13 +42,13 @@ export class Space implements Memory {
   private freeFrames: number[] = [];
   private ranges: Range[] = [];
 
-  // The TLB: per slot, the page number it holds (-1: none), the arena view and the byte offset
+  // The TLB: per slot, the page number it holds (NaN: none), the arena view and the byte offset
   // of the frame. Separate read and write TLBs (a page enters the write TLB only when writable,
   // not holding decoded code, and no write hook is attached).
-  readonly rTag = new Float64Array(TLB_SIZE).fill(-1);
+  readonly rTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly rView: DataView[] = new Array<DataView>(TLB_SIZE);
   readonly rOff = new Int32Array(TLB_SIZE);
-  readonly wTag = new Float64Array(TLB_SIZE).fill(-1);
+  readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly wView: DataView[] = new Array<DataView>(TLB_SIZE);
   readonly wOff = new Int32Array(TLB_SIZE);
 
@@ -124,8 +124,8 @@ export class Space implements Memory {
   }
 
   flushTlb(): void {
-    this.rTag.fill(-1);
-    this.wTag.fill(-1);
+    this.rTag.fill(NaN);
+    this.wTag.fill(NaN);
   }
 
   private checkRange(addr: number, len: number): void {
@@ -264,14 +264,14 @@ export class Space implements Memory {
     if (this.codePages.has(page)) return;
     this.codePages.add(page);
     const i = page & TLB_MASK;
-    if (this.wTag[i] === page) this.wTag[i] = -1;
+    if (this.wTag[i] === page) this.wTag[i] = NaN;
   }
 
   /** Attach (or detach with null) a hook called before every guest write by the CPU. While one
    *  is attached, CPU writes take the slow path; nothing is paid when none is. */
   setWriteHook(h: ((addr: number, size: number) => void) | null): void {
     this.writeHook = h;
-    this.wTag.fill(-1);
+    this.wTag.fill(NaN);
   }
 
   // ---- CPU-side accessors (fast path + slow path; fault -> throw MEM_FAULT) ----
@@ -308,7 +308,7 @@ export class Space implements Memory {
     if (this.codePages.size !== 0) this.dropCode(page);
     const f = this.frameOf(page, e);
     const i = page & TLB_MASK;
-    this.wTag[i] = this.writeHook === null ? page : -1;
+    this.wTag[i] = this.writeHook === null ? page : NaN;
     this.wView[i] = this.arenas[f >>> 12];
     this.wOff[i] = (f & (ARENA_FRAMES - 1)) * PAGE_SIZE;
     return i;
