@@ -61,18 +61,15 @@ export class ByteReader {
   }
 }
 
-/** Decode bytes as UTF-8 when valid (Go names and paths are UTF-8), else byte-per-char. */
+/** Decode bytes as UTF-8 (Go names and paths are UTF-8; invalid bytes become U+FFFD), fast for short ASCII. */
 export function latin1(b: Uint8Array, start: number, end: number): string {
-  let ascii = true;
-  for (let i = start; i < end; i++) {
-    if (b[i]! >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) {
+  if (end - start <= 256) {
     let s = "";
-    for (let i = start; i < end; i += 4096) s += String.fromCharCode(...b.subarray(i, Math.min(end, i + 4096)));
+    for (let i = start; i < end; i++) {
+      const c = b[i]!;
+      if (c >= 0x80) return utf8.decode(b.subarray(start, end));
+      s += String.fromCharCode(c);
+    }
     return s;
   }
   return utf8.decode(b.subarray(start, end));

@@ -90,6 +90,7 @@ export class ElfFile {
     this.header = readHeader(this.r);
     this.phdrs = readPhdrs(this.r, this.header);
     this.sections = readSections(this.r, this.header);
+    checkSegments(this.r, this.phdrs);
   }
 
   get entry(): number {
@@ -340,11 +341,6 @@ function readPhdrs(r: ByteReader, h: ElfHeader): ProgramHeader[] {
       memsz: r.u64(o + 40, "program header"),
       align: r.u64(o + 48, "program header"),
     };
-    if (p.type === PT.LOAD || p.type === PT.INTERP || p.type === PT.NOTE) {
-      if (!r.inRange(p.offset, p.filesz)) {
-        throw new UserError(`truncated ELF: segment ${i} (${segName(p.type)} at file offset ${hex(p.offset)}, ${hex(p.filesz)} bytes) beyond end of file`);
-      }
-    }
     if (p.type === PT.LOAD) {
       if (p.memsz < p.filesz) throw new UserError(`bad ELF: PT_LOAD segment ${i} has p_memsz < p_filesz`);
       if (!Number.isSafeInteger(p.vaddr + p.memsz) || p.vaddr + p.memsz > 2 ** 47) {
@@ -354,6 +350,16 @@ function readPhdrs(r: ByteReader, h: ElfHeader): ProgramHeader[] {
     out.push(p);
   }
   return out;
+}
+
+function checkSegments(r: ByteReader, phdrs: readonly ProgramHeader[]): void {
+  for (const p of phdrs) {
+    if ((p.type === PT.LOAD || p.type === PT.INTERP || p.type === PT.NOTE) && !r.inRange(p.offset, p.filesz)) {
+      throw new UserError(
+        `truncated ELF: file is ${hex(r.size)} bytes but its ${segName(p.type)} segment (vaddr ${hex(p.vaddr)}) needs file bytes up to ${hex(p.offset + p.filesz)}`,
+      );
+    }
+  }
 }
 
 function segName(t: number): string {
@@ -388,8 +394,10 @@ function readSections(r: ByteReader, h: ElfHeader): Section[] {
       const nameOff = r.u32(h.shoff + i * 64, "section header");
       if (nameOff < shstr.size) out[i]!.name = r.cstring(shstr.offset + nameOff, shstr.offset + shstr.size);
     }
+  } else if (h.shstrndx !== 0 && shstr && shstr.type !== SHT.NOBITS) {
+    throw new UserError(`truncated ELF: section name table (section ${h.shstrndx}, file offset ${hex(shstr.offset)}) beyond end of file`);
   } else if (h.shstrndx !== 0) {
-    throw new UserError(`bad ELF: section name table (section ${h.shstrndx}) missing or beyond end of file`);
+    throw new UserError(`bad ELF: section name table index ${h.shstrndx} is not a section with data`);
   }
   for (const s of out) {
     if (s.type !== SHT.NOBITS && s.type !== SHT.NULL && !r.inRange(s.offset, s.size)) {

@@ -3,7 +3,7 @@
 // This is the API the disassembler, loader and runtime views code against.
 
 import { UserError } from "../base/assert.js";
-import { ElfFile, ET, PF, PT, STB, STT, parseElf } from "../elf/elf.js";
+import { ElfFile, ET, PF, PT, SHT, STB, STT, parseElf } from "../elf/elf.js";
 import type { ElfSymbol } from "../elf/elf.js";
 import { readBuildInfo } from "./buildinfo.js";
 import type { BuildInfo } from "./buildinfo.js";
@@ -64,15 +64,15 @@ class Binary implements GoBinary {
   readonly pclntabAddr: number | undefined;
   readonly pclntabFoundBy: "section" | "scan" | undefined;
   readonly moduledataAddr: number | undefined;
-  readonly sortedSymbols: readonly ElfSymbol[];
+  private sortedCache: ElfSymbol[] | undefined;
+  private symValues: Float64Array = new Float64Array(0);
   private symByName: Map<string, number> | undefined;
   private funcByName: Map<string, number> | undefined;
-  private symValues: Float64Array;
 
   constructor(readonly path: string, readonly elf: ElfFile) {
     this.buildInfo = readBuildInfo(elf);
     this.goVersion = this.buildInfo?.goVersion;
-    this.hasSymtab = elf.symbols.length > 0;
+    this.hasSymtab = elf.sections.some((x) => x.type === SHT.SYMTAB && x.size >= 48);
     this.hasDwarf = elf.sections.some((s) => s.name.startsWith(".debug_") || s.name.startsWith(".zdebug_"));
     const found = findPclntab(elf);
     this.pclntab = found?.tab;
@@ -81,10 +81,16 @@ class Binary implements GoBinary {
     this.moduledataAddr = found?.moduledata;
     this.funcs = found?.tab.funcs ?? [];
     if (!this.buildInfo && !this.pclntab) throw new UserError("not a Go binary: no Go build info and no pclntab found");
-    const syms = elf.symbols.filter((s) => s.name !== "" && s.shndx !== 0 && s.type !== STT.FILE && s.type !== STT.SECTION && s.type !== STT.TLS);
-    syms.sort((a, b) => a.value - b.value || rank(b) - rank(a));
-    this.sortedSymbols = syms;
-    this.symValues = Float64Array.from(syms, (s) => s.value);
+  }
+
+  get sortedSymbols(): readonly ElfSymbol[] {
+    if (!this.sortedCache) {
+      const syms = this.elf.symbols.filter((s) => s.name !== "" && s.shndx !== 0 && s.type !== STT.FILE && s.type !== STT.SECTION && s.type !== STT.TLS);
+      syms.sort((a, b) => a.value - b.value || rank(b) - rank(a));
+      this.sortedCache = syms;
+      this.symValues = Float64Array.from(syms, (s) => s.value);
+    }
+    return this.sortedCache;
   }
 
   funcAt(pc: number): GoFunc | undefined {
