@@ -78,6 +78,9 @@ export const P = {
   /** BND (F2 before a branch) / NOTRACK (3E before an indirect branch). */
   BND: 1 << 18,
   NOTRACK: 1 << 19,
+  /** 66 was consumed as a mandatory prefix (SSE 66-forms): it does not change the GPR
+   *  operand size. Set together with OPSIZE. (Added by the decoder; see OPSIZE.) */
+  OPSIZE_USED: 1 << 20,
 } as const;
 
 export class Inst {
@@ -114,6 +117,9 @@ export class Inst {
   scale = 1;
   /** Displacement, sign-extended, as a number (for moffs: the absolute address). */
   disp = 0;
+  /** For a 64-bit moffs (MOV AL/rAX <-> moffs): the high 32 bits of the absolute address as a
+   *  signed int32 (disp holds the whole address as a number, exact below 2^53). Else 0. */
+  dispHi = 0;
 
   /** Immediate, low 32 bits as a signed int32, and high 32 bits (sign/zero extension or the
    *  upper half of a 64-bit immediate) as a signed int32. */
@@ -140,7 +146,7 @@ export function resetInst(i: Inst): void {
   i.nops = 0; i.k0 = 0; i.k1 = 0; i.k2 = 0; i.k3 = 0;
   i.r0 = -1; i.r1 = -1; i.r2 = -1; i.r3 = -1;
   i.s0 = 0; i.s1 = 0; i.s2 = 0; i.s3 = 0;
-  i.base = -1; i.index = -1; i.scale = 1; i.disp = 0;
+  i.base = -1; i.index = -1; i.scale = 1; i.disp = 0; i.dispHi = 0;
   i.imm = 0; i.immHi = 0; i.imm2 = 0; i.target = 0;
   i.vreg = -1; i.mask = 0; i.map = 0; i.opcode = 0; i.modrm = -1;
 }
