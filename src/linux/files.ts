@@ -1,0 +1,223 @@
+// Open file descriptions: host files and directories, the host's stdio streams, pipes and
+// eventfds. Reads and writes never block here: they return -EAGAIN and the syscall layer parks
+// the thread until poll() reports readiness. `gen` counts readiness changes (for EPOLLET).
+
+import { EAGAIN, EBADF, EINVAL, ESPIPE, EPIPE, ENOTDIR, EISDIR } from "./errno.js";
+import { EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLERR, O_NONBLOCK } from "./abi.js";
+import { S_IFCHR, S_IFIFO, S_IFREG, type DirEntry, type HostStream, type Stat, type VfsFile } from "./vfs.js";
+
+export interface FileDesc {
+  readonly kind: "file" | "dir" | "stream" | "pipe" | "eventfd" | "epoll" | "proc";
+  /** File status flags (access mode, O_NONBLOCK, O_APPEND). */
+  flags: number;
+  /** Guest path it was opened with, when any (strace, /proc/self/fd). */
+  path?: string;
+  read(buf: Uint8Array): number;
+  write(buf: Uint8Array): number;
+  pread(buf: Uint8Array, pos: number): number;
+  pwrite(buf: Uint8Array, pos: number): number;
+  seek(off: number, whence: number): number;
+  stat(): Stat | number;
+  /** Ready events now (EPOLLIN | EPOLLOUT | EPOLLHUP ...). */
+  poll(): number;
+  /** Incremented whenever readiness may have changed. */
+  gen: number;
+  readdir?(): DirEntry[] | number;
+  /** getdents64 position (entries already returned). */
+  dirPos?: number;
+  truncate(len: number): number;
+  sync(): number;
+  isTTY?: boolean;
+  winsize?(): { rows: number; cols: number };
+  /** Called when the last descriptor referring to it is closed. */
+  release(): void;
+  refs: number;
+}
+
+export function fakeStat(mode: number, size = 0, ino = 1): Stat {
+  return { dev: 0xc, ino, mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size, blksize: 4096, blocks: 0,
+    atimeSec: 0, atimeNsec: 0, mtimeSec: 0, mtimeNsec: 0, ctimeSec: 0, ctimeNsec: 0 };
+}
+
+abstract class Base {
+  flags = 0;
+  gen = 0;
+  refs = 1;
+  path?: string;
+  read(_buf: Uint8Array): number { return -EINVAL; }
+  write(_buf: Uint8Array): number { return -EINVAL; }
+  pread(_buf: Uint8Array, _pos: number): number { return -ESPIPE; }
+  pwrite(_buf: Uint8Array, _pos: number): number { return -ESPIPE; }
+  seek(_off: number, _whence: number): number { return -ESPIPE; }
+  truncate(_len: number): number { return -EINVAL; }
+  sync(): number { return -EINVAL; }
+  poll(): number { return EPOLLIN | EPOLLOUT; }
+  release(): void {}
+}
+
+/** A host regular file or directory. */
+export class HostFileDesc extends Base implements FileDesc {
+  readonly kind: "file" | "dir";
+  constructor(readonly f: VfsFile, flags: number, path: string) {
+    super();
+    this.kind = f.isDir ? "dir" : "file";
+    this.flags = flags;
+    this.path = path;
+  }
+  override read(buf: Uint8Array): number { return this.f.isDir ? -EISDIR : this.f.read(buf, null); }
+  override write(buf: Uint8Array): number { return this.f.isDir ? -EBADF : this.f.write(buf, null); }
+  override pread(buf: Uint8Array, pos: number): number { return this.f.isDir ? -EISDIR : this.f.read(buf, pos); }
+  override pwrite(buf: Uint8Array, pos: number): number { return this.f.write(buf, pos); }
+  override seek(off: number, whence: number): number {
+    if (this.f.isDir) { if (off === 0 && whence === 0) { this.dirPos = 0; return 0; } return -EINVAL; }
+    return this.f.seek(off, whence);
+  }
+  stat(): Stat | number { return this.f.stat(); }
+  readdir(): DirEntry[] | number { return this.f.isDir ? this.f.readdir() : -ENOTDIR; }
+  dirPos = 0;
+  override truncate(len: number): number { return this.f.truncate(len); }
+  override sync(): number { return this.f.sync(); }
+  override release(): void { this.f.close(); }
+}
+
+/** stdin/stdout/stderr of the host. */
+export class StreamDesc extends Base implements FileDesc {
+  readonly kind = "stream";
+  readonly isTTY: boolean;
+  constructor(readonly s: HostStream, flags: number) {
+    super();
+    this.flags = flags;
+    this.isTTY = s.isTTY;
+  }
+  override read(buf: Uint8Array): number { return this.s.read(buf); }
+  override write(buf: Uint8Array): number { return this.s.write(buf); }
+  stat(): Stat | number { return fakeStat(this.isTTY ? S_IFCHR | 0o620 : S_IFIFO | 0o600); }
+  override poll(): number { return (this.s.readable() ? EPOLLIN : 0) | EPOLLOUT; }
+  winsize(): { rows: number; cols: number } { return this.s.winsize ? this.s.winsize() : { rows: 24, cols: 80 }; }
+}
+
+const PIPE_BUF_SIZE = 65536;
+
+/** The shared buffer of a pipe; its two ends are PipeEnd descriptors. */
+export class PipeBuffer {
+  chunks: Uint8Array[] = [];
+  size = 0;
+  readers = 1;
+  writers = 1;
+  readEnd?: PipeEnd;
+  writeEnd?: PipeEnd;
+  touch(): void {
+    if (this.readEnd) this.readEnd.gen++;
+    if (this.writeEnd) this.writeEnd.gen++;
+  }
+}
+
+export class PipeEnd extends Base implements FileDesc {
+  readonly kind = "pipe";
+  constructor(readonly p: PipeBuffer, readonly reader: boolean, flags: number) {
+    super();
+    this.flags = flags;
+    if (reader) p.readEnd = this;
+    else p.writeEnd = this;
+  }
+  override read(buf: Uint8Array): number {
+    if (!this.reader) return -EBADF;
+    const p = this.p;
+    if (p.size === 0) return p.writers === 0 ? 0 : -EAGAIN;
+    let n = 0;
+    while (n < buf.length && p.chunks.length > 0) {
+      const c = p.chunks[0]!;
+      const k = Math.min(c.length, buf.length - n);
+      buf.set(c.subarray(0, k), n);
+      n += k;
+      if (k === c.length) p.chunks.shift();
+      else p.chunks[0] = c.subarray(k);
+    }
+    p.size -= n;
+    p.touch();
+    return n;
+  }
+  override write(buf: Uint8Array): number {
+    if (this.reader) return -EBADF;
+    const p = this.p;
+    if (p.readers === 0) return -EPIPE;
+    const room = PIPE_BUF_SIZE - p.size;
+    if (room <= 0 || (buf.length <= 4096 && room < buf.length)) return -EAGAIN;
+    const k = Math.min(room, buf.length);
+    p.chunks.push(buf.slice(0, k));
+    p.size += k;
+    p.touch();
+    return k;
+  }
+  stat(): Stat | number { return fakeStat(S_IFIFO | 0o600); }
+  override poll(): number {
+    const p = this.p;
+    if (this.reader) return (p.size > 0 ? EPOLLIN : 0) | (p.writers === 0 ? EPOLLHUP : 0);
+    return (p.size < PIPE_BUF_SIZE ? EPOLLOUT : 0) | (p.readers === 0 ? EPOLLERR : 0);
+  }
+  override release(): void {
+    if (this.reader) this.p.readers--;
+    else this.p.writers--;
+    this.p.touch();
+  }
+}
+
+/** eventfd2: a 64-bit counter (kept as a number; Go only adds 1). */
+export class EventFd extends Base implements FileDesc {
+  readonly kind = "eventfd";
+  constructor(public count: number, readonly semaphore: boolean, flags: number) {
+    super();
+    this.flags = flags;
+  }
+  override read(buf: Uint8Array): number {
+    if (buf.length < 8) return -EINVAL;
+    if (this.count === 0) return -EAGAIN;
+    const v = this.semaphore ? 1 : this.count;
+    this.count -= v;
+    new DataView(buf.buffer, buf.byteOffset, 8).setBigUint64(0, BigInt(v), true);
+    this.gen++;
+    return 8;
+  }
+  override write(buf: Uint8Array): number {
+    if (buf.length < 8) return -EINVAL;
+    const v = new DataView(buf.buffer, buf.byteOffset, 8).getBigUint64(0, true);
+    if (v === 0xffffffffffffffffn) return -EINVAL;
+    this.count += Number(v);
+    this.gen++;
+    return 8;
+  }
+  stat(): Stat | number { return fakeStat(0o600); }
+  override poll(): number { return (this.count > 0 ? EPOLLIN : 0) | EPOLLOUT; }
+}
+
+/** A regular file whose bytes rt0 makes up (virtual /proc entries). */
+export class MemFileDesc extends Base implements FileDesc {
+  readonly kind = "proc";
+  pos = 0;
+  constructor(readonly data: Uint8Array, flags: number, path: string) {
+    super();
+    this.flags = flags;
+    this.path = path;
+  }
+  override read(buf: Uint8Array): number {
+    const n = this.pread(buf, this.pos);
+    this.pos += n;
+    return n;
+  }
+  override pread(buf: Uint8Array, pos: number): number {
+    const k = Math.max(0, Math.min(buf.length, this.data.length - pos));
+    buf.set(this.data.subarray(pos, pos + k));
+    return k;
+  }
+  override seek(off: number, whence: number): number {
+    const base = whence === 0 ? 0 : whence === 1 ? this.pos : whence === 2 ? this.data.length : NaN;
+    if (Number.isNaN(base) || base + off < 0) return -EINVAL;
+    this.pos = base + off;
+    return this.pos;
+  }
+  stat(): Stat | number { return fakeStat(S_IFREG | 0o444, 0); }
+}
+
+export function isNonblock(f: FileDesc): boolean {
+  return (f.flags & O_NONBLOCK) !== 0;
+}

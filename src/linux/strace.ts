@@ -1,0 +1,150 @@
+// --strace: one line per syscall in strace's notation, from the syscall table's argument kinds:
+//   openat(AT_FDCWD, "/etc/x", O_RDONLY|O_CLOEXEC) = 3
+// Buffers show at most 32 bytes; output buffers are shown after the call, as strace does.
+
+import type { Memory } from "../mem/api.js";
+import type { ArgKind, SyscallRow } from "./sysapi.js";
+import { errnoText } from "./errno.js";
+import { signalName } from "./abi.js";
+
+const STR_MAX = 32;
+
+function flagNames(v: number, table: [number, string][], zero?: string): string {
+  const out: string[] = [];
+  let rest = v >>> 0;
+  for (const [bit, name] of table) {
+    if (bit !== 0 && (rest & bit) === bit) {
+      out.push(name);
+      rest = (rest & ~bit) >>> 0;
+    }
+  }
+  if (rest) out.push("0x" + rest.toString(16));
+  return out.length ? out.join("|") : (zero ?? "0");
+}
+
+const O_FLAGS: [number, string][] = [[0o100, "O_CREAT"], [0o200, "O_EXCL"], [0o400, "O_NOCTTY"], [0o1000, "O_TRUNC"],
+  [0o2000, "O_APPEND"], [0o4000, "O_NONBLOCK"], [0o10000, "O_DSYNC"], [0o40000, "O_DIRECT"], [0o100000, "O_LARGEFILE"],
+  [0o200000, "O_DIRECTORY"], [0o400000, "O_NOFOLLOW"], [0o1000000, "O_NOATIME"], [0o2000000, "O_CLOEXEC"], [0o10000000, "O_PATH"]];
+const PROT: [number, string][] = [[1, "PROT_READ"], [2, "PROT_WRITE"], [4, "PROT_EXEC"]];
+const MAP: [number, string][] = [[1, "MAP_SHARED"], [2, "MAP_PRIVATE"], [0x10, "MAP_FIXED"], [0x20, "MAP_ANONYMOUS"],
+  [0x100, "MAP_GROWSDOWN"], [0x4000, "MAP_NORESERVE"], [0x8000, "MAP_POPULATE"], [0x20000, "MAP_STACK"], [0x100000, "MAP_FIXED_NOREPLACE"]];
+const CLONE: [number, string][] = [[0x100, "CLONE_VM"], [0x200, "CLONE_FS"], [0x400, "CLONE_FILES"], [0x800, "CLONE_SIGHAND"],
+  [0x4000, "CLONE_VFORK"], [0x8000, "CLONE_PARENT"], [0x10000, "CLONE_THREAD"], [0x40000, "CLONE_SYSVSEM"], [0x80000, "CLONE_SETTLS"],
+  [0x100000, "CLONE_PARENT_SETTID"], [0x200000, "CLONE_CHILD_CLEARTID"], [0x1000000, "CLONE_CHILD_SETTID"]];
+const AT: [number, string][] = [[0x100, "AT_SYMLINK_NOFOLLOW"], [0x200, "AT_REMOVEDIR"], [0x400, "AT_SYMLINK_FOLLOW"],
+  [0x800, "AT_NO_AUTOMOUNT"], [0x1000, "AT_EMPTY_PATH"]];
+const CLOCKS = ["CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID", "CLOCK_THREAD_CPUTIME_ID",
+  "CLOCK_MONOTONIC_RAW", "CLOCK_REALTIME_COARSE", "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME"];
+const FUTEX = ["FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI",
+  "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI", "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET"];
+const FCNTL: Record<number, string> = { 0: "F_DUPFD", 1: "F_GETFD", 2: "F_SETFD", 3: "F_GETFL", 4: "F_SETFL", 1030: "F_DUPFD_CLOEXEC" };
+const IOCTL: Record<number, string> = { 0x5401: "TCGETS", 0x5413: "TIOCGWINSZ", 0x5421: "FIONBIO", 0x5451: "FIOCLEX", 0x5450: "FIONCLEX", 0x540f: "TIOCGPGRP" };
+const ARCH: Record<number, string> = { 0x1001: "ARCH_SET_GS", 0x1002: "ARCH_SET_FS", 0x1003: "ARCH_GET_FS", 0x1004: "ARCH_GET_GS" };
+
+/** strace's string quoting: C escapes, octal for other bytes. */
+export function quote(bytes: Uint8Array, more: boolean): string {
+  let s = '"';
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c === 0x22) s += '\\"';
+    else if (c === 0x5c) s += "\\\\";
+    else if (c === 0x0a) s += "\\n";
+    else if (c === 0x09) s += "\\t";
+    else if (c === 0x0d) s += "\\r";
+    else if (c === 0x0c) s += "\\f";
+    else if (c === 0x0b) s += "\\v";
+    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    else {
+      const next = bytes[i + 1];
+      const digitNext = next !== undefined && next >= 0x30 && next <= 0x37;
+      s += "\\" + (digitNext ? c.toString(8).padStart(3, "0") : c.toString(8));
+    }
+  }
+  return s + '"' + (more ? "..." : "");
+}
+
+function i32(v: bigint): number {
+  return Number(BigInt.asIntN(32, v));
+}
+
+function int(v: bigint): string {
+  if (v >> 32n === 0n && (v & 0x80000000n) !== 0n) return String(i32(v));
+  return String(BigInt.asIntN(64, v));
+}
+
+function ptr(v: bigint): string {
+  return v === 0n ? "NULL" : "0x" + v.toString(16);
+}
+
+function safe(f: () => string, v: bigint): string {
+  try {
+    return f();
+  } catch {
+    return ptr(v);
+  }
+}
+
+function fmtArg(kind: ArgKind, v: bigint, next: bigint | undefined, result: number, mem: Memory): string {
+  const n = Number(v);
+  switch (kind) {
+    case "int": return int(v);
+    case "uint": return v.toString();
+    case "hex": return "0x" + v.toString(16);
+    case "ptr": return ptr(v);
+    case "fd": return String(i32(v));
+    case "dirfd": return i32(v) === -100 ? "AT_FDCWD" : String(i32(v));
+    case "path": return v === 0n ? "NULL" : safe(() => quote(new TextEncoder().encode(mem.readCString(n, 4096)), false), v);
+    case "buf_in": {
+      const len = Number(next ?? 0n);
+      return safe(() => quote(mem.read(n, Math.min(len, STR_MAX)), len > STR_MAX), v);
+    }
+    case "buf_out":
+      if (result <= 0) return ptr(v);
+      return safe(() => quote(mem.read(n, Math.min(result, STR_MAX)), result > STR_MAX), v);
+    case "oflags": {
+      const acc = ["O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"][n & 3]!;
+      const rest = flagNames(n & ~3, O_FLAGS, "");
+      return rest ? `${acc}|${rest}` : acc;
+    }
+    case "mode": return "0" + (n & 0o7777).toString(8).padStart(3, "0");
+    case "prot": return flagNames(n, PROT, "PROT_NONE");
+    case "mapflags": return flagNames(n, MAP);
+    case "signal": return n === 0 ? "0" : signalName(i32(v));
+    case "sighow": return ["SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"][n] ?? String(n);
+    case "futexop": {
+      const base = FUTEX[n & 127] ?? String(n & 127);
+      return base + (n & 128 ? "_PRIVATE" : "") + (n & 256 ? "|FUTEX_CLOCK_REALTIME" : "");
+    }
+    case "clockid": return CLOCKS[n] ?? String(i32(v));
+    case "cloneflags": {
+      const sig = n & 0xff;
+      const f = flagNames(n & ~0xff, CLONE);
+      return sig ? `${f}|${signalName(sig)}` : f;
+    }
+    case "epollop": return ["", "EPOLL_CTL_ADD", "EPOLL_CTL_DEL", "EPOLL_CTL_MOD"][n] ?? String(n);
+    case "atflags": return flagNames(n, AT);
+    case "whence": return ["SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA", "SEEK_HOLE"][n] ?? String(n);
+    case "archprctl": return ARCH[n] ?? "0x" + n.toString(16);
+    case "fcntlcmd": return FCNTL[n] ?? String(n);
+    case "ioctlreq": return IOCTL[n] ?? "0x" + n.toString(16);
+    case "timespec":
+      if (v === 0n) return "NULL";
+      return safe(() => `{tv_sec=${BigInt.asIntN(64, mem.readU64Big(n))}, tv_nsec=${BigInt.asIntN(64, mem.readU64Big(n + 8))}}`, v);
+    case "strarr": return ptr(v);
+  }
+}
+
+/** The result part: "= 3", "= 0x7f0000000000", "= -1 ENOENT (No such file or directory)", "= ?". */
+export function fmtResult(row: SyscallRow | undefined, result: number | undefined): string {
+  if (result === undefined) return "?";
+  if (result < 0 && result >= -4095) return `-1 ${errnoText(-result)}`;
+  if (row?.hexResult) return "0x" + result.toString(16);
+  return String(result);
+}
+
+/** One strace line (without newline) for a syscall with its raw 64-bit arguments. */
+export function formatSyscall(nr: number, name: string, row: SyscallRow | undefined, args: bigint[], result: number | undefined, mem: Memory): string {
+  const kinds = row?.args ?? (["hex", "hex", "hex", "hex", "hex", "hex"] as ArgKind[]);
+  const parts = kinds.map((k, i) => fmtArg(k, args[i] ?? 0n, args[i + 1], result ?? -1, mem));
+  return `${row ? name : `syscall_${nr}`}(${parts.join(", ")}) = ${fmtResult(row, result)}`;
+}

@@ -1,0 +1,533 @@
+// File syscalls through the Vfs: open/openat, read/write and their p/v variants, close,
+// stat family (fstat, newfstatat, statx), lseek, getdents64, fcntl, ioctl (TCGETS, TIOCGWINSZ),
+// mkdir/unlink/rename, ftruncate, fsync, readlink (/proc/self/exe virtualized), getcwd/chdir, dup.
+
+import { NR } from "../sysnums.js";
+import { rows, Args, BLOCK, type SyscallRow } from "../sysapi.js";
+import type { Process, Thread } from "../process.js";
+import {
+  EAGAIN, EBADF, EINVAL, ENOENT, ENOTDIR, ENOTTY, ERANGE, EISDIR, EFAULT, ESPIPE, ENAMETOOLONG,
+} from "../errno.js";
+import {
+  AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD,
+  F_SETFL, FD_CLOEXEC, O_ACCMODE, O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC,
+} from "../abi.js";
+import { HostFileDesc, MemFileDesc, isNonblock, type FileDesc } from "../files.js";
+import { cleanPath, joinPath, S_IFDIR, S_IFMT, S_IFLNK, type Stat } from "../vfs.js";
+import { GuestFault } from "../../mem/api.js";
+
+const MAX_IO = 16 << 20;
+
+// ---- paths
+
+/** Read a path argument; a negative number is an errno. */
+function readPath(p: Process, addr: number): string | number {
+  if (addr === 0) return -EFAULT;
+  const s = p.mem.readCString(addr, 4097);
+  if (s.length > 4096) return -ENAMETOOLONG;
+  return s;
+}
+
+/** Resolve (dirfd, path) to an absolute guest path. */
+export function resolveAt(p: Process, dirfd: number, path: string): string | number {
+  if (path === "") return -ENOENT;
+  if (path.startsWith("/")) return joinPath("/", path);
+  if (dirfd === AT_FDCWD) return joinPath(p.cwd, path);
+  const f = p.getFile(dirfd);
+  if (!f) return -EBADF;
+  if (f.kind !== "dir" || !f.path) return -ENOTDIR;
+  return joinPath(f.path, path);
+}
+
+/** Is this a /proc path rt0 answers itself? Returns the answer kind. */
+function procPath(p: Process, path: string): "exe" | "none" | undefined {
+  const c = cleanPath(path);
+  if (!c.startsWith("/proc/") && c !== "/proc") return undefined;
+  if (c === "/proc/self/exe" || c === `/proc/${p.pid}/exe` || c === "/proc/thread-self/exe") return "exe";
+  return "none";
+}
+
+function argPath(t: Thread, dirfd: number, addr: number): string | number {
+  const s = readPath(t.proc, addr);
+  if (typeof s === "number") return s;
+  return resolveAt(t.proc, dirfd, s);
+}
+
+// ---- read/write with parking
+
+function tryIo(t: Thread, f: FileDesc, op: () => number): number {
+  const r = op();
+  if (r !== -EAGAIN || isNonblock(f)) return r;
+  t.proc.park(t, {
+    deadline: Infinity,
+    interruptible: true,
+    onTimeout: () => -EAGAIN,
+    poll: () => {
+      const x = op();
+      return x === -EAGAIN ? undefined : x;
+    },
+  });
+  return BLOCK;
+}
+
+function sysRead(t: Thread, a: Args): number {
+  const p = t.proc, f = p.getFile(a.i32(0)), buf = a.u(1), count = Math.min(a.u(2), MAX_IO);
+  if (!f) return -EBADF;
+  if ((f.flags & O_ACCMODE) === O_WRONLY) return -EBADF;
+  return tryIo(t, f, () => {
+    const tmp = new Uint8Array(count);
+    const n = f.read(tmp);
+    if (n > 0) p.mem.write(buf, tmp.subarray(0, n));
+    return n;
+  });
+}
+
+function sysWrite(t: Thread, a: Args): number {
+  const p = t.proc, f = p.getFile(a.i32(0)), count = Math.min(a.u(2), MAX_IO);
+  if (!f) return -EBADF;
+  if ((f.flags & O_ACCMODE) === 0 && f.kind !== "stream") return -EBADF;
+  const data = p.mem.read(a.u(1), count);
+  return tryIo(t, f, () => f.write(data));
+}
+
+function sysPread(t: Thread, a: Args): number {
+  const p = t.proc, f = p.getFile(a.i32(0)), count = Math.min(a.u(2), MAX_IO), off = a.s64(3);
+  if (!f) return -EBADF;
+  if (off < 0) return -EINVAL;
+  const tmp = new Uint8Array(count);
+  const n = f.pread(tmp, off);
+  if (n > 0) p.mem.write(a.u(1), tmp.subarray(0, n));
+  return n;
+}
+
+function sysPwrite(t: Thread, a: Args): number {
+  const p = t.proc, f = p.getFile(a.i32(0)), count = Math.min(a.u(2), MAX_IO), off = a.s64(3);
+  if (!f) return -EBADF;
+  if (off < 0) return -EINVAL;
+  return f.pwrite(p.mem.read(a.u(1), count), off);
+}
+
+function iovecs(p: Process, at: number, n: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; i++) out.push([p.mem.readU64(at + 16 * i), p.mem.readU64(at + 16 * i + 8)]);
+  return out;
+}
+
+function sysReadv(t: Thread, a: Args): number {
+  const p = t.proc, f = p.getFile(a.i32(0));
+  if (!f) return -EBADF;
+  const iov = iovecs(p, a.u(1), a.i32(2));
+  const total = Math.min(iov.reduce((s, [, l]) => s + l, 0), MAX_IO);
+  return tryIo(t, f, () => {
+    const tmp = new Uint8Array(total);
+    const n = f.read(tmp);
+    let off = 0;
+    for (const [base, len] of iov) {
+      if (off >= n) break;
+      const k = Math.min(len, n - off);
+      p.mem.write(base, tmp.subarray(off, off + k));
+      off += k;
+    }
+    return n;
+  });
+}
+
+function sysWritev(t: Thread, a: Args): number {
+  const p = t.proc, f = p.getFile(a.i32(0));
+  if (!f) return -EBADF;
+  const parts = iovecs(p, a.u(1), a.i32(2)).map(([b, l]) => p.mem.read(b, l));
+  const total = parts.reduce((s, x) => s + x.length, 0);
+  const data = new Uint8Array(total);
+  let off = 0;
+  for (const x of parts) { data.set(x, off); off += x.length; }
+  return tryIo(t, f, () => f.write(data));
+}
+
+// ---- open/close
+
+function doOpen(t: Thread, path: string | number, flags: number, mode: number): number {
+  const p = t.proc;
+  if (typeof path === "number") return path;
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  const virt = procPath(p, path);
+  if (virt === "exe") path = p.opts.exePath;
+  else if (virt === "none") {
+    if (cleanPath(path) === "/proc/self/cmdline" && p.cmdline) return p.allocFd(new MemFileDesc(p.cmdline, 0, path), cloexec);
+    return -ENOENT;
+  }
+  const f = p.host.vfs.open(path, flags, mode & ~p.umask);
+  if (typeof f === "number") return f;
+  if ((flags & O_DIRECTORY) && !f.isDir) { f.close(); return -ENOTDIR; }
+  if (f.isDir && ((flags & O_ACCMODE) !== 0 || (flags & (O_CREAT | O_TRUNC)))) { f.close(); return -EISDIR; }
+  return p.allocFd(new HostFileDesc(f, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), path), cloexec);
+}
+
+function sysOpenat(t: Thread, a: Args): number {
+  return doOpen(t, argPath(t, a.i32(0), a.u(1)), a.i32(2), a.u32(3));
+}
+
+function sysOpen(t: Thread, a: Args): number {
+  return doOpen(t, argPath(t, AT_FDCWD, a.u(0)), a.i32(1), a.u32(2));
+}
+
+function sysClose(t: Thread, a: Args): number {
+  return t.proc.closeFd(a.i32(0));
+}
+
+// ---- stat
+
+export function writeStat(p: Process, at: number, s: Stat): void {
+  const b = new Uint8Array(144), dv = new DataView(b.buffer);
+  const u64 = (o: number, v: number): void => dv.setBigUint64(o, BigInt(Math.max(0, Math.floor(v))), true);
+  u64(0, s.dev); u64(8, s.ino); u64(16, s.nlink);
+  dv.setUint32(24, s.mode, true); dv.setUint32(28, s.uid, true); dv.setUint32(32, s.gid, true);
+  u64(40, s.rdev); u64(48, s.size); u64(56, s.blksize); u64(64, s.blocks);
+  u64(72, s.atimeSec); u64(80, s.atimeNsec); u64(88, s.mtimeSec); u64(96, s.mtimeNsec);
+  u64(104, s.ctimeSec); u64(112, s.ctimeNsec);
+  p.mem.write(at, b);
+}
+
+function writeStatx(p: Process, at: number, s: Stat): void {
+  const b = new Uint8Array(256), dv = new DataView(b.buffer);
+  const u64 = (o: number, v: number): void => dv.setBigUint64(o, BigInt(Math.max(0, Math.floor(v))), true);
+  dv.setUint32(0, 0x7ff, true); // STATX_BASIC_STATS
+  dv.setUint32(4, s.blksize, true);
+  dv.setUint32(16, s.nlink, true); dv.setUint32(20, s.uid, true); dv.setUint32(24, s.gid, true);
+  dv.setUint16(28, s.mode, true);
+  u64(32, s.ino); u64(40, s.size); u64(48, s.blocks);
+  u64(64, s.atimeSec); dv.setUint32(72, s.atimeNsec, true);
+  u64(96, s.ctimeSec); dv.setUint32(104, s.ctimeNsec, true);
+  u64(112, s.mtimeSec); dv.setUint32(120, s.mtimeNsec, true);
+  dv.setUint32(128, Math.floor(s.rdev / 256), true); dv.setUint32(132, s.rdev & 0xff, true);
+  dv.setUint32(136, Math.floor(s.dev / 256), true); dv.setUint32(140, s.dev & 0xff, true);
+  p.mem.write(at, b);
+}
+
+function statPath(t: Thread, path: string | number, follow: boolean): Stat | number {
+  const p = t.proc;
+  if (typeof path === "number") return path;
+  const virt = procPath(p, path);
+  if (virt === "exe") {
+    if (!follow) return { ...blankStat(), mode: S_IFLNK | 0o777 };
+    path = p.opts.exePath;
+  } else if (virt === "none") return -ENOENT;
+  return p.host.vfs.stat(path, follow);
+}
+
+function blankStat(): Stat {
+  return { dev: 0, ino: 0, mode: 0, nlink: 1, uid: 0, gid: 0, rdev: 0, size: 0, blksize: 4096, blocks: 0,
+    atimeSec: 0, atimeNsec: 0, mtimeSec: 0, mtimeNsec: 0, ctimeSec: 0, ctimeNsec: 0 };
+}
+
+function statAt(t: Thread, dirfd: number, pathAddr: number, flags: number): Stat | number {
+  const p = t.proc;
+  const s = readPath(p, pathAddr);
+  if (typeof s === "number") return s;
+  if (s === "" && (flags & AT_EMPTY_PATH)) {
+    const f = dirfd === AT_FDCWD ? undefined : p.getFile(dirfd);
+    if (dirfd === AT_FDCWD) return p.host.vfs.stat(p.cwd, true);
+    return f ? f.stat() : -EBADF;
+  }
+  return statPath(t, resolveAt(p, dirfd, s), !(flags & AT_SYMLINK_NOFOLLOW));
+}
+
+function sysFstat(t: Thread, a: Args): number {
+  const f = t.proc.getFile(a.i32(0));
+  if (!f) return -EBADF;
+  const s = f.stat();
+  if (typeof s === "number") return s;
+  writeStat(t.proc, a.u(1), s);
+  return 0;
+}
+
+function sysNewfstatat(t: Thread, a: Args): number {
+  const s = statAt(t, a.i32(0), a.u(1), a.i32(3));
+  if (typeof s === "number") return s;
+  writeStat(t.proc, a.u(2), s);
+  return 0;
+}
+
+function sysStat(follow: boolean) {
+  return (t: Thread, a: Args): number => {
+    const s = statPath(t, argPath(t, AT_FDCWD, a.u(0)), follow);
+    if (typeof s === "number") return s;
+    writeStat(t.proc, a.u(1), s);
+    return 0;
+  };
+}
+
+function sysStatx(t: Thread, a: Args): number {
+  const s = statAt(t, a.i32(0), a.u(1), a.i32(2));
+  if (typeof s === "number") return s;
+  writeStatx(t.proc, a.u(4), s);
+  return 0;
+}
+
+function sysLseek(t: Thread, a: Args): number {
+  const f = t.proc.getFile(a.i32(0));
+  if (!f) return -EBADF;
+  const whence = a.i32(2);
+  if (whence < 0 || whence > 2) return -EINVAL;
+  if (f.kind === "pipe" || f.kind === "stream" || f.kind === "eventfd") return -ESPIPE;
+  return f.seek(a.s64(1), whence);
+}
+
+function sysGetdents64(t: Thread, a: Args): number {
+  const p = t.proc, f = p.getFile(a.i32(0)), buf = a.u(1), count = a.u32(2);
+  if (!f) return -EBADF;
+  if (!f.readdir) return -ENOTDIR;
+  const entries = f.readdir();
+  if (typeof entries === "number") return entries;
+  const out = new Uint8Array(Math.min(count, 1 << 20));
+  const dv = new DataView(out.buffer);
+  const enc = new TextEncoder();
+  let off = 0;
+  let pos = f.dirPos ?? 0;
+  while (pos < entries.length) {
+    const e = entries[pos]!;
+    const name = enc.encode(e.name);
+    const reclen = Math.ceil((19 + name.length + 1) / 8) * 8;
+    if (off + reclen > out.length) {
+      if (off === 0) return -EINVAL;
+      break;
+    }
+    dv.setBigUint64(off, BigInt(e.ino), true);
+    dv.setBigInt64(off + 8, BigInt(pos + 1), true);
+    dv.setUint16(off + 16, reclen, true);
+    dv.setUint8(off + 18, e.type);
+    out.set(name, off + 19);
+    off += reclen;
+    pos++;
+  }
+  f.dirPos = pos;
+  p.mem.write(buf, out.subarray(0, off));
+  return off;
+}
+
+function sysFcntl(t: Thread, a: Args): number {
+  const p = t.proc, fd = a.i32(0), cmd = a.i32(1), arg = a.u(2);
+  const e = p.fds.get(fd);
+  if (!e) return -EBADF;
+  switch (cmd) {
+    case F_GETFD: return e.cloexec ? FD_CLOEXEC : 0;
+    case F_SETFD: e.cloexec = (arg & FD_CLOEXEC) !== 0; return 0;
+    case F_GETFL: return e.file.flags;
+    case F_SETFL: e.file.flags = (e.file.flags & ~(O_NONBLOCK | O_APPEND)) | (arg & (O_NONBLOCK | O_APPEND)); return 0;
+    case F_DUPFD: case F_DUPFD_CLOEXEC:
+      e.file.refs++;
+      return p.allocFd(e.file, cmd === F_DUPFD_CLOEXEC, arg);
+    default: return -EINVAL;
+  }
+}
+
+const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450, TIOCGPGRP = 0x540f;
+
+function sysIoctl(t: Thread, a: Args): number {
+  const p = t.proc, e = p.fds.get(a.i32(0)), req = a.u32(1), arg = a.u(2);
+  if (!e) return -EBADF;
+  const f = e.file;
+  switch (req) {
+    case FIOCLEX: e.cloexec = true; return 0;
+    case FIONCLEX: e.cloexec = false; return 0;
+    case FIONBIO: f.flags = p.mem.readU32(arg) ? f.flags | O_NONBLOCK : f.flags & ~O_NONBLOCK; return 0;
+    case TCGETS: {
+      if (!f.isTTY) return -ENOTTY;
+      const tio = new Uint8Array(60), dv = new DataView(tio.buffer);
+      dv.setUint32(0, 0x500, true); dv.setUint32(4, 0x5, true); dv.setUint32(8, 0xbf, true); dv.setUint32(12, 0x8a3b, true);
+      p.mem.write(arg, tio);
+      return 0;
+    }
+    case TIOCGWINSZ: {
+      if (!f.isTTY || !f.winsize) return -ENOTTY;
+      const w = f.winsize();
+      p.mem.writeU16(arg, w.rows); p.mem.writeU16(arg + 2, w.cols); p.mem.writeU32(arg + 4, 0);
+      return 0;
+    }
+    case TIOCGPGRP:
+      if (!f.isTTY) return -ENOTTY;
+      p.mem.writeU32(arg, p.pid);
+      return 0;
+    default: return -ENOTTY;
+  }
+}
+
+// ---- directories and names
+
+function pathOp(op: (p: Process, path: string) => number, dirArg = true) {
+  return (t: Thread, a: Args): number => {
+    const path = dirArg ? argPath(t, a.i32(0), a.u(1)) : argPath(t, AT_FDCWD, a.u(0));
+    if (typeof path === "number") return path;
+    if (procPath(t.proc, path)) return -ENOENT;
+    return op(t.proc, path);
+  };
+}
+
+function sysMkdirat(t: Thread, a: Args): number {
+  return pathOp((p, path) => p.host.vfs.mkdir(path, a.u32(2) & ~p.umask))(t, a);
+}
+
+function sysUnlinkat(t: Thread, a: Args): number {
+  const rmdir = (a.i32(2) & AT_REMOVEDIR) !== 0;
+  return pathOp((p, path) => (rmdir ? p.host.vfs.rmdir(path) : p.host.vfs.unlink(path)))(t, a);
+}
+
+function rename(t: Thread, d1: number, a1: number, d2: number, a2: number): number {
+  const from = argPath(t, d1, a1), to = argPath(t, d2, a2);
+  if (typeof from === "number") return from;
+  if (typeof to === "number") return to;
+  return t.proc.host.vfs.rename(from, to);
+}
+
+function doReadlink(t: Thread, path: string | number, buf: number, size: number): number {
+  const p = t.proc;
+  if (typeof path === "number") return path;
+  if ((size | 0) <= 0) return -EINVAL;
+  const virt = procPath(p, path);
+  let target: string | number;
+  if (virt === "exe") target = p.opts.exePath;
+  else if (virt === "none") target = -ENOENT;
+  else target = p.host.vfs.readlink(path);
+  if (typeof target === "number") return target;
+  const bytes = new TextEncoder().encode(target).subarray(0, size);
+  p.mem.write(buf, bytes);
+  return bytes.length;
+}
+
+function sysGetcwd(t: Thread, a: Args): number {
+  const b = new TextEncoder().encode(t.proc.cwd + "\0");
+  if (a.u(1) < b.length) return -ERANGE;
+  t.proc.mem.write(a.u(0), b);
+  return b.length;
+}
+
+function chdirTo(p: Process, path: string | number): number {
+  if (typeof path === "number") return path;
+  const s = p.host.vfs.stat(path, true);
+  if (typeof s === "number") return s;
+  if ((s.mode & S_IFMT) !== S_IFDIR) return -ENOTDIR;
+  p.cwd = cleanPath(path);
+  return 0;
+}
+
+function sysFchdir(t: Thread, a: Args): number {
+  const f = t.proc.getFile(a.i32(0));
+  if (!f) return -EBADF;
+  if (f.kind !== "dir" || !f.path) return -ENOTDIR;
+  t.proc.cwd = cleanPath(f.path);
+  return 0;
+}
+
+function sysDup(t: Thread, a: Args): number {
+  const f = t.proc.getFile(a.i32(0));
+  if (!f) return -EBADF;
+  f.refs++;
+  return t.proc.allocFd(f, false);
+}
+
+function sysDup3(t: Thread, a: Args): number {
+  const p = t.proc, oldfd = a.i32(0), newfd = a.i32(1), flags = a.i32(2);
+  const f = p.getFile(oldfd);
+  if (!f) return -EBADF;
+  if (flags & ~O_CLOEXEC || oldfd === newfd || newfd < 0) return -EINVAL;
+  p.installFd(newfd, f, (flags & O_CLOEXEC) !== 0);
+  return newfd;
+}
+
+function sysDup2(t: Thread, a: Args): number {
+  const p = t.proc, oldfd = a.i32(0), newfd = a.i32(1);
+  const f = p.getFile(oldfd);
+  if (!f) return -EBADF;
+  if (oldfd === newfd) return newfd;
+  p.installFd(newfd, f, false);
+  return newfd;
+}
+
+function sysFtruncate(t: Thread, a: Args): number {
+  const f = t.proc.getFile(a.i32(0));
+  if (!f) return -EBADF;
+  if (a.s64(1) < 0) return -EINVAL;
+  if ((f.flags & O_ACCMODE) !== O_WRONLY && (f.flags & O_ACCMODE) !== O_RDWR) return -EINVAL;
+  return f.truncate(a.s64(1));
+}
+
+function sysFsync(t: Thread, a: Args): number {
+  const f = t.proc.getFile(a.i32(0));
+  if (!f) return -EBADF;
+  return f.kind === "file" || f.kind === "dir" ? f.sync() : -EINVAL;
+}
+
+function sysFaccessat(t: Thread, a: Args): number {
+  const path = argPath(t, a.i32(0), a.u(1));
+  if (typeof path === "number") return path;
+  const virt = procPath(t.proc, path);
+  if (virt === "exe") return t.proc.host.vfs.access(t.proc.opts.exePath, a.i32(2));
+  if (virt === "none") return -ENOENT;
+  return t.proc.host.vfs.access(path, a.i32(2));
+}
+
+function sysFchmodat(t: Thread, a: Args): number {
+  return pathOp((p, path) => p.host.vfs.chmod(path, a.u32(2)))(t, a);
+}
+
+function sysSymlinkat(t: Thread, a: Args): number {
+  const target = readPath(t.proc, a.u(0));
+  if (typeof target === "number") return target;
+  const path = argPath(t, a.i32(1), a.u(2));
+  if (typeof path === "number") return path;
+  return t.proc.host.vfs.symlink(target, path);
+}
+
+/** A GuestFault inside a handler means a bad user pointer: EFAULT. */
+export function isFault(e: unknown): boolean {
+  return e instanceof GuestFault;
+}
+
+export const fsRows: SyscallRow[] = rows(NR, {
+  read: [["fd", "buf_out", "uint"], sysRead],
+  write: [["fd", "buf_in", "uint"], sysWrite],
+  pread64: [["fd", "buf_out", "uint", "int"], sysPread],
+  pwrite64: [["fd", "buf_in", "uint", "int"], sysPwrite],
+  readv: [["fd", "ptr", "int"], sysReadv],
+  writev: [["fd", "ptr", "int"], sysWritev],
+  open: [["path", "oflags", "mode"], sysOpen],
+  openat: [["dirfd", "path", "oflags", "mode"], sysOpenat],
+  close: [["fd"], sysClose],
+  fstat: [["fd", "ptr"], sysFstat],
+  stat: [["path", "ptr"], sysStat(true)],
+  lstat: [["path", "ptr"], sysStat(false)],
+  newfstatat: [["dirfd", "path", "ptr", "atflags"], sysNewfstatat],
+  statx: [["dirfd", "path", "atflags", "hex", "ptr"], sysStatx],
+  lseek: [["fd", "int", "whence"], sysLseek],
+  getdents64: [["fd", "ptr", "uint"], sysGetdents64],
+  fcntl: [["fd", "fcntlcmd", "hex"], sysFcntl],
+  ioctl: [["fd", "ioctlreq", "ptr"], sysIoctl],
+  mkdirat: [["dirfd", "path", "mode"], sysMkdirat],
+  mkdir: [["path", "mode"], (t, a) => pathOp((p, path) => p.host.vfs.mkdir(path, a.u32(1) & ~p.umask), false)(t, a)],
+  unlinkat: [["dirfd", "path", "atflags"], sysUnlinkat],
+  unlink: [["path"], pathOp((p, path) => p.host.vfs.unlink(path), false)],
+  rmdir: [["path"], pathOp((p, path) => p.host.vfs.rmdir(path), false)],
+  renameat: [["dirfd", "path", "dirfd", "path"], (t, a) => rename(t, a.i32(0), a.u(1), a.i32(2), a.u(3))],
+  renameat2: [["dirfd", "path", "dirfd", "path", "hex"], (t, a) => (a.u32(4) ? -EINVAL : rename(t, a.i32(0), a.u(1), a.i32(2), a.u(3)))],
+  rename: [["path", "path"], (t, a) => rename(t, AT_FDCWD, a.u(0), AT_FDCWD, a.u(1))],
+  readlinkat: [["dirfd", "path", "ptr", "uint"], (t, a) => doReadlink(t, argPath(t, a.i32(0), a.u(1)), a.u(2), a.i32(3))],
+  readlink: [["path", "ptr", "uint"], (t, a) => doReadlink(t, argPath(t, AT_FDCWD, a.u(0)), a.u(1), a.i32(2))],
+  getcwd: [["ptr", "uint"], sysGetcwd],
+  chdir: [["path"], (t, a) => chdirTo(t.proc, argPath(t, AT_FDCWD, a.u(0)))],
+  fchdir: [["fd"], sysFchdir],
+  dup: [["fd"], sysDup],
+  dup2: [["fd", "fd"], sysDup2],
+  dup3: [["fd", "fd", "oflags"], sysDup3],
+  ftruncate: [["fd", "int"], sysFtruncate],
+  fsync: [["fd"], sysFsync],
+  fdatasync: [["fd"], sysFsync],
+  faccessat: [["dirfd", "path", "int"], sysFaccessat],
+  faccessat2: [["dirfd", "path", "int", "atflags"], sysFaccessat],
+  access: [["path", "int"], (t, a) => sysFaccessat(t, new Args([BigInt.asUintN(64, BigInt(AT_FDCWD)), a.v[0]!, a.v[1]!]))],
+  fchmodat: [["dirfd", "path", "mode"], sysFchmodat],
+  fchmod: [["fd", "mode"], (t, a) => (t.proc.getFile(a.i32(0)) ? 0 : -EBADF)],
+  symlinkat: [["path", "dirfd", "path"], sysSymlinkat],
+  umask: [["mode"], (t, a) => { const old = t.proc.umask; t.proc.umask = a.u32(0) & 0o777; return old; }],
+  fchown: [["fd", "int", "int"], (t, a) => (t.proc.getFile(a.i32(0)) ? 0 : -EBADF)],
+  fchownat: [["dirfd", "path", "int", "int", "atflags"], () => 0],
+  utimensat: [["dirfd", "path", "ptr", "atflags"], () => 0],
+});

@@ -1,0 +1,117 @@
+// Process-wide syscalls: ids, uname, resource limits, getrandom, CPU affinity, prctl,
+// getrusage. What they report is fixed (a plausible Linux 6.1 machine) so runs are reproducible.
+
+import { NR } from "../sysnums.js";
+import { rows, Args, type SyscallRow } from "../sysapi.js";
+import type { Thread } from "../process.js";
+import { EINVAL, EPERM, ESRCH } from "../errno.js";
+
+const RLIM_INFINITY = 0xffffffffffffffffn;
+const RLIMIT_STACK = 3, RLIMIT_NOFILE = 7, RLIMIT_NLIMITS = 16;
+const limits = new WeakMap<object, [bigint, bigint][]>();
+
+function rlimits(t: Thread): [bigint, bigint][] {
+  let l = limits.get(t.proc);
+  if (!l) {
+    l = [];
+    for (let i = 0; i < RLIMIT_NLIMITS; i++) l.push([RLIM_INFINITY, RLIM_INFINITY]);
+    l[RLIMIT_STACK] = [8n << 20n, RLIM_INFINITY];
+    l[RLIMIT_NOFILE] = [1024n, 524288n];
+    limits.set(t.proc, l);
+  }
+  return l;
+}
+
+function sysPrlimit64(t: Thread, a: Args): number {
+  const pid = a.i32(0), res = a.i32(1), nw = a.u(2), old = a.u(3), mem = t.proc.mem;
+  if (pid !== 0 && pid !== t.proc.pid) return -ESRCH;
+  if (res < 0 || res >= RLIMIT_NLIMITS) return -EINVAL;
+  const l = rlimits(t);
+  const cur = l[res]!;
+  if (old) {
+    mem.writeU64Big(old, cur[0]);
+    mem.writeU64Big(old + 8, cur[1]);
+  }
+  if (nw) {
+    const soft = mem.readU64Big(nw), hard = mem.readU64Big(nw + 8);
+    if (soft > hard) return -EINVAL;
+    if (hard > cur[1]) return -EPERM;
+    l[res] = [soft, hard];
+  }
+  return 0;
+}
+
+function sysUname(t: Thread, a: Args): number {
+  const fields = ["Linux", "rt0", "6.1.0-rt0", "#1 SMP PREEMPT_DYNAMIC rt0", "x86_64", "(none)"];
+  const b = new Uint8Array(65 * 6);
+  const enc = new TextEncoder();
+  fields.forEach((f, i) => b.set(enc.encode(f), 65 * i));
+  t.proc.mem.write(a.u(0), b);
+  return 0;
+}
+
+function sysGetrandom(t: Thread, a: Args): number {
+  const len = Math.min(a.u(1), 1 << 25);
+  const b = new Uint8Array(len);
+  t.proc.randomFill(b);
+  t.proc.mem.write(a.u(0), b);
+  return len;
+}
+
+function sysSchedGetaffinity(t: Thread, a: Args): number {
+  const len = a.u(1), mask = a.u(2);
+  if (len < 8 || len % 8 !== 0) return -EINVAL;
+  const n = t.proc.opts.deterministic ? 4 : Math.max(1, Math.min(64, t.proc.host.cpuCount));
+  const b = new Uint8Array(8);
+  for (let i = 0; i < n; i++) b[i >> 3]! |= 1 << (i & 7);
+  t.proc.mem.write(mask, b);
+  return 8;
+}
+
+const PR_SET_NAME = 15, PR_GET_NAME = 16;
+const names = new WeakMap<object, Uint8Array>();
+
+function sysPrctl(t: Thread, a: Args): number {
+  const op = a.i32(0);
+  if (op === PR_SET_NAME) {
+    names.set(t, t.proc.mem.read(a.u(1), 16));
+    return 0;
+  }
+  if (op === PR_GET_NAME) {
+    t.proc.mem.write(a.u(1), names.get(t) ?? new TextEncoder().encode("rt0\0"));
+    return 0;
+  }
+  return -EINVAL;
+}
+
+function sysGetrusage(t: Thread, a: Args): number {
+  const b = new Uint8Array(144);
+  const us = Math.floor(t.proc.retired / 1000); // one nanosecond per instruction
+  const dv = new DataView(b.buffer);
+  dv.setBigUint64(0, BigInt(Math.floor(us / 1e6)), true);
+  dv.setBigUint64(8, BigInt(us % 1e6), true);
+  t.proc.mem.write(a.u(1), b);
+  return 0;
+}
+
+export const procRows: SyscallRow[] = rows(NR, {
+  getpid: [[], (t) => t.proc.pid],
+  getppid: [[], (t) => t.proc.ppid],
+  getuid: [[], () => 0],
+  geteuid: [[], () => 0],
+  getgid: [[], () => 0],
+  getegid: [[], () => 0],
+  getpgrp: [[], (t) => t.proc.pid],
+  getpgid: [["int"], (t) => t.proc.pid],
+  getsid: [["int"], (t) => t.proc.pid],
+  getgroups: [["int", "ptr"], () => 0],
+  uname: [["ptr"], sysUname],
+  prlimit64: [["int", "int", "ptr", "ptr"], sysPrlimit64],
+  getrlimit: [["int", "ptr"], (t, a) => sysPrlimit64(t, new Args([0n, a.v[0]!, 0n, a.v[1]!]))],
+  setrlimit: [["int", "ptr"], (t, a) => sysPrlimit64(t, new Args([0n, a.v[0]!, a.v[1]!, 0n]))],
+  getrandom: [["ptr", "uint", "hex"], sysGetrandom],
+  sched_getaffinity: [["int", "uint", "ptr"], sysSchedGetaffinity],
+  sched_setaffinity: [["int", "uint", "ptr"], () => 0],
+  prctl: [["int", "hex", "hex", "hex", "hex"], sysPrctl],
+  getrusage: [["int", "ptr"], sysGetrusage],
+});

@@ -1,0 +1,137 @@
+// Signal syscalls: rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigreturn, kill, tgkill,
+// tkill. Delivery and frames are in ../signal.ts.
+
+import { NR } from "../sysnums.js";
+import { rows, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
+import type { Thread } from "../process.js";
+import { EINVAL, EPERM, ENOMEM, ESRCH, EFAULT } from "../errno.js";
+import { MINSIGSTKSZ, NSIG, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SS_DISABLE, SS_ONSTACK, SIGSEGV } from "../abi.js";
+import { UNBLOCKABLE, sendToProcess, sendToThread, sigreturn } from "../signal.js";
+import { GPR } from "../../cpu/api.js";
+import { GuestFault } from "../../mem/api.js";
+
+function sysRtSigaction(t: Thread, a: Args): number {
+  const sig = a.i32(0), act = a.u(1), oact = a.u(2), size = a.u(3);
+  if (size !== 8 || sig < 1 || sig > NSIG) return -EINVAL;
+  if (act && (sig === SIGKILL || sig === SIGSTOP)) return -EINVAL;
+  const mem = t.proc.mem, cur = t.proc.sigactions[sig]!;
+  let next = cur;
+  if (act) {
+    next = { handler: mem.readU64(act), flags: Number(mem.readU64Big(act + 8) & 0xffffffffn), restorer: mem.readU64(act + 16), mask: mem.readU64Big(act + 24) & ~UNBLOCKABLE };
+  }
+  if (oact) {
+    mem.writeU64(oact, cur.handler);
+    mem.writeU64(oact + 8, cur.flags >>> 0);
+    mem.writeU64(oact + 16, cur.restorer);
+    mem.writeU64Big(oact + 24, cur.mask);
+  }
+  t.proc.sigactions[sig] = next;
+  return 0;
+}
+
+function sysRtSigprocmask(t: Thread, a: Args): number {
+  const how = a.i32(0), set = a.u(1), oset = a.u(2), size = a.u(3);
+  if (size !== 8) return -EINVAL;
+  const mem = t.proc.mem;
+  const old = t.sigmask;
+  if (set) {
+    const s = mem.readU64Big(set);
+    if (how === SIG_BLOCK) t.sigmask |= s;
+    else if (how === SIG_UNBLOCK) t.sigmask &= ~s;
+    else if (how === SIG_SETMASK) t.sigmask = s;
+    else return -EINVAL;
+    t.sigmask &= ~UNBLOCKABLE;
+    t.proc.dirty = true;
+  }
+  if (oset) mem.writeU64Big(oset, old);
+  return 0;
+}
+
+function sysSigaltstack(t: Thread, a: Args): number {
+  const ss = a.u(0), old = a.u(1), mem = t.proc.mem;
+  const onAlt = t.onAltStack(t.cpu.getReg(GPR.RSP));
+  if (ss) {
+    const sp = mem.readU64(ss), flags = mem.readU32(ss + 8), size = mem.readU64(ss + 16);
+    if (onAlt) return -EPERM;
+    if (flags & ~(SS_DISABLE | 0x80000000)) return -EINVAL;
+    if (flags & SS_DISABLE) {
+      if (old) writeStack(t, old, onAlt);
+      t.altFlags = SS_DISABLE;
+      t.altSp = 0;
+      t.altSize = 0;
+      return 0;
+    }
+    if (size < MINSIGSTKSZ) return -ENOMEM;
+    if (old) writeStack(t, old, onAlt);
+    t.altSp = sp;
+    t.altSize = size;
+    t.altFlags = 0;
+    return 0;
+  }
+  if (old) writeStack(t, old, onAlt);
+  return 0;
+}
+
+function writeStack(t: Thread, at: number, onAlt: boolean): void {
+  const mem = t.proc.mem;
+  mem.writeU64(at, t.altSp);
+  mem.writeU32(at + 8, onAlt ? SS_ONSTACK : t.altFlags);
+  mem.writeU32(at + 12, 0);
+  mem.writeU64(at + 16, t.altSize);
+}
+
+function sysRtSigreturn(t: Thread): number {
+  try {
+    sigreturn(t);
+  } catch (e) {
+    if (!(e instanceof GuestFault)) throw e;
+    t.proc.killBySignal(SIGSEGV);
+  }
+  return NORETURN;
+}
+
+function sysKill(t: Thread, a: Args): number {
+  const pid = a.i32(0), sig = a.i32(1), p = t.proc;
+  if (sig < 0 || sig > NSIG) return -EINVAL;
+  if (pid !== p.pid && pid !== 0 && pid !== -1 && pid !== -p.pid) return -ESRCH;
+  if (sig !== 0) sendToProcess(p, { signo: sig, code: SI_USER, pid: p.pid, uid: 0 });
+  return 0;
+}
+
+function sysTgkill(t: Thread, a: Args): number {
+  const tgid = a.i32(0), tid = a.i32(1), sig = a.i32(2), p = t.proc;
+  if (sig < 0 || sig > NSIG || tid <= 0) return -EINVAL;
+  if (tgid !== p.pid) return -ESRCH;
+  const target = p.thread(tid);
+  if (!target) return -ESRCH;
+  if (sig !== 0) sendToThread(target, { signo: sig, code: SI_TKILL, pid: p.pid, uid: 0 });
+  return 0;
+}
+
+function sysTkill(t: Thread, a: Args): number {
+  const tid = a.i32(0), sig = a.i32(1), p = t.proc;
+  if (sig < 0 || sig > NSIG || tid <= 0) return -EINVAL;
+  const target = p.thread(tid);
+  if (!target) return -ESRCH;
+  if (sig !== 0) sendToThread(target, { signo: sig, code: SI_TKILL, pid: p.pid, uid: 0 });
+  return 0;
+}
+
+function sysRtSigpending(t: Thread, a: Args): number {
+  let set = 0n;
+  for (const s of t.pending) set |= 1n << BigInt(s.signo - 1);
+  if (!a.u(0)) return -EFAULT;
+  t.proc.mem.writeU64Big(a.u(0), set & t.sigmask);
+  return 0;
+}
+
+export const signalRows: SyscallRow[] = rows(NR, {
+  rt_sigaction: [["signal", "ptr", "ptr", "uint"], sysRtSigaction],
+  rt_sigprocmask: [["sighow", "ptr", "ptr", "uint"], sysRtSigprocmask],
+  sigaltstack: [["ptr", "ptr"], sysSigaltstack],
+  rt_sigreturn: [[], sysRtSigreturn],
+  rt_sigpending: [["ptr", "uint"], sysRtSigpending],
+  kill: [["int", "signal"], sysKill],
+  tgkill: [["int", "int", "signal"], sysTgkill],
+  tkill: [["int", "signal"], sysTkill],
+});

@@ -1,0 +1,114 @@
+// The virtual file system interface the Linux layer reads files through. The Node host
+// (src/host/node.ts) implements it over node:fs, confined to a root directory; a browser host
+// can implement it in memory. Paths given to a Vfs are absolute guest paths.
+
+/** What stat(2) reports, as plain numbers (times split into seconds and nanoseconds). */
+export interface Stat {
+  dev: number;
+  ino: number;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  rdev: number;
+  size: number;
+  blksize: number;
+  blocks: number;
+  atimeSec: number;
+  atimeNsec: number;
+  mtimeSec: number;
+  mtimeNsec: number;
+  ctimeSec: number;
+  ctimeNsec: number;
+}
+
+export const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFREG = 0o100000, S_IFLNK = 0o120000,
+  S_IFCHR = 0o020000, S_IFIFO = 0o010000, S_IFSOCK = 0o140000, S_IFBLK = 0o060000;
+
+/** One directory entry for getdents64 (d_type uses DT_* values). */
+export interface DirEntry {
+  name: string;
+  ino: number;
+  type: number;
+}
+export const DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8, DT_LNK = 10, DT_SOCK = 12;
+
+/** An open host file or directory. Errors are negative errno values. */
+export interface VfsFile {
+  readonly isDir: boolean;
+  /** Read at `pos` (or the file offset when pos is null), advancing the offset in that case. */
+  read(buf: Uint8Array, pos: number | null): number;
+  write(buf: Uint8Array, pos: number | null): number;
+  /** lseek: returns the new offset. */
+  seek(offset: number, whence: number): number;
+  stat(): Stat | number;
+  truncate(len: number): number;
+  sync(): number;
+  /** Directory entries including "." and "..", for getdents64. */
+  readdir(): DirEntry[] | number;
+  close(): void;
+}
+
+export interface Vfs {
+  /** open(2) flags (O_CREAT, O_TRUNC, O_EXCL, O_APPEND, O_DIRECTORY, O_NOFOLLOW, access mode). */
+  open(path: string, flags: number, mode: number): VfsFile | number;
+  stat(path: string, follow: boolean): Stat | number;
+  readlink(path: string): string | number;
+  mkdir(path: string, mode: number): number;
+  unlink(path: string): number;
+  rmdir(path: string): number;
+  rename(from: string, to: string): number;
+  symlink(target: string, path: string): number;
+  chmod(path: string, mode: number): number;
+  /** access(2) with F_OK/R_OK/W_OK/X_OK. */
+  access(path: string, mode: number): number;
+}
+
+/** A byte stream of the host (stdin, stdout, stderr). Reads never block: they return -EAGAIN
+ *  (EAGAIN = 11) when no data is buffered yet and call the wake-up function given to the host
+ *  once data or end of file arrives. */
+export interface HostStream {
+  readonly isTTY: boolean;
+  read(buf: Uint8Array): number;
+  write(buf: Uint8Array): number;
+  /** True when a read would not return EAGAIN. */
+  readable(): boolean;
+  /** Terminal size for TIOCGWINSZ, when isTTY. */
+  winsize?(): { rows: number; cols: number };
+}
+
+/** Everything the Linux layer needs from the host. */
+export interface Host {
+  vfs: Vfs;
+  stdin: HostStream;
+  stdout: HostStream;
+  stderr: HostStream;
+  /** A monotonic clock in nanoseconds (arbitrary origin). */
+  monotonicNs(): number;
+  /** Wall-clock time, milliseconds since the epoch (may be fractional). */
+  realtimeMs(): number;
+  randomFill(buf: Uint8Array): void;
+  cpuCount: number;
+  /** Called by the host when an asynchronous event (stdin data) may unblock a thread. */
+  onWake?: () => void;
+}
+
+/** Join a guest path onto a directory and normalize "." and "//" (not ".."; the Vfs resolves
+ *  ".." against real directories and symbolic links). */
+export function joinPath(dir: string, path: string): string {
+  const full = path.startsWith("/") ? path : `${dir === "/" ? "" : dir}/${path}`;
+  const parts: string[] = [];
+  for (const p of full.split("/")) if (p !== "" && p !== ".") parts.push(p);
+  return "/" + parts.join("/");
+}
+
+/** Lexically resolve "..", clamping at "/" (for virtual paths like /proc/self/exe). */
+export function cleanPath(path: string): string {
+  const out: string[] = [];
+  for (const p of path.split("/")) {
+    if (p === "" || p === ".") continue;
+    if (p === "..") out.pop();
+    else out.push(p);
+  }
+  return "/" + out.join("/");
+}
