@@ -47,3 +47,10 @@ gzip -9nc fixtures/build/go1.22/hello-stripped > "$out/hello-stripped-go1.22.gz"
   done
 } > test/testdata/info/golden.tsv
 echo "gen-golden-gobin: $(wc -l < test/testdata/info/golden.tsv) binaries in test/testdata/info/golden.tsv"
+
+# ELF reader oracle: readelf's section headers, program headers and notes of the committed set.
+mkdir -p test/testdata/elf
+for f in fixtures/bin/*; do
+  readelf -SlnW "$f" > "test/testdata/elf/$(basename "$f").readelf.txt"
+done
+echo "gen-golden-gobin: readelf output for $(ls fixtures/bin | wc -l) binaries in test/testdata/elf"
