@@ -54,3 +54,9 @@ for f in fixtures/bin/*; do
   readelf -SlnW "$f" > "test/testdata/elf/$(basename "$f").readelf.txt"
 done
 echo "gen-golden-gobin: readelf output for $(ls fixtures/bin | wc -l) binaries in test/testdata/elf"
+
+# Build info oracle: `go version -m` of the committed set.
+for f in fixtures/bin/*; do
+  /usr/lib/go-1.26/bin/go version -m "$f" | sed 1d > "test/testdata/gobin/$(basename "$f").version-m.txt"
+done
+echo "gen-golden-gobin: go version -m for $(ls fixtures/bin | wc -l) binaries"

@@ -163,3 +163,17 @@ function unquote(s: string): string {
 export function setting(bi: BuildInfo | undefined, key: string): string | undefined {
   return bi?.settings.find((s) => s.key === key)?.value;
 }
+
+/** The module info lines as `go version -m` prints them (after the first line), tab-indented. */
+export function formatModInfo(bi: BuildInfo): string {
+  const mod = (kind: string, m: Module): string => `\t${kind}\t${m.path}\t${m.version}\t${m.sum}\n` + (m.replace ? `\t=>\t${m.replace.path}\t${m.replace.version}\t${m.replace.sum}\n` : "");
+  let s = bi.path ? `\tpath\t${bi.path}\n` : "";
+  if (bi.main) s += mod("mod", bi.main);
+  for (const d of bi.deps) s += mod("dep", d);
+  for (const { key, value } of bi.settings) {
+    const k = key === "" || /[= \t\r\n"`]/.test(key) ? JSON.stringify(key) : key;
+    const v = /[ \t\r\n"`]/.test(value) ? JSON.stringify(value) : value;
+    s += `\tbuild\t${k}=${v}\n`;
+  }
+  return s;
+}
