@@ -14,7 +14,8 @@ export function buildProgram(): Command {
     .description("Run and x-ray real linux/amd64 Go binaries: an x86-64 user-mode emulator in TypeScript.")
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
-    .exitOverride();
+    .exitOverride()
+    .enablePositionalOptions();
 
   program
     .command("info")
@@ -38,6 +39,27 @@ export function buildProgram(): Command {
     .action(async (bin: string, opts: DisasmCliOptions) => {
       const { disasmCommand } = await import("./disasm.js");
       await disasmCommand(bin, opts);
+    });
+
+  program
+    .command("run")
+    .description("Run a static linux/amd64 binary: stdio passed through, exit status as on Linux")
+    .argument("<binary>", "a static linux/amd64 executable")
+    .argument("[args...]", "arguments for the program (options after the binary are the program's)")
+    .option("--strace", "print one line per system call to stderr")
+    .option("--strace-file <file>", "write the --strace lines to a file instead")
+    .option("--env <K=V>", "set an environment variable (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--clear-env", "start from an empty environment instead of rt0's")
+    .option("--root <dir>", "confine the guest's file system to this directory")
+    .option("--cpu-vendor <vendor>", "intel or amd (CPUID vendor string)", "intel")
+    .option("--cpu-level <level>", "x86-64 level advertised by CPUID: v1, v2 or v3", "v1")
+    .option("--deterministic", "virtual clock, seeded randomness, fixed scheduling")
+    .option("--seed <n>", "seed for --deterministic")
+    .option("--max-instructions <n>", "stop (non-zero exit) after this many instructions")
+    .passThroughOptions()
+    .action(async (bin: string, args: string[], opts: import("./run.js").RunCliOptions) => {
+      const { runCommand } = await import("./run.js");
+      await runCommand(bin, args, opts);
     });
 
   return program;

@@ -114,4 +114,9 @@ export const procRows: SyscallRow[] = rows(NR, {
   sched_setaffinity: [["int", "uint", "ptr"], () => 0],
   prctl: [["int", "hex", "hex", "hex", "hex"], sysPrctl],
   getrusage: [["int", "ptr"], sysGetrusage],
+  getcpu: [["ptr", "ptr", "ptr"], (t, a) => {
+    if (a.u(0)) t.proc.mem.writeU32(a.u(0), 0);
+    if (a.u(1)) t.proc.mem.writeU32(a.u(1), 0);
+    return 0;
+  }],
 });

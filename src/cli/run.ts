@@ -1,0 +1,123 @@
+// `rt0 run [options] BIN [args...]`: run a static linux/amd64 binary under the emulator with
+// stdin/stdout/stderr passed through and the exit status Linux would give (128+n when a signal
+// kills it). Options: --strace[-file], --env/--clear-env, --root, CPU model, determinism, limits.
+
+import * as fs from "node:fs";
+import { basename, relative, resolve, isAbsolute, sep } from "node:path";
+import { UserError } from "../base/assert.js";
+import { readBinaryBytes } from "../host/readbin.js";
+import { NodeHost } from "../host/node.js";
+import { Machine, type RunResult } from "../machine/machine.js";
+import { checkRunnable } from "../linux/loader.js";
+import { Space } from "../mem/space.js";
+import { X86Cpu } from "../cpu/cpu.js";
+import type { DecodeCache } from "../cpu/cache.js";
+import type { CpuModel } from "../cpu/api.js";
+import type { Memory } from "../mem/api.js";
+
+export interface RunCliOptions {
+  strace?: boolean;
+  straceFile?: string;
+  env: string[];
+  clearEnv?: boolean;
+  root?: string;
+  cpuVendor: string;
+  cpuLevel: string;
+  deterministic?: boolean;
+  seed?: string;
+  maxInstructions?: string;
+}
+
+function parseModel(o: RunCliOptions): CpuModel {
+  const vendor = o.cpuVendor === "intel" ? "GenuineIntel" : o.cpuVendor === "amd" ? "AuthenticAMD" : undefined;
+  if (!vendor) throw new UserError(`--cpu-vendor must be intel or amd (got ${o.cpuVendor})`);
+  const m = /^v([123])$/.exec(o.cpuLevel);
+  if (!m) throw new UserError(`--cpu-level must be v1, v2 or v3 (got ${o.cpuLevel})`);
+  return { vendor, level: Number(m[1]) as 1 | 2 | 3 };
+}
+
+function parseCount(s: string | undefined, what: string): number | undefined {
+  if (s === undefined) return undefined;
+  if (!/^\d+$/.test(s)) throw new UserError(`${what} must be a non-negative integer (got ${s})`);
+  return Number(s);
+}
+
+/** The guest's view of a host path under root: "/rel" inside it, undefined outside. */
+function inside(root: string, host: string): string | undefined {
+  const rel = relative(root, host);
+  if (rel === "") return "/";
+  if (rel.startsWith("..") || isAbsolute(rel)) return undefined;
+  return "/" + rel.split(sep).join("/");
+}
+
+export async function runCommand(bin: string, args: string[], o: RunCliOptions): Promise<void> {
+  const model = parseModel(o);
+  const seed = parseCount(o.seed, "--seed") ?? 0;
+  const maxInstructions = parseCount(o.maxInstructions, "--max-instructions");
+  const bytes = readBinaryBytes(bin);
+  try {
+    checkRunnable(bytes);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${bin}: ${e.message}`, e.exitCode);
+    throw e;
+  }
+
+  let root: string | undefined;
+  if (o.root !== undefined) {
+    try {
+      root = fs.realpathSync(o.root);
+      if (!fs.statSync(root).isDirectory()) throw new Error("not a directory");
+    } catch {
+      throw new UserError(`--root ${o.root}: not a directory`);
+    }
+  }
+  const hostExe = fs.realpathSync(resolve(bin));
+  const exePath = root === undefined ? hostExe : (inside(root, hostExe) ?? "/" + basename(hostExe));
+  const cwd = root === undefined ? process.cwd() : (inside(root, process.cwd()) ?? "/");
+
+  const env = new Map<string, string>();
+  if (!o.clearEnv) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(k, v);
+  for (const kv of o.env) {
+    const i = kv.indexOf("=");
+    if (i <= 0) throw new UserError(`--env wants K=V (got ${kv})`);
+    env.set(kv.slice(0, i), kv.slice(i + 1));
+  }
+
+  let straceFd: number | undefined;
+  if (o.straceFile !== undefined) {
+    try {
+      straceFd = fs.openSync(o.straceFile, "w");
+    } catch (e) {
+      throw new UserError(`--strace-file ${o.straceFile}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const straceOut = straceFd ?? 2;
+  const strace = o.strace || straceFd !== undefined ? (line: string) => { fs.writeSync(straceOut, line); } : undefined;
+
+  const host = new NodeHost({ root });
+  let cache: DecodeCache | undefined;
+  const machine = new Machine({
+    host, bin: bytes, argv: [bin, ...args], envp: [...env].map(([k, v]) => `${k}=${v}`), exePath, model,
+    newMemory: (): Memory => new Space(),
+    newCpu: (mem) => {
+      const c = new X86Cpu(mem, model, cache);
+      cache = c.cache;
+      return c;
+    },
+    deterministic: !!o.deterministic, seed, strace, maxInstructions, cwd,
+  });
+  const onSigint = (): void => machine.sendSignal(2);
+  process.on("SIGINT", onSigint);
+  let r: RunResult;
+  try {
+    r = await machine.run();
+  } finally {
+    process.off("SIGINT", onSigint);
+    host.close();
+    if (straceFd !== undefined) fs.closeSync(straceFd);
+  }
+  if (r.limitReached) {
+    process.stderr.write(`rt0: stopped after ${r.instructions} instructions (--max-instructions ${maxInstructions})\n`);
+  }
+  process.exitCode = r.status;
+}

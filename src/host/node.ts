@@ -1,0 +1,359 @@
+// The Node.js host for the Linux layer: files through node:fs (optionally confined to a root
+// directory: no path, "..", or symbolic link leaves it), stdio, clocks and randomness. The
+// only place rt0's emulator touches node:fs.
+
+import * as fs from "node:fs";
+import { isatty } from "node:tty";
+import { randomFillSync } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { resolve as hostResolve } from "node:path";
+import type { DirEntry, Host, HostStream, Stat, Vfs, VfsFile } from "../linux/vfs.js";
+import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN } from "../linux/vfs.js";
+import { EAGAIN, EINVAL, EIO, ELOOP, ENOENT, ENOTDIR } from "../linux/errno.js";
+import { O_APPEND, O_CLOEXEC, O_NOFOLLOW, O_NONBLOCK } from "../linux/abi.js";
+
+/** Negative errno of a Node fs error (libuv reports -errno on Linux). */
+function errOf(e: unknown): number {
+  const n = (e as { errno?: unknown } | null)?.errno;
+  return typeof n === "number" && n < 0 ? n : -EIO;
+}
+
+function toStat(s: fs.BigIntStats): Stat {
+  const sec = (ns: bigint): number => Number(ns / 1000000000n);
+  const nsec = (ns: bigint): number => Number(ns % 1000000000n);
+  return {
+    dev: Number(s.dev), ino: Number(s.ino), mode: Number(s.mode), nlink: Number(s.nlink), uid: Number(s.uid),
+    gid: Number(s.gid), rdev: Number(s.rdev), size: Number(s.size), blksize: Number(s.blksize), blocks: Number(s.blocks),
+    atimeSec: sec(s.atimeNs), atimeNsec: nsec(s.atimeNs), mtimeSec: sec(s.mtimeNs), mtimeNsec: nsec(s.mtimeNs),
+    ctimeSec: sec(s.ctimeNs), ctimeNsec: nsec(s.ctimeNs),
+  };
+}
+
+function dtype(d: fs.Dirent): number {
+  if (d.isFile()) return DT_REG;
+  if (d.isDirectory()) return DT_DIR;
+  if (d.isSymbolicLink()) return DT_LNK;
+  if (d.isFIFO()) return DT_FIFO;
+  if (d.isCharacterDevice()) return DT_CHR;
+  if (d.isBlockDevice()) return DT_BLK;
+  if (d.isSocket()) return DT_SOCK;
+  return DT_UNKNOWN;
+}
+
+class NodeFile implements VfsFile {
+  private pos = 0;
+  constructor(private readonly fd: number, readonly isDir: boolean, private readonly hostPath: string, private readonly append: boolean) {}
+  read(buf: Uint8Array, pos: number | null): number {
+    try {
+      const n = fs.readSync(this.fd, buf, 0, buf.length, pos ?? this.pos);
+      if (pos === null) this.pos += n;
+      return n;
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  write(buf: Uint8Array, pos: number | null): number {
+    try {
+      if (pos === null && this.append) {
+        const n = fs.writeSync(this.fd, buf, 0, buf.length, null);
+        this.pos = Number(fs.fstatSync(this.fd).size);
+        return n;
+      }
+      const n = fs.writeSync(this.fd, buf, 0, buf.length, pos ?? this.pos);
+      if (pos === null) this.pos += n;
+      return n;
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  seek(off: number, whence: number): number {
+    let base: number;
+    if (whence === 0) base = 0;
+    else if (whence === 1) base = this.pos;
+    else if (whence === 2) {
+      try {
+        base = Number(fs.fstatSync(this.fd).size);
+      } catch (e) {
+        return errOf(e);
+      }
+    } else return -EINVAL;
+    if (base + off < 0) return -EINVAL;
+    this.pos = base + off;
+    return this.pos;
+  }
+  stat(): Stat | number {
+    try {
+      return toStat(fs.fstatSync(this.fd, { bigint: true }));
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  truncate(len: number): number {
+    try {
+      fs.ftruncateSync(this.fd, len);
+      return 0;
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  sync(): number {
+    try {
+      fs.fsyncSync(this.fd);
+      return 0;
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  readdir(): DirEntry[] | number {
+    if (!this.isDir) return -ENOTDIR;
+    try {
+      const out: DirEntry[] = [{ name: ".", ino: 1, type: DT_DIR }, { name: "..", ino: 2, type: DT_DIR }];
+      fs.readdirSync(this.hostPath, { withFileTypes: true }).forEach((d, i) => out.push({ name: d.name, ino: i + 3, type: dtype(d) }));
+      return out;
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  close(): void {
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Host files, optionally confined to `root` (an existing directory). */
+export class NodeVfs implements Vfs {
+  readonly root: string | undefined;
+  constructor(root?: string) {
+    this.root = root === undefined ? undefined : fs.realpathSync(hostResolve(root));
+  }
+
+  /** Map a guest path to a host path; with a root, walk it component by component so that
+   *  neither ".." nor a symbolic link (absolute or relative) can leave the root. */
+  hostPath(guest: string, followLast: boolean): string | number {
+    if (this.root === undefined) return guest;
+    const parts = guest.split("/").filter((p) => p !== "" && p !== ".");
+    const stack: string[] = [];
+    let links = 0;
+    while (parts.length > 0) {
+      const c = parts.shift()!;
+      if (c === "..") {
+        stack.pop();
+        continue;
+      }
+      const host = this.root + "/" + [...stack, c].join("/");
+      if (parts.length > 0 || followLast) {
+        let st: fs.Stats | undefined;
+        try {
+          st = fs.lstatSync(host);
+        } catch (e) {
+          if (parts.length > 0 && errOf(e) === -ENOENT) return -ENOENT;
+          st = undefined;
+        }
+        if (st?.isSymbolicLink()) {
+          if (++links > 40) return -ELOOP;
+          const target = fs.readlinkSync(host);
+          if (target.startsWith("/")) stack.length = 0;
+          parts.unshift(...target.split("/").filter((p) => p !== "" && p !== "."));
+          continue;
+        }
+        if (st && parts.length > 0 && !st.isDirectory()) return -ENOTDIR;
+      }
+      stack.push(c);
+    }
+    return this.root + (stack.length ? "/" + stack.join("/") : "");
+  }
+
+  private op(guest: string, follow: boolean, f: (host: string) => void): number {
+    const h = this.hostPath(guest, follow);
+    if (typeof h === "number") return h;
+    try {
+      f(h);
+      return 0;
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+
+  open(path: string, flags: number, mode: number): VfsFile | number {
+    const h = this.hostPath(path, !(flags & O_NOFOLLOW));
+    if (typeof h === "number") return h;
+    try {
+      const fd = fs.openSync(h, flags & ~(O_CLOEXEC | O_NONBLOCK), mode);
+      const st = fs.fstatSync(fd);
+      return new NodeFile(fd, st.isDirectory(), h, (flags & O_APPEND) !== 0);
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  stat(path: string, follow: boolean): Stat | number {
+    const h = this.hostPath(path, follow);
+    if (typeof h === "number") return h;
+    try {
+      return toStat(follow ? fs.statSync(h, { bigint: true }) : fs.lstatSync(h, { bigint: true }));
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  readlink(path: string): string | number {
+    const h = this.hostPath(path, false);
+    if (typeof h === "number") return h;
+    try {
+      return fs.readlinkSync(h);
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  mkdir(path: string, mode: number): number {
+    return this.op(path, false, (h) => fs.mkdirSync(h, { mode }));
+  }
+  unlink(path: string): number {
+    return this.op(path, false, (h) => fs.unlinkSync(h));
+  }
+  rmdir(path: string): number {
+    return this.op(path, false, (h) => fs.rmdirSync(h));
+  }
+  rename(from: string, to: string): number {
+    const t = this.hostPath(to, false);
+    if (typeof t === "number") return t;
+    return this.op(from, false, (h) => fs.renameSync(h, t));
+  }
+  symlink(target: string, path: string): number {
+    return this.op(path, false, (h) => fs.symlinkSync(target, h));
+  }
+  chmod(path: string, mode: number): number {
+    return this.op(path, true, (h) => fs.chmodSync(h, mode));
+  }
+  access(path: string, mode: number): number {
+    return this.op(path, true, (h) => fs.accessSync(h, mode));
+  }
+}
+
+class OutStream implements HostStream {
+  readonly isTTY: boolean;
+  constructor(private readonly fd: number) {
+    this.isTTY = isatty(fd);
+  }
+  read(): number {
+    return -EINVAL;
+  }
+  write(buf: Uint8Array): number {
+    let off = 0;
+    while (off < buf.length) {
+      try {
+        off += fs.writeSync(this.fd, buf, off, buf.length - off);
+      } catch (e) {
+        if (errOf(e) === -EAGAIN) continue;
+        return off > 0 ? off : errOf(e);
+      }
+    }
+    return buf.length;
+  }
+  readable(): boolean {
+    return false;
+  }
+  winsize(): { rows: number; cols: number } {
+    const s = this.fd === 1 ? process.stdout : process.stderr;
+    return { rows: s.rows || 24, cols: s.columns || 80 };
+  }
+}
+
+/** stdin: regular files are read directly; pipes and terminals through an async stream that
+ *  starts on the first read and wakes the machine when data arrives. */
+class InStream implements HostStream {
+  readonly isTTY = isatty(0);
+  private chunks: Uint8Array[] = [];
+  private eof = false;
+  private started = false;
+  private readonly regular: boolean;
+  constructor(private readonly wake: () => void) {
+    let regular: boolean;
+    try {
+      regular = fs.fstatSync(0).isFile();
+    } catch {
+      regular = false;
+    }
+    this.regular = regular;
+  }
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    process.stdin.on("data", (c: Buffer) => {
+      this.chunks.push(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+      this.wake();
+    });
+    process.stdin.on("end", () => {
+      this.eof = true;
+      this.wake();
+    });
+    process.stdin.on("error", () => {
+      this.eof = true;
+      this.wake();
+    });
+  }
+  read(buf: Uint8Array): number {
+    if (this.regular) {
+      try {
+        return fs.readSync(0, buf, 0, buf.length, null);
+      } catch (e) {
+        return errOf(e);
+      }
+    }
+    this.start();
+    if (this.chunks.length === 0) return this.eof ? 0 : -EAGAIN;
+    let n = 0;
+    while (n < buf.length && this.chunks.length > 0) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, buf.length - n);
+      buf.set(c.subarray(0, k), n);
+      n += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    return n;
+  }
+  write(): number {
+    return -EINVAL;
+  }
+  readable(): boolean {
+    if (this.regular) return true;
+    this.start();
+    return this.chunks.length > 0 || this.eof;
+  }
+  close(): void {
+    if (this.started) process.stdin.destroy();
+  }
+}
+
+export interface NodeHostOptions {
+  root?: string;
+}
+
+export class NodeHost implements Host {
+  readonly vfs: NodeVfs;
+  readonly stdin: InStream;
+  readonly stdout = new OutStream(1);
+  readonly stderr = new OutStream(2);
+  readonly cpuCount = availableParallelism();
+  onWake?: () => void;
+  private readonly t0 = process.hrtime.bigint();
+  constructor(o: NodeHostOptions = {}) {
+    this.vfs = new NodeVfs(o.root);
+    this.stdin = new InStream(() => this.onWake?.());
+  }
+  monotonicNs(): number {
+    return Number(process.hrtime.bigint() - this.t0);
+  }
+  realtimeMs(): number {
+    return performance.timeOrigin + performance.now();
+  }
+  randomFill(buf: Uint8Array): void {
+    randomFillSync(buf);
+  }
+  /** Release host resources (the stdin stream) so Node can exit. */
+  close(): void {
+    this.stdin.close();
+  }
+}

@@ -1,0 +1,148 @@
+// The ELF loader, as Linux's binfmt_elf does it for a static executable: PT_LOAD segments
+// mapped with their protections, an 8 MiB stack under STACK_TOP holding argc, argv, envp and
+// the auxiliary vector (with AT_RANDOM bytes and a vDSO at AT_SYSINFO_EHDR), 16-byte aligned.
+
+import { UserError } from "../base/assert.js";
+import { parseElf, ET, PT, PF, type ElfFile } from "../elf/elf.js";
+import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, type Memory } from "../mem/api.js";
+import type { CpuModel } from "../cpu/api.js";
+import { cpuid, featuresFor } from "../cpu/cpuid.js";
+import {
+  AT_CLKTCK, AT_EGID, AT_ENTRY, AT_EUID, AT_EXECFN, AT_FLAGS, AT_GID, AT_HWCAP, AT_HWCAP2, AT_MINSIGSTKSZ, AT_NULL, AT_PAGESZ,
+  AT_PHDR, AT_PHENT, AT_PHNUM, AT_PLATFORM, AT_RANDOM, AT_SECURE, AT_SYSINFO_EHDR, AT_UID, AT_BASE,
+} from "./abi.js";
+import { buildVdso, VDSO_SIZE } from "./vdso.js";
+
+export const STACK_TOP = 0x7ffffffff000;
+export const STACK_SIZE = 8 << 20;
+export const VDSO_ADDR = 0x7ffff7fc1000;
+/** Where a static-PIE (ET_DYN) executable is placed, as Linux does without randomization. */
+export const PIE_BASE = 0x555555554000;
+
+export interface LoadOptions {
+  argv: string[];
+  envp: string[];
+  /** AT_EXECFN: the path the program was started as. */
+  execfn: string;
+  /** 16 bytes for AT_RANDOM. */
+  random: Uint8Array;
+  model: CpuModel;
+}
+
+export interface Loaded {
+  entry: number;
+  /** Initial RSP, pointing at argc. */
+  sp: number;
+  /** Initial program break (end of the highest segment). */
+  brk: number;
+  /** Where the pieces landed (tests, `rt0 boot`). */
+  phdrAddr: number;
+  loadBias: number;
+  auxv: [number, number][];
+  elf: ElfFile;
+}
+
+const pageDown = (n: number): number => Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
+const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+
+function protOf(flags: number): number {
+  return (flags & PF.R ? PROT_READ : 0) | (flags & PF.W ? PROT_WRITE : 0) | (flags & PF.X ? PROT_EXEC : 0);
+}
+
+/** Parse and check that rt0 can run this binary; UserError otherwise. */
+export function checkRunnable(bytes: Uint8Array): ElfFile {
+  const elf = parseElf(bytes);
+  const interp = elf.interp;
+  if (interp !== undefined) {
+    throw new UserError(`dynamically linked (interpreter ${interp}): rt0 runs only static binaries (build Go programs with CGO_ENABLED=0)`);
+  }
+  if (elf.header.type !== ET.EXEC && elf.header.type !== ET.DYN) {
+    throw new UserError(`not an executable (ELF type ${elf.header.type}): rt0 runs ET_EXEC or static-PIE ET_DYN binaries`);
+  }
+  if (!elf.phdrs.some((p) => p.type === PT.LOAD)) throw new UserError("no PT_LOAD segment: nothing to run");
+  return elf;
+}
+
+export function loadElf(mem: Memory, bytes: Uint8Array, o: LoadOptions): Loaded {
+  const elf = checkRunnable(bytes);
+  const bias = elf.header.type === ET.DYN ? PIE_BASE : 0;
+  let end = 0;
+  for (const ph of elf.phdrs) {
+    if (ph.type !== PT.LOAD || ph.memsz === 0) continue;
+    const vaddr = ph.vaddr + bias;
+    const start = pageDown(vaddr);
+    const stop = pageUp(vaddr + ph.memsz);
+    mem.map(start, stop - start, protOf(ph.flags));
+    const lead = vaddr - start;
+    const from = ph.offset - lead;
+    if (from < 0 || ph.offset + ph.filesz > bytes.length) throw new UserError(`segment ${ph.index} lies outside the file`);
+    mem.write(start, bytes.subarray(from, ph.offset + ph.filesz), true);
+    end = Math.max(end, vaddr + ph.memsz);
+  }
+
+  // AT_PHDR: where the program headers are in memory.
+  const h = elf.header;
+  let phdrAddr = 0;
+  const pt = elf.phdrs.find((p) => p.type === PT.PHDR);
+  if (pt) phdrAddr = pt.vaddr + bias;
+  else {
+    const seg = elf.phdrs.find((p) => p.type === PT.LOAD && p.offset <= h.phoff && h.phoff < p.offset + p.filesz);
+    if (seg) phdrAddr = seg.vaddr + bias + (h.phoff - seg.offset);
+  }
+
+  // vDSO.
+  mem.map(VDSO_ADDR, VDSO_SIZE, PROT_READ | PROT_EXEC);
+  mem.write(VDSO_ADDR, buildVdso(), true);
+
+  // Stack: strings at the top, then the vectors.
+  mem.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE);
+  const enc = new TextEncoder();
+  let sp = STACK_TOP - 8;
+  const pushStr = (s: string): number => {
+    const b = enc.encode(s + "\0");
+    sp -= b.length;
+    mem.write(sp, b);
+    return sp;
+  };
+  const execfnAddr = pushStr(o.execfn);
+  const envAddrs = o.envp.map(pushStr);
+  const argAddrs = o.argv.map(pushStr);
+  const platformAddr = pushStr("x86_64");
+  sp = Math.floor(sp / 16) * 16 - 16;
+  const randomAddr = sp;
+  mem.write(randomAddr, o.random.subarray(0, 16));
+
+  const regs = new Int32Array(4);
+  cpuid(o.model, featuresFor(o.model), 1, 0, regs);
+  const auxv: [number, number][] = [
+    [AT_SYSINFO_EHDR, VDSO_ADDR],
+    [AT_MINSIGSTKSZ, 2048],
+    [AT_HWCAP, regs[3]! >>> 0],
+    [AT_PAGESZ, PAGE_SIZE],
+    [AT_CLKTCK, 100],
+    [AT_PHDR, phdrAddr],
+    [AT_PHENT, h.phentsize],
+    [AT_PHNUM, h.phnum],
+    [AT_BASE, 0],
+    [AT_FLAGS, 0],
+    [AT_ENTRY, h.entry + bias],
+    [AT_UID, 0],
+    [AT_EUID, 0],
+    [AT_GID, 0],
+    [AT_EGID, 0],
+    [AT_SECURE, 0],
+    [AT_RANDOM, randomAddr],
+    [AT_HWCAP2, 0],
+    [AT_EXECFN, execfnAddr],
+    [AT_PLATFORM, platformAddr],
+    [AT_NULL, 0],
+  ];
+  const words = 1 + argAddrs.length + 1 + envAddrs.length + 1 + 2 * auxv.length;
+  sp -= words * 8;
+  sp = Math.floor(sp / 16) * 16;
+  const vec: number[] = [o.argv.length, ...argAddrs, 0, ...envAddrs, 0];
+  for (const [k, v] of auxv) vec.push(k, v);
+  vec.forEach((v, i) => mem.writeU64(sp + 8 * i, v));
+
+  return { entry: h.entry + bias, sp, brk: pageUp(end), phdrAddr, loadBias: bias, auxv, elf };
+}

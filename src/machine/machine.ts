@@ -1,0 +1,262 @@
+// The machine: one Linux process loaded from an ELF, its guest threads run round-robin in
+// slices inside one JS thread. Syscalls park threads; when every thread is parked the run loop
+// awaits the host (a timer or stdin) without blocking Node's event loop.
+
+import { GPR, STOP, type Cpu, type CpuModel } from "../cpu/api.js";
+import type { Memory } from "../mem/api.js";
+import { Process, BLOCKED, RUNNABLE, EXITED, type Thread } from "../linux/process.js";
+import { RealClock, VirtualClock, type Clock } from "../linux/clock.js";
+import { loadElf, type Loaded } from "../linux/loader.js";
+import { doSyscall, installStrace } from "../linux/syscalls.js";
+import { deliverPending, forceSignal, hasDeliverable, sendToProcess } from "../linux/signal.js";
+import {
+  FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, SI_USER, SIGFPE, SIGILL, SIGSEGV, SIGTRAP,
+} from "../linux/abi.js";
+import type { Host } from "../linux/vfs.js";
+
+export interface MachineOptions {
+  host: Host;
+  /** The executable's bytes. */
+  bin: Uint8Array;
+  argv: string[];
+  envp: string[];
+  /** Guest path of the executable (/proc/self/exe, AT_EXECFN). */
+  exePath: string;
+  model: CpuModel;
+  newMemory: () => Memory;
+  /** A new Cpu on `mem` (all threads share one decode cache: the factory owns it). */
+  newCpu: (mem: Memory) => Cpu;
+  deterministic?: boolean;
+  seed?: number;
+  strace?: (line: string) => void;
+  warn?: (msg: string) => void;
+  /** Stop after this many instructions (all threads). */
+  maxInstructions?: number;
+  /** Instructions per scheduling slice. */
+  slice?: number;
+  /** Guest working directory. */
+  cwd?: string;
+}
+
+export interface IllegalReport {
+  rip: number;
+  bytes: string;
+  reason: string;
+}
+
+export interface RunResult {
+  /** Exit status as a shell sees it (128+n when killed by signal n). */
+  status: number;
+  /** The signal that killed it, or 0. */
+  signal: number;
+  /** --max-instructions was reached. */
+  limitReached: boolean;
+  instructions: number;
+  illegal: IllegalReport[];
+}
+
+const DEFAULT_SLICE = 20000;
+
+export class Machine {
+  readonly proc: Process;
+  readonly mem: Memory;
+  readonly clock: Clock;
+  readonly loaded: Loaded;
+  readonly illegal: IllegalReport[] = [];
+  private readonly slice: number;
+  private cur = -1;
+  private wakeUp: (() => void) | undefined;
+  private lastYield = 0;
+
+  constructor(readonly o: MachineOptions) {
+    this.slice = o.slice ?? DEFAULT_SLICE;
+    this.mem = o.newMemory();
+    this.clock = o.deterministic ? new VirtualClock() : new RealClock(o.host);
+    const warn = o.warn ?? ((m: string) => { o.host.stderr.write(new TextEncoder().encode(m + "\n")); });
+    this.proc = new Process({
+      host: o.host, mem: this.mem, clock: this.clock, newCpu: () => o.newCpu(this.mem), exePath: o.exePath,
+      strace: o.strace, warn, deterministic: !!o.deterministic, seed: o.seed ?? 0,
+    });
+    if (o.cwd) this.proc.cwd = o.cwd;
+    this.proc.cmdline = new TextEncoder().encode(o.argv.map((a) => a + "\0").join(""));
+    installStrace(this.proc);
+    const random = new Uint8Array(16);
+    this.proc.randomFill(random);
+    this.loaded = loadElf(this.mem, o.bin, { argv: o.argv, envp: o.envp, execfn: o.exePath, random, model: o.model });
+    this.proc.brkStart = this.proc.brk = this.loaded.brk;
+    const cpu = o.newCpu(this.mem);
+    for (let r = 0; r < 16; r++) cpu.setReg(r, 0);
+    cpu.setReg(GPR.RSP, this.loaded.sp);
+    cpu.rip = this.loaded.entry;
+    cpu.rflags = 0x202;
+    this.proc.newThread(cpu);
+    o.host.onWake = () => {
+      this.proc.dirty = true;
+      const w = this.wakeUp;
+      this.wakeUp = undefined;
+      if (w) w();
+    };
+  }
+
+  /** A signal from outside (the host's Ctrl-C): process-directed, as kill(2) sends it. */
+  sendSignal(sig: number): void {
+    sendToProcess(this.proc, { signo: sig, code: SI_USER, pid: 0, uid: 0 });
+    this.o.host.onWake?.();
+  }
+
+  async run(): Promise<RunResult> {
+    const p = this.proc;
+    const max = this.o.maxInstructions ?? Infinity;
+    let limitReached = false;
+    while (p.exitStatus === undefined) {
+      this.pollParked();
+      const t = this.pick();
+      if (!t) {
+        if (p.exitStatus !== undefined) break;
+        await this.idle();
+        continue;
+      }
+      this.runSlice(t, Math.min(this.slice, max - p.retired));
+      if (p.retired >= max && p.exitStatus === undefined) {
+        limitReached = true;
+        break;
+      }
+      const now = Date.now();
+      if (now - this.lastYield > 20) {
+        this.lastYield = now;
+        await yieldToHost();
+      }
+    }
+    return {
+      status: limitReached ? 124 : (p.exitStatus ?? 0),
+      signal: p.killedBy,
+      limitReached,
+      instructions: p.retired,
+      illegal: this.illegal,
+    };
+  }
+
+  /** Finish the waits that can finish: signals, readiness, deadlines. */
+  private pollParked(): void {
+    const p = this.proc;
+    let now = -1;
+    for (const t of p.threads) {
+      if (t.state !== BLOCKED) continue;
+      const w = t.wait!;
+      if (w.interruptible && hasDeliverable(t)) {
+        deliverPending(t);
+        continue;
+      }
+      if (w.poll) {
+        const r = w.poll();
+        if (r !== undefined) {
+          p.unpark(t, r);
+          continue;
+        }
+      }
+      if (w.deadline !== Infinity) {
+        if (now < 0) now = this.clock.monotonicNs();
+        if (w.deadline <= now) p.unpark(t, w.onTimeout());
+      }
+    }
+    p.dirty = false;
+  }
+
+  /** Next runnable thread after the current one (round robin). */
+  private pick(): Thread | undefined {
+    const ts = this.proc.threads;
+    const n = ts.length;
+    for (let i = 1; i <= n; i++) {
+      const k = (this.cur + i) % n;
+      if (ts[k]!.state === RUNNABLE) {
+        this.cur = k;
+        return ts[k];
+      }
+    }
+    if (ts.some((t) => t.state === EXITED) && ts.length > 64) this.reap();
+    return undefined;
+  }
+
+  private reap(): void {
+    this.proc.threads = this.proc.threads.filter((t) => t.state !== EXITED);
+    this.cur = -1;
+  }
+
+  /** Every thread is parked: jump the virtual clock, or await a timer or a host event. */
+  private async idle(): Promise<void> {
+    const p = this.proc;
+    let deadline = Infinity;
+    for (const t of p.threads) if (t.state === BLOCKED && t.wait!.deadline < deadline) deadline = t.wait!.deadline;
+    if (this.clock.virtual && deadline !== Infinity) {
+      this.clock.advanceTo(deadline);
+      await yieldToHost();
+      return;
+    }
+    const ms = deadline === Infinity ? 1 << 30 : Math.max(0, (deadline - this.clock.monotonicNs()) / 1e6);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = undefined;
+        resolve();
+      }, Math.min(ms, 1 << 30));
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private runSlice(t: Thread, budget: number): void {
+    const p = this.proc, cpu = t.cpu;
+    deliverPending(t);
+    while (budget > 0 && t.state === RUNNABLE && p.exitStatus === undefined) {
+      const before = cpu.retired;
+      const stop = cpu.run(budget);
+      const ran = cpu.retired - before;
+      budget -= ran;
+      p.retired += ran;
+      this.clock.addInstructions(ran);
+      switch (stop) {
+        case STOP.SLICE_END:
+        case STOP.HOOK:
+          budget = 0;
+          break;
+        case STOP.SYSCALL:
+          doSyscall(t);
+          if (p.yieldNow) {
+            p.yieldNow = false;
+            budget = 0;
+          }
+          if (t.state === RUNNABLE && t.pending.length > 0) deliverPending(t);
+          break;
+        case STOP.FAULT:
+          forceSignal(t, { signo: SIGSEGV, code: cpu.faultProtection ? SEGV_ACCERR : SEGV_MAPERR, addr: cpu.faultAddr });
+          break;
+        case STOP.DIVIDE:
+          forceSignal(t, { signo: SIGFPE, code: FPE_INTDIV, addr: cpu.rip });
+          break;
+        case STOP.BREAKPOINT:
+          forceSignal(t, { signo: SIGTRAP, code: SI_KERNEL, addr: 0 });
+          break;
+        case STOP.PRIVILEGED:
+          forceSignal(t, { signo: SIGSEGV, code: SI_KERNEL, addr: 0 });
+          break;
+        case STOP.ILLEGAL: {
+          const bytes = Array.from(cpu.illegalBytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
+          const rep = { rip: cpu.rip, bytes, reason: cpu.illegalReason };
+          this.illegal.push(rep);
+          p.warnOnce(`ill${cpu.rip}`, `rt0: SIGILL at 0x${cpu.rip.toString(16)}: ${rep.reason} [${bytes}]`);
+          forceSignal(t, { signo: SIGILL, code: ILL_ILLOPN, addr: cpu.rip });
+          break;
+        }
+        default:
+          budget = 0;
+      }
+    }
+  }
+}
+
+/** Let Node's event loop run (stdin data, timers, Ctrl-C) between slices. */
+function yieldToHost(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void };
+  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
+}
