@@ -246,6 +246,8 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
     eroot = map === 1 ? TE0F[opc]! : map === 2 ? TE0F38[opc]! : map === 3 ? TE0F3A[opc]! : null;
   } else {
     root = T0[opc]!;
+    // 90 with REX.B is XCHG r8,rAX, not NOP.
+    if (opc === 0x90 && rexB) root = T0[0x91]!;
     if (opc >= 0xd8 && opc <= 0xdf) root = null;
   }
   if (short) { invalid(out, pos - offset); return; }
