@@ -1,0 +1,111 @@
+// The decoded-instruction cache: basic blocks (runs of decoded Inst records ending at a control
+// transfer) keyed by start address, shared by all threads of a process, dropped page by page
+// when a code page is written, unmapped or reprotected. A JIT tier can hang compiled code here.
+
+import { decode } from "../x86/decode.js";
+import { Inst } from "../x86/inst.js";
+import { Op } from "../x86/ops.js";
+import { PAGE_SIZE } from "../mem/api.js";
+import type { Space } from "../mem/space.js";
+
+/** Longest block (instructions). */
+export const MAX_BLOCK = 64;
+
+export class Block {
+  /** Still valid (false once its code page was written or unmapped). */
+  valid = true;
+  /** Successor blocks cached by the run loop (fall-through / last taken target). */
+  next: Block | null = null;
+  taken: Block | null = null;
+  /** Times entered (for a later JIT tier's hotness test). */
+  hits = 0;
+  constructor(
+    readonly addr: number,
+    readonly insts: Inst[],
+    /** Address after the last instruction. */
+    readonly end: number,
+  ) {}
+}
+
+/** Whether an op ends a block (changes RIP or stops the run). */
+export function endsBlock(op: number): boolean {
+  switch (op) {
+    case Op.JCC: case Op.JMP: case Op.CALL: case Op.RET: case Op.JRCXZ: case Op.LOOP: case Op.LOOPE:
+    case Op.LOOPNE: case Op.SYSCALL: case Op.INT3: case Op.INT: case Op.INT1: case Op.HLT: case Op.UD0:
+    case Op.UD1: case Op.UD2: case Op.INVALID: case Op.LJMP: case Op.LCALL: case Op.LRET: case Op.IRET:
+    case Op.SYSENTER: case Op.SYSEXIT: case Op.SYSRET: case Op.CPUID: case Op.XBEGIN: case Op.XABORT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+export class DecodeCache {
+  private blocks = new Map<number, Block>();
+  private byPage = new Map<number, Block[]>();
+  private readonly buf = new Uint8Array(16);
+  /** Decoded instructions held (for statistics). */
+  instCount = 0;
+
+  constructor(readonly mem: Space) {
+    mem.codeListener = (page) => this.dropPage(page);
+  }
+
+  get(addr: number): Block | undefined {
+    return this.blocks.get(addr);
+  }
+
+  /** Decode the block at addr (exec faults propagate as MEM_FAULT from the first byte). */
+  build(addr: number): Block {
+    const insts: Inst[] = [];
+    let a = addr;
+    const firstPage = Math.floor(addr / PAGE_SIZE);
+    for (;;) {
+      const n = this.mem.fetch(a, this.buf, 15);
+      const inst = new Inst();
+      decode(this.buf.subarray(0, n), 0, a, inst);
+      if (inst.op === Op.INVALID && n < 15) {
+        // Possibly cut short by an unfetchable page: end the block before it, or, when it is
+        // the first instruction, raise the exec fault at the first unfetchable byte.
+        if (insts.length > 0) break;
+        this.mem.fetch(a + n, this.buf, 1);
+      }
+      insts.push(inst);
+      a += inst.len;
+      if (endsBlock(inst.op) || insts.length >= MAX_BLOCK || Math.floor(a / PAGE_SIZE) !== firstPage) break;
+    }
+    const b = new Block(addr, insts, a);
+    this.blocks.set(addr, b);
+    const lastPage = Math.floor((a - 1) / PAGE_SIZE);
+    for (let p = firstPage; p <= Math.max(firstPage, lastPage); p++) {
+      this.mem.markCode(p * PAGE_SIZE);
+      let list = this.byPage.get(p);
+      if (list === undefined) {
+        list = [];
+        this.byPage.set(p, list);
+      }
+      list.push(b);
+    }
+    this.instCount += insts.length;
+    return b;
+  }
+
+  /** Drop every block with code on a page. */
+  dropPage(page: number): void {
+    const list = this.byPage.get(page);
+    if (list === undefined) return;
+    this.byPage.delete(page);
+    for (const b of list) {
+      b.valid = false;
+      if (this.blocks.get(b.addr) === b) {
+        this.blocks.delete(b.addr);
+        this.instCount -= b.insts.length;
+      }
+    }
+  }
+
+  /** Drop everything. */
+  clear(): void {
+    for (const p of [...this.byPage.keys()]) this.dropPage(p);
+  }
+}

@@ -1,0 +1,1562 @@
+// The x86-64 user-mode interpreter: run(maxInstructions) executes decoded blocks from the shared
+// cache over the state buffer (state.ts) and guest memory (Space), with lazy flags (flags.ts).
+// Integer instructions live here; SSE and later extensions in sse.ts and ext.ts.
+
+import { toBig, fromBig } from "../base/u64.js";
+import { PAGE_SIZE, type Memory } from "../mem/api.js";
+import { MEM_FAULT, Space } from "../mem/space.js";
+import { K, R, P, type Inst } from "../x86/inst.js";
+import { Op, OP_NAMES } from "../x86/ops.js";
+import { STOP, type Cpu, type CpuModel, type StopReason } from "./api.js";
+import { Block, DecodeCache } from "./cache.js";
+import { cpuid, featuresFor, type Features } from "./cpuid.js";
+import {
+  K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_NONE, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB,
+  arithFlags, carry, cond, materialize, setBits, setLazy, signOf, PARITY,
+} from "./flags.js";
+import {
+  AF, ARITH, CF, DF, FCW_I32, FL_AUX, FL_OP, FL_OTHER, FSBASE_F64, FSW_I32, FTW_I32, GSBASE_F64, IF, MXCSR_I32,
+  OF, PF, POPF_MASK, RIP_F64, SF, ST_BYTE, State, XMM_BYTE, ZF, CONT, UNHANDLED,
+} from "./state.js";
+import { execVec } from "./sse.js";
+import { execExt } from "./ext.js";
+
+const TWO32 = 4294967296;
+
+/** A per-instruction hook: return true to stop the run (STOP.HOOK) before the instruction. */
+export type CodeHook = (addr: number) => boolean;
+
+let tscNow = 1_000_000_000;
+
+export class X86Cpu implements Cpu {
+  readonly s = new State();
+  /** GPRs and flags (Int32Array over the state buffer). */
+  readonly g: Int32Array;
+  readonly f64: Float64Array;
+  readonly space: Space;
+  readonly cache: DecodeCache;
+  readonly features: Features;
+  /** Set when an instruction decoded but unimplemented/unadvertised is hit. */
+  illegalReason = "";
+  illegalBytes: Uint8Array = new Uint8Array(0);
+  faultAddr = 0;
+  faultAccess: "read" | "write" | "exec" = "read";
+  faultProtection = false;
+  private retiredCount = 0;
+  private lastTscRetired = 0;
+  /** Effective address of the current instruction's memory operand. */
+  ea = 0;
+  /** High half returned by the rd* helpers. */
+  tHi = 0;
+  /** Extra results of mul64/div helpers. */
+  w2 = 0;
+  w3 = 0;
+  private codeHook: CodeHook | null = null;
+  private cpuidOut = new Int32Array(4);
+
+  constructor(readonly mem: Memory, readonly model: CpuModel, cache?: DecodeCache) {
+    if (!(mem instanceof Space)) throw new Error("X86Cpu needs a Space (src/mem/space.ts)");
+    this.space = mem;
+    this.cache = cache ?? new DecodeCache(mem);
+    this.g = this.s.i32;
+    this.f64 = this.s.f64;
+    this.features = featuresFor(model);
+  }
+
+  // ---- public state accessors ----
+
+  get retired(): number {
+    return this.retiredCount;
+  }
+  get rip(): number {
+    return this.f64[RIP_F64];
+  }
+  set rip(v: number) {
+    this.f64[RIP_F64] = v;
+  }
+  get fsBase(): number {
+    return this.f64[FSBASE_F64];
+  }
+  set fsBase(v: number) {
+    this.f64[FSBASE_F64] = v;
+  }
+  get gsBase(): number {
+    return this.f64[GSBASE_F64];
+  }
+  set gsBase(v: number) {
+    this.f64[GSBASE_F64] = v;
+  }
+  get rflags(): number {
+    return (arithFlags(this.g) & ARITH) | this.g[FL_OTHER] | 2;
+  }
+  set rflags(v: number) {
+    setBits(this.g, v & ARITH);
+    this.g[FL_OTHER] = (v & ~ARITH & POPF_MASK) | IF | 2;
+  }
+  getReg(r: number): number {
+    return (this.g[2 * r + 1] >>> 0) * TWO32 + (this.g[2 * r] >>> 0);
+  }
+  setReg(r: number, v: number): void {
+    if (v < 0) {
+      this.setRegBig(r, BigInt(v));
+      return;
+    }
+    this.g[2 * r] = v >>> 0;
+    this.g[2 * r + 1] = Math.floor(v / TWO32) | 0;
+  }
+  getRegBig(r: number): bigint {
+    return toBig(this.g[2 * r], this.g[2 * r + 1]);
+  }
+  setRegBig(r: number, v: bigint): void {
+    const [lo, hi] = fromBig(v);
+    this.g[2 * r] = lo;
+    this.g[2 * r + 1] = hi;
+  }
+
+  /** Attach (or detach with null) a per-instruction hook; runs then take the slow loop. */
+  setCodeHook(h: CodeHook | null): void {
+    this.codeHook = h;
+  }
+  /** Attach a memory-write hook (addr, size) called before each CPU store. */
+  setWriteHook(h: ((addr: number, size: number) => void) | null): void {
+    this.space.setWriteHook(h);
+  }
+
+  fxsave(): Uint8Array {
+    const img = new Uint8Array(512);
+    const dv = new DataView(img.buffer);
+    dv.setUint16(0, this.g[FCW_I32], true);
+    dv.setUint16(2, this.g[FSW_I32], true);
+    img[4] = this.g[FTW_I32];
+    dv.setUint32(24, this.g[MXCSR_I32], true);
+    dv.setUint32(28, 0xffff, true); // MXCSR_MASK
+    img.set(this.s.u8.subarray(ST_BYTE, ST_BYTE + 128), 32);
+    img.set(this.s.u8.subarray(XMM_BYTE, XMM_BYTE + 256), 160);
+    return img;
+  }
+  fxrstor(image: Uint8Array): void {
+    const dv = new DataView(image.buffer, image.byteOffset, image.byteLength);
+    this.g[FCW_I32] = dv.getUint16(0, true);
+    this.g[FSW_I32] = dv.getUint16(2, true);
+    this.g[FTW_I32] = image[4];
+    this.g[MXCSR_I32] = dv.getUint32(24, true) & 0xffff;
+    this.s.u8.set(image.subarray(32, 160), ST_BYTE);
+    this.s.u8.set(image.subarray(160, 416), XMM_BYTE);
+  }
+  copyStateFrom(other: Cpu): void {
+    if (other instanceof X86Cpu) {
+      this.s.u8.set(other.s.u8);
+      return;
+    }
+    for (let r = 0; r < 16; r++) this.setRegBig(r, other.getRegBig(r));
+    this.rip = other.rip;
+    this.rflags = other.rflags;
+    this.fsBase = other.fsBase;
+    this.gsBase = other.gsBase;
+    this.fxrstor(other.fxsave());
+  }
+
+  // ---- the run loop ----
+
+  run(maxInstructions: number): StopReason {
+    if (this.codeHook !== null) return this.runHooked(maxInstructions);
+    const f64 = this.f64;
+    let done = 0;
+    let prev: Block | null = null;
+    let stop: number = STOP.SLICE_END;
+    while (done < maxInstructions) {
+      const rip = f64[RIP_F64];
+      let b: Block | null = null;
+      if (prev !== null) {
+        const nb: Block | null = prev.next;
+        if (nb !== null && nb.addr === rip && nb.valid) b = nb;
+      }
+      if (b === null) {
+        const cached = this.cache.get(rip);
+        if (cached !== undefined) b = cached;
+        else {
+          try {
+            b = this.cache.build(rip);
+          } catch (e) {
+            if (e !== MEM_FAULT) throw e;
+            this.takeFault();
+            stop = STOP.FAULT;
+            break;
+          }
+        }
+        if (prev !== null) prev.next = b;
+      }
+      const insts = b.insts;
+      let n = insts.length;
+      if (n > maxInstructions - done) n = maxInstructions - done;
+      let i = 0;
+      let r = CONT;
+      try {
+        for (; i < n; i++) {
+          r = this.exec(insts[i]);
+          if (r !== CONT) break;
+        }
+      } catch (e) {
+        if (e !== MEM_FAULT) throw e;
+        const inst = insts[i];
+        f64[RIP_F64] = inst.addr;
+        this.takeFault();
+        done += i;
+        stop = STOP.FAULT;
+        break;
+      }
+      if (r !== CONT) {
+        // STOP.* from the instruction: SYSCALL/BREAKPOINT count as retired; faults do not.
+        if (r === STOP.SYSCALL || r === STOP.BREAKPOINT) i++;
+        else f64[RIP_F64] = insts[i].addr;
+        done += i;
+        stop = r;
+        break;
+      }
+      done += n;
+      if (n < insts.length || !isTransfer(insts[n - 1].op)) f64[RIP_F64] = insts[n - 1].addr + insts[n - 1].len;
+      prev = b;
+    }
+    this.retiredCount += done;
+    return stop as StopReason;
+  }
+
+  /** The slow loop used while a code hook is attached: one instruction at a time. */
+  private runHooked(maxInstructions: number): StopReason {
+    const f64 = this.f64;
+    let done = 0;
+    let stop: number = STOP.SLICE_END;
+    const hook = this.codeHook as CodeHook;
+    while (done < maxInstructions) {
+      const rip = f64[RIP_F64];
+      if (hook(rip)) {
+        stop = STOP.HOOK;
+        break;
+      }
+      let inst: Inst;
+      try {
+        const b = this.cache.get(rip) ?? this.cache.build(rip);
+        inst = b.insts[0];
+        const r = this.exec(inst);
+        if (r !== CONT) {
+          if (r === STOP.SYSCALL || r === STOP.BREAKPOINT) done++;
+          else f64[RIP_F64] = inst.addr;
+          stop = r;
+          break;
+        }
+      } catch (e) {
+        if (e !== MEM_FAULT) throw e;
+        f64[RIP_F64] = rip;
+        this.takeFault();
+        stop = STOP.FAULT;
+        break;
+      }
+      done++;
+      if (!isTransfer(inst.op)) f64[RIP_F64] = inst.addr + inst.len;
+    }
+    this.retiredCount += done;
+    return stop as StopReason;
+  }
+
+  private takeFault(): void {
+    this.faultAddr = this.space.faultAddr;
+    this.faultAccess = this.space.faultAccess;
+    this.faultProtection = this.space.faultProtection;
+  }
+
+  /** Stop with ILLEGAL naming what is missing. */
+  illegal(inst: Inst, why: string): number {
+    this.illegalReason = why;
+    try {
+      const b = new Uint8Array(16);
+      const n = this.space.fetch(inst.addr, b, Math.max(1, Math.min(15, inst.len)));
+      this.illegalBytes = b.slice(0, n);
+    } catch {
+      this.illegalBytes = new Uint8Array(0);
+    }
+    return STOP.ILLEGAL;
+  }
+
+  // ---- operand access ----
+
+  /** Effective address of the memory operand (segment base included). */
+  addr(inst: Inst): number {
+    const g = this.g;
+    const b = inst.base;
+    let lo: number;
+    let hi: number;
+    if (b === R.RIP) return inst.addr + inst.len + inst.disp;
+    if (b >= 0) {
+      lo = (g[2 * b] >>> 0) + inst.disp;
+      hi = g[2 * b + 1];
+    } else {
+      lo = inst.disp;
+      hi = 0;
+    }
+    const x = inst.index;
+    if (x >= 0) {
+      lo += (g[2 * x] >>> 0) * inst.scale;
+      hi += Math.imul(g[2 * x + 1], inst.scale);
+    }
+    if (inst.seg >= R.FS) {
+      const base = inst.seg === R.FS ? this.f64[FSBASE_F64] : inst.seg === R.GS ? this.f64[GSBASE_F64] : 0;
+      lo += base % TWO32;
+      hi += Math.floor(base / TWO32);
+    }
+    if (inst.addrsize === 4) return lo >>> 0;
+    if (lo >= 0 && lo < TWO32) {
+      hi |= 0;
+    } else {
+      const c = Math.floor(lo / TWO32);
+      lo -= c * TWO32;
+      hi = (hi + c) | 0;
+    }
+    if (hi === 0) return lo;
+    // Outside the low 4 GiB: exact below 2^53; anything above user space faults in Space.
+    return (hi >>> 0) * TWO32 + lo;
+  }
+
+  rdReg(r: number, size: number): number {
+    const g = this.g;
+    if (size === 8) {
+      this.tHi = g[2 * r + 1];
+      return g[2 * r];
+    }
+    this.tHi = 0;
+    if (size === 4) return g[2 * r];
+    if (size === 2) return g[2 * r] & 0xffff;
+    if (r >= 16) return (g[2 * (r - 16)] >>> 8) & 255;
+    return g[2 * r] & 255;
+  }
+
+  wrReg(r: number, size: number, lo: number, hi: number): void {
+    const g = this.g;
+    if (size === 8) {
+      g[2 * r] = lo;
+      g[2 * r + 1] = hi;
+    } else if (size === 4) {
+      g[2 * r] = lo;
+      g[2 * r + 1] = 0;
+    } else if (size === 2) {
+      g[2 * r] = (g[2 * r] & ~0xffff) | (lo & 0xffff);
+    } else if (r >= 16) {
+      const k = 2 * (r - 16);
+      g[k] = (g[k] & ~0xff00) | ((lo & 255) << 8);
+    } else {
+      g[2 * r] = (g[2 * r] & ~255) | (lo & 255);
+    }
+  }
+
+  rdMem(a: number, size: number): number {
+    const m = this.space;
+    switch (size) {
+      case 8: {
+        const lo = m.rd64(a);
+        this.tHi = m.hi;
+        return lo;
+      }
+      case 4: this.tHi = 0; return m.rd32(a);
+      case 2: this.tHi = 0; return m.rd16(a);
+      default: this.tHi = 0; return m.rd8(a);
+    }
+  }
+
+  wrMem(a: number, size: number, lo: number, hi: number): void {
+    const m = this.space;
+    switch (size) {
+      case 8: m.wr64(a, lo, hi); break;
+      case 4: m.wr32(a, lo); break;
+      case 2: m.wr16(a, lo); break;
+      default: m.wr8(a, lo); break;
+    }
+  }
+
+  private imm(inst: Inst, size: number): number {
+    switch (size) {
+      case 8: this.tHi = inst.immHi; return inst.imm;
+      case 4: this.tHi = 0; return inst.imm;
+      case 2: this.tHi = 0; return inst.imm & 0xffff;
+      default: this.tHi = 0; return inst.imm & 255;
+    }
+  }
+
+  rd0(inst: Inst): number {
+    switch (inst.k0) {
+      case K.REG: return this.rdReg(inst.r0, inst.s0);
+      case K.MEM: this.ea = this.addr(inst); return this.rdMem(this.ea, inst.s0);
+      default: return this.imm(inst, inst.s0);
+    }
+  }
+  rd1(inst: Inst): number {
+    switch (inst.k1) {
+      case K.REG: return this.rdReg(inst.r1, inst.s1);
+      case K.MEM: this.ea = this.addr(inst); return this.rdMem(this.ea, inst.s1);
+      default: return this.imm(inst, inst.s1);
+    }
+  }
+  rd2(inst: Inst): number {
+    switch (inst.k2) {
+      case K.REG: return this.rdReg(inst.r2, inst.s2);
+      case K.MEM: this.ea = this.addr(inst); return this.rdMem(this.ea, inst.s2);
+      default: return this.imm(inst, inst.s2);
+    }
+  }
+  /** Write operand 0; a memory operand uses the address computed by the last rd0/rd1. */
+  wr0(inst: Inst, lo: number, hi: number): void {
+    if (inst.k0 === K.REG) this.wrReg(inst.r0, inst.s0, lo, hi);
+    else this.wrMem(this.ea, inst.s0, lo, hi);
+  }
+  /** Write operand 0 computing its address first (instructions that did not read it). */
+  wr0New(inst: Inst, lo: number, hi: number): void {
+    if (inst.k0 === K.REG) this.wrReg(inst.r0, inst.s0, lo, hi);
+    else this.wrMem(this.addr(inst), inst.s0, lo, hi);
+  }
+  wr1(inst: Inst, lo: number, hi: number): void {
+    if (inst.k1 === K.REG) this.wrReg(inst.r1, inst.s1, lo, hi);
+    else this.wrMem(this.ea, inst.s1, lo, hi);
+  }
+
+  // ---- stack ----
+
+  rsp(): number {
+    return (this.g[9] >>> 0) * TWO32 + (this.g[8] >>> 0);
+  }
+  setRsp(v: number): void {
+    this.g[8] = v >>> 0;
+    this.g[9] = Math.floor(v / TWO32) | 0;
+  }
+  push64(lo: number, hi: number): void {
+    const sp = this.rsp() - 8;
+    this.space.wr64(sp, lo, hi);
+    this.setRsp(sp);
+  }
+  pushNum(v: number): void {
+    this.push64(v >>> 0, Math.floor(v / TWO32) | 0);
+  }
+  /** Pop 64 bits: returns lo, hi in tHi. */
+  pop64(): number {
+    const sp = this.rsp();
+    const lo = this.space.rd64(sp);
+    this.tHi = this.space.hi;
+    this.setRsp(sp + 8);
+    return lo;
+  }
+
+  // ---- flag helpers ----
+
+  /** Materialized arithmetic flags with CF/OF replaced (rotates, BT...). */
+  private setCfOf(cf: number, of: number): void {
+    const f = arithFlags(this.g) & ~(CF | OF);
+    setBits(this.g, f | (cf !== 0 ? CF : 0) | (of !== 0 ? OF : 0));
+  }
+
+  /** Flags of a result computed eagerly: ZF SF PF from the value, CF/OF/AF given. */
+  private setResultFlags(lo: number, hi: number, size: number, cf: number, of: number, af: number): void {
+    let f = PARITY[lo & 255];
+    if ((lo | hi) === 0) f |= ZF;
+    if (signOf(lo, hi, size) !== 0) f |= SF;
+    if (cf !== 0) f |= CF;
+    if (of !== 0) f |= OF;
+    if (af !== 0) f |= AF;
+    setBits(this.g, f);
+  }
+
+  // ---- the instruction switch ----
+
+  exec(inst: Inst): number {
+    const g = this.g;
+    switch (inst.op) {
+      case Op.MOV: {
+        const lo = this.rd1(inst);
+        this.wr0New(inst, lo, this.tHi);
+        return CONT;
+      }
+      case Op.LEA: {
+        const a = this.leaAddr(inst);
+        this.wrReg(inst.r0, inst.s0, a | 0, this.tHi);
+        return CONT;
+      }
+      case Op.ADD: case Op.OR: case Op.ADC: case Op.SBB: case Op.AND: case Op.SUB: case Op.XOR: case Op.CMP: case Op.TEST:
+        this.alu(inst);
+        return CONT;
+      case Op.PUSH: {
+        const lo = this.rd0(inst);
+        if (inst.s0 === 2) return this.illegal(inst, "PUSH with 16-bit operand (not implemented)");
+        this.push64(lo, inst.s0 === 8 ? this.tHi : 0);
+        return CONT;
+      }
+      case Op.POP: {
+        if (inst.s0 === 2) return this.illegal(inst, "POP with 16-bit operand (not implemented)");
+        const sp = this.rsp();
+        const lo = this.space.rd64(sp);
+        const hi = this.space.hi;
+        if (inst.k0 === K.REG) {
+          this.setRsp(sp + 8);
+          this.wrReg(inst.r0, 8, lo, hi);
+        } else {
+          // The address is computed with RSP already incremented (as the SDM says).
+          this.setRsp(sp + 8);
+          try {
+            this.space.wr64(this.addr(inst), lo, hi);
+          } catch (e) {
+            this.setRsp(sp);
+            throw e;
+          }
+        }
+        return CONT;
+      }
+      case Op.JCC:
+        this.f64[RIP_F64] = cond(g, inst.cond) ? inst.target : inst.addr + inst.len;
+        return CONT;
+      case Op.JMP:
+        if (inst.k0 === K.REL) this.f64[RIP_F64] = inst.target;
+        else {
+          const lo = this.rd0(inst);
+          this.f64[RIP_F64] = (this.tHi >>> 0) * TWO32 + (lo >>> 0);
+        }
+        return CONT;
+      case Op.CALL: {
+        let t: number;
+        if (inst.k0 === K.REL) t = inst.target;
+        else {
+          const lo = this.rd0(inst);
+          t = (this.tHi >>> 0) * TWO32 + (lo >>> 0);
+        }
+        this.pushNum(inst.addr + inst.len);
+        this.f64[RIP_F64] = t;
+        return CONT;
+      }
+      case Op.RET: {
+        const lo = this.pop64();
+        this.f64[RIP_F64] = (this.tHi >>> 0) * TWO32 + (lo >>> 0);
+        if (inst.nops > 0) this.setRsp(this.rsp() + (inst.imm & 0xffff));
+        return CONT;
+      }
+      case Op.NOP: case Op.PAUSE: case Op.ENDBR64: case Op.ENDBR32: case Op.LFENCE: case Op.MFENCE: case Op.SFENCE:
+      case Op.PREFETCH: case Op.PREFETCHW: case Op.PREFETCHNTA: case Op.PREFETCHT0: case Op.PREFETCHT1: case Op.PREFETCHT2:
+      case Op.CLFLUSH: case Op.CLFLUSHOPT: case Op.FWAIT:
+        return CONT;
+      case Op.MOVZX: {
+        const lo = this.rd1(inst);
+        this.wrReg(inst.r0, inst.s0, lo, 0);
+        return CONT;
+      }
+      case Op.MOVSX: case Op.MOVSXD: {
+        let v = this.rd1(inst);
+        v = inst.s1 === 1 ? (v << 24) >> 24 : inst.s1 === 2 ? (v << 16) >> 16 : v | 0;
+        if (inst.s0 === 2) v &= 0xffff;
+        this.wrReg(inst.r0, inst.s0, v, v >> 31);
+        return CONT;
+      }
+      case Op.CMOVCC: {
+        const lo = this.rd1(inst);
+        const hi = this.tHi;
+        if (cond(g, inst.cond)) this.wrReg(inst.r0, inst.s0, lo, hi);
+        else if (inst.s0 === 4) g[2 * inst.r0 + 1] = 0;
+        return CONT;
+      }
+      case Op.SETCC:
+        this.wr0New(inst, cond(g, inst.cond) ? 1 : 0, 0);
+        return CONT;
+      case Op.INC: case Op.DEC: {
+        const size = inst.s0;
+        const dlo = this.rd0(inst);
+        const dhi = this.tHi;
+        const cf = carry(g);
+        let rlo: number, rhi: number;
+        if (inst.op === Op.INC) {
+          if (size === 8) { rlo = (dlo + 1) | 0; rhi = rlo === 0 ? (dhi + 1) | 0 : dhi; }
+          else { rlo = size === 4 ? (dlo + 1) | 0 : (dlo + 1) & (size === 2 ? 0xffff : 0xff); rhi = 0; }
+        } else {
+          if (size === 8) { rlo = (dlo - 1) | 0; rhi = dlo === 0 ? (dhi - 1) | 0 : dhi; }
+          else { rlo = size === 4 ? (dlo - 1) | 0 : (dlo - 1) & (size === 2 ? 0xffff : 0xff); rhi = 0; }
+        }
+        this.wr0(inst, rlo, rhi);
+        setLazy(g, inst.op === Op.INC ? K_INC : K_DEC, size, rlo, rhi, dlo, dhi, 1, 0);
+        g[FL_AUX] = cf;
+        return CONT;
+      }
+      case Op.NEG: {
+        const size = inst.s0;
+        const dlo = this.rd0(inst);
+        const dhi = this.tHi;
+        let rlo: number, rhi: number;
+        if (size === 8) { rlo = -dlo | 0; rhi = (~dhi + (dlo === 0 ? 1 : 0)) | 0; }
+        else { rlo = size === 4 ? -dlo | 0 : -dlo & (size === 2 ? 0xffff : 0xff); rhi = 0; }
+        this.wr0(inst, rlo, rhi);
+        setLazy(g, K_SUB, size, rlo, rhi, 0, 0, dlo, dhi);
+        return CONT;
+      }
+      case Op.NOT: {
+        const size = inst.s0;
+        const dlo = this.rd0(inst);
+        const dhi = this.tHi;
+        this.wr0(inst, size === 8 || size === 4 ? ~dlo : ~dlo & (size === 2 ? 0xffff : 0xff), size === 8 ? ~dhi : 0);
+        return CONT;
+      }
+      case Op.XCHG: {
+        if (inst.k0 === K.REG && inst.k1 === K.REG) {
+          const a = this.rdReg(inst.r0, inst.s0);
+          const ah = this.tHi;
+          const b = this.rdReg(inst.r1, inst.s1);
+          const bh = this.tHi;
+          this.wrReg(inst.r0, inst.s0, b, bh);
+          this.wrReg(inst.r1, inst.s1, a, ah);
+          return CONT;
+        }
+        const memFirst = inst.k0 === K.MEM;
+        const m = memFirst ? this.rd0(inst) : this.rd1(inst);
+        const mh = this.tHi;
+        const reg = memFirst ? inst.r1 : inst.r0;
+        const size = memFirst ? inst.s1 : inst.s0;
+        const v = this.rdReg(reg, size);
+        this.wrMem(this.ea, size, v, this.tHi);
+        this.wrReg(reg, size, m, mh);
+        return CONT;
+      }
+      case Op.XADD: {
+        const size = inst.s0;
+        const dlo = this.rd0(inst);
+        const dhi = this.tHi;
+        const slo = this.rdReg(inst.r1, size);
+        const shi = this.tHi;
+        const rlo = this.addv(size, dlo, dhi, slo, shi, 0);
+        const rhi = this.tHi;
+        if (inst.k0 === K.MEM) this.space.probeWrite(this.ea, size);
+        this.wrReg(inst.r1, size, dlo, dhi);
+        this.wr0(inst, rlo, rhi);
+        setLazy(g, K_ADD, size, rlo, rhi, dlo, dhi, slo, shi);
+        return CONT;
+      }
+      case Op.CMPXCHG: {
+        const size = inst.s0;
+        const dlo = this.rd0(inst);
+        const dhi = this.tHi;
+        const alo = this.rdReg(0, size);
+        const ahi = this.tHi;
+        const rlo = this.subv(size, alo, ahi, dlo, dhi, 0);
+        const rhi = this.tHi;
+        if (alo === dlo && ahi === dhi) {
+          const slo = this.rdReg(inst.r1, size);
+          this.wr0(inst, slo, this.tHi);
+        } else {
+          if (inst.k0 === K.MEM) this.space.probeWrite(this.ea, size);
+          this.wrReg(0, size, dlo, dhi);
+        }
+        setLazy(g, K_SUB, size, rlo, rhi, alo, ahi, dlo, dhi);
+        return CONT;
+      }
+      case Op.CMPXCHG8B: case Op.CMPXCHG16B:
+        return this.cmpxchgWide(inst);
+      case Op.IMUL: case Op.MUL:
+        return this.mul(inst);
+      case Op.DIV: case Op.IDIV:
+        return this.div(inst);
+      case Op.SHL: case Op.SAL: case Op.SHR: case Op.SAR:
+        this.shift(inst);
+        return CONT;
+      case Op.ROL: case Op.ROR: case Op.RCL: case Op.RCR:
+        this.rotate(inst);
+        return CONT;
+      case Op.SHLD: case Op.SHRD:
+        this.shiftDouble(inst);
+        return CONT;
+      case Op.BT: case Op.BTS: case Op.BTR: case Op.BTC:
+        this.bitTest(inst);
+        return CONT;
+      case Op.BSF: case Op.BSR: case Op.TZCNT: case Op.LZCNT: case Op.POPCNT:
+        return this.bitScan(inst);
+      case Op.BSWAP: {
+        const r = inst.r0;
+        if (inst.s0 === 8) {
+          const lo = g[2 * r], hi = g[2 * r + 1];
+          g[2 * r] = bswap32(hi);
+          g[2 * r + 1] = bswap32(lo);
+        } else {
+          g[2 * r] = bswap32(g[2 * r]);
+          g[2 * r + 1] = 0;
+        }
+        return CONT;
+      }
+      case Op.CBW: {
+        const s = inst.opsize;
+        if (s === 8) { g[1] = g[0] >> 31; }
+        else if (s === 4) { g[0] = (g[0] << 16) >> 16; g[1] = 0; }
+        else g[0] = (g[0] & ~0xffff) | (((g[0] << 24) >> 24) & 0xffff);
+        return CONT;
+      }
+      case Op.CWD: {
+        const s = inst.opsize;
+        if (s === 8) { const x = g[1] >> 31; g[4] = x; g[5] = x; }
+        else if (s === 4) { g[4] = g[0] >> 31; g[5] = 0; }
+        else g[4] = (g[4] & ~0xffff) | (((g[0] << 16) >> 31) & 0xffff);
+        return CONT;
+      }
+      case Op.CLC: setBits(g, arithFlags(g) & ~CF); return CONT;
+      case Op.STC: setBits(g, arithFlags(g) | CF); return CONT;
+      case Op.CMC: setBits(g, arithFlags(g) ^ CF); return CONT;
+      case Op.CLD: g[FL_OTHER] &= ~DF; return CONT;
+      case Op.STD: g[FL_OTHER] |= DF; return CONT;
+      case Op.LAHF: {
+        const f = arithFlags(g);
+        g[0] = (g[0] & ~0xff00) | (((f & (SF | ZF | AF | PF | CF)) | 2) << 8);
+        return CONT;
+      }
+      case Op.SAHF: {
+        const ah = (g[0] >>> 8) & 255;
+        setBits(g, (arithFlags(g) & OF) | (ah & (SF | ZF | AF | PF | CF)));
+        return CONT;
+      }
+      case Op.PUSHF: {
+        if (inst.opsize === 2) return this.illegal(inst, "PUSHF with 16-bit operand (not implemented)");
+        this.push64(this.rflags, 0);
+        return CONT;
+      }
+      case Op.POPF: {
+        if (inst.opsize === 2) return this.illegal(inst, "POPF with 16-bit operand (not implemented)");
+        const v = this.pop64();
+        this.rflags = v;
+        return CONT;
+      }
+      case Op.LEAVE: {
+        const bp = (g[11] >>> 0) * TWO32 + (g[10] >>> 0);
+        const lo = this.space.rd64(bp);
+        const hi = this.space.hi;
+        this.setRsp(bp + 8);
+        g[10] = lo;
+        g[11] = hi;
+        return CONT;
+      }
+      case Op.ENTER: {
+        const level = inst.imm2 & 31;
+        if (level !== 0) return this.illegal(inst, "ENTER with nesting level > 0 (not implemented)");
+        const bp0 = g[10], bp1 = g[11];
+        this.push64(bp0, bp1);
+        const sp = this.rsp();
+        g[10] = g[8];
+        g[11] = g[9];
+        this.setRsp(sp - (inst.imm & 0xffff));
+        return CONT;
+      }
+      case Op.MOVS: case Op.STOS: case Op.LODS: case Op.CMPS: case Op.SCAS:
+        return this.string(inst);
+      case Op.JRCXZ: {
+        const z = inst.addrsize === 4 ? g[2] === 0 : (g[2] | g[3]) === 0;
+        this.f64[RIP_F64] = z ? inst.target : inst.addr + inst.len;
+        return CONT;
+      }
+      case Op.LOOP: case Op.LOOPE: case Op.LOOPNE: {
+        let nz: boolean;
+        if (inst.addrsize === 4) {
+          g[2] = (g[2] - 1) | 0;
+          g[3] = 0;
+          nz = g[2] !== 0;
+        } else {
+          if (g[2] === 0) g[3] = (g[3] - 1) | 0;
+          g[2] = (g[2] - 1) | 0;
+          nz = (g[2] | g[3]) !== 0;
+        }
+        let take = nz;
+        if (inst.op === Op.LOOPE) take = nz && cond(g, 4);
+        else if (inst.op === Op.LOOPNE) take = nz && cond(g, 5);
+        this.f64[RIP_F64] = take ? inst.target : inst.addr + inst.len;
+        return CONT;
+      }
+      case Op.SYSCALL: {
+        const next = inst.addr + inst.len;
+        g[2] = next >>> 0;
+        g[3] = Math.floor(next / TWO32);
+        g[22] = this.rflags & ~0x10000; // R11 = RFLAGS (RF cleared)
+        g[23] = 0;
+        this.f64[RIP_F64] = next;
+        return STOP.SYSCALL;
+      }
+      case Op.INT3:
+        this.f64[RIP_F64] = inst.addr + inst.len;
+        return STOP.BREAKPOINT;
+      case Op.HLT: case Op.CLI: case Op.STI: case Op.INT: case Op.INT1: case Op.IN: case Op.OUT: case Op.INS: case Op.OUTS:
+      case Op.RDMSR: case Op.WRMSR: case Op.INVD: case Op.WBINVD: case Op.INVLPG: case Op.LGDT: case Op.LIDT: case Op.LLDT:
+      case Op.LTR: case Op.LMSW: case Op.CLTS: case Op.SWAPGS: case Op.SYSRET: case Op.SYSEXIT: case Op.IRET: case Op.RDPMC:
+        return STOP.PRIVILEGED;
+      case Op.CPUID: {
+        const o = this.cpuidOut;
+        cpuid(this.model, this.features, g[0], g[2], o);
+        g[0] = o[0]; g[1] = 0;
+        g[6] = o[1]; g[7] = 0;
+        g[2] = o[2]; g[3] = 0;
+        g[4] = o[3]; g[5] = 0;
+        this.f64[RIP_F64] = inst.addr + inst.len;
+        return CONT;
+      }
+      case Op.RDTSC: case Op.RDTSCP: {
+        tscNow += 16 + (this.retiredCount - this.lastTscRetired) * 2;
+        this.lastTscRetired = this.retiredCount;
+        g[0] = tscNow >>> 0; g[1] = 0;
+        g[4] = Math.floor(tscNow / TWO32); g[5] = 0;
+        if (inst.op === Op.RDTSCP) { g[2] = 0; g[3] = 0; }
+        return CONT;
+      }
+      case Op.XGETBV: {
+        if (!this.features.osxsave) return this.illegal(inst, "XGETBV (OSXSAVE not advertised)");
+        if (g[2] !== 0) return STOP.PRIVILEGED;
+        g[0] = this.features.avx ? 7 : 3; g[1] = 0;
+        g[4] = 0; g[5] = 0;
+        return CONT;
+      }
+      case Op.MOVNTI: {
+        const lo = this.rd1(inst);
+        this.wr0New(inst, lo, this.tHi);
+        return CONT;
+      }
+      case Op.XLAT: {
+        const base = (g[7] >>> 0) * TWO32 + (g[6] >>> 0);
+        g[0] = (g[0] & ~255) | this.space.rd8(base + (g[0] & 255));
+        return CONT;
+      }
+      case Op.UD0: case Op.UD1: case Op.UD2:
+        return this.illegal(inst, "UD2 (undefined instruction)");
+      case Op.INVALID:
+        return this.illegal(inst, "undecodable bytes");
+      default: {
+        const r = execVec(this, inst);
+        if (r !== UNHANDLED) return r;
+        const r2 = execExt(this, inst);
+        if (r2 !== UNHANDLED) return r2;
+        return this.illegal(inst, `${OP_NAMES[inst.op] ?? "?"} (not implemented)`);
+      }
+    }
+  }
+
+  /** LEA: the address computation without segment base, truncated to the operand size;
+   *  returns lo, hi in tHi. */
+  private leaAddr(inst: Inst): number {
+    const g = this.g;
+    const b = inst.base;
+    let lo: number;
+    let hi: number;
+    if (b === R.RIP) {
+      const a = inst.addr + inst.len + inst.disp;
+      lo = a % TWO32;
+      hi = Math.floor(a / TWO32);
+    } else {
+      if (b >= 0) {
+        lo = (g[2 * b] >>> 0) + inst.disp;
+        hi = g[2 * b + 1];
+      } else {
+        lo = inst.disp;
+        hi = 0;
+      }
+      const x = inst.index;
+      if (x >= 0) {
+        lo += (g[2 * x] >>> 0) * inst.scale;
+        hi += Math.imul(g[2 * x + 1], inst.scale);
+      }
+      const c = Math.floor(lo / TWO32);
+      lo -= c * TWO32;
+      hi = (hi + c) | 0;
+    }
+    if (inst.addrsize === 4 || inst.s0 === 4) hi = 0;
+    if (inst.s0 === 2) lo &= 0xffff;
+    this.tHi = hi;
+    return lo;
+  }
+
+  // ---- arithmetic ----
+
+  /** dst + src + cin at size; lo returned, hi in tHi. */
+  addv(size: number, dlo: number, dhi: number, slo: number, shi: number, cin: number): number {
+    if (size === 8) {
+      const l = (dlo >>> 0) + (slo >>> 0) + cin;
+      this.tHi = (dhi + shi + (l >= TWO32 ? 1 : 0)) | 0;
+      return l | 0;
+    }
+    this.tHi = 0;
+    if (size === 4) return (dlo + slo + cin) | 0;
+    return (dlo + slo + cin) & (size === 2 ? 0xffff : 0xff);
+  }
+
+  subv(size: number, dlo: number, dhi: number, slo: number, shi: number, cin: number): number {
+    if (size === 8) {
+      const l = (dlo >>> 0) - (slo >>> 0) - cin;
+      this.tHi = (dhi - shi - (l < 0 ? 1 : 0)) | 0;
+      return l | 0;
+    }
+    this.tHi = 0;
+    if (size === 4) return (dlo - slo - cin) | 0;
+    return (dlo - slo - cin) & (size === 2 ? 0xffff : 0xff);
+  }
+
+  private alu(inst: Inst): void {
+    const g = this.g;
+    const size = inst.s0;
+    const dlo = this.rd0(inst);
+    const dhi = this.tHi;
+    const slo = this.rd1(inst);
+    const shi = this.tHi;
+    let rlo: number, rhi: number;
+    switch (inst.op) {
+      case Op.ADD:
+        rlo = this.addv(size, dlo, dhi, slo, shi, 0);
+        rhi = this.tHi;
+        this.wr0(inst, rlo, rhi);
+        setLazy(g, K_ADD, size, rlo, rhi, dlo, dhi, slo, shi);
+        return;
+      case Op.SUB:
+        rlo = this.subv(size, dlo, dhi, slo, shi, 0);
+        rhi = this.tHi;
+        this.wr0(inst, rlo, rhi);
+        setLazy(g, K_SUB, size, rlo, rhi, dlo, dhi, slo, shi);
+        return;
+      case Op.CMP:
+        rlo = this.subv(size, dlo, dhi, slo, shi, 0);
+        setLazy(g, K_SUB, size, rlo, this.tHi, dlo, dhi, slo, shi);
+        return;
+      case Op.ADC: {
+        const c = carry(g);
+        rlo = this.addv(size, dlo, dhi, slo, shi, c);
+        rhi = this.tHi;
+        this.wr0(inst, rlo, rhi);
+        setLazy(g, K_ADC, size, rlo, rhi, dlo, dhi, slo, shi);
+        g[FL_AUX] = c;
+        return;
+      }
+      case Op.SBB: {
+        const c = carry(g);
+        rlo = this.subv(size, dlo, dhi, slo, shi, c);
+        rhi = this.tHi;
+        this.wr0(inst, rlo, rhi);
+        setLazy(g, K_SBB, size, rlo, rhi, dlo, dhi, slo, shi);
+        g[FL_AUX] = c;
+        return;
+      }
+      case Op.AND: rlo = dlo & slo; rhi = dhi & shi; break;
+      case Op.OR: rlo = dlo | slo; rhi = dhi | shi; break;
+      case Op.XOR: rlo = dlo ^ slo; rhi = dhi ^ shi; break;
+      default: // TEST
+        setLazy(g, K_LOGIC, size, dlo & slo, dhi & shi, 0, 0, 0, 0);
+        return;
+    }
+    this.wr0(inst, rlo, rhi);
+    setLazy(g, K_LOGIC, size, rlo, rhi, 0, 0, 0, 0);
+  }
+
+  /** Unsigned 32x32 -> 64: lo returned, hi in tHi. */
+  private mul32(a: number, b: number): number {
+    a >>>= 0;
+    b >>>= 0;
+    const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
+    const ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+    this.tHi = (hh + (lh >>> 16) + (hl >>> 16) + Math.floor(mid / 65536)) | 0;
+    return ((mid & 0xffff) << 16) | (ll & 0xffff);
+  }
+
+  /** Unsigned 64x64 -> 128: words w0 (returned), w1 (tHi), w2, w3. */
+  private mul64(alo: number, ahi: number, blo: number, bhi: number): number {
+    const p0lo = this.mul32(alo, blo), p0hi = this.tHi;
+    const p1lo = this.mul32(alo, bhi), p1hi = this.tHi;
+    const p2lo = this.mul32(ahi, blo), p2hi = this.tHi;
+    const p3lo = this.mul32(ahi, bhi), p3hi = this.tHi;
+    const w1 = (p0hi >>> 0) + (p1lo >>> 0) + (p2lo >>> 0);
+    const c1 = Math.floor(w1 / TWO32);
+    const w2 = (p1hi >>> 0) + (p2hi >>> 0) + (p3lo >>> 0) + c1;
+    const c2 = Math.floor(w2 / TWO32);
+    this.w2 = w2 | 0;
+    this.w3 = ((p3hi >>> 0) + c2) | 0;
+    this.tHi = w1 | 0;
+    return p0lo;
+  }
+
+  private mul(inst: Inst): number {
+    const g = this.g;
+    const signed = inst.op === Op.IMUL;
+    if (inst.nops >= 2) {
+      // IMUL r, r/m (, imm): truncated product; CF=OF = signed overflow.
+      const size = inst.s0;
+      let alo: number, ahi: number, blo: number, bhi: number;
+      if (inst.nops === 3) {
+        alo = this.rd1(inst); ahi = this.tHi;
+        blo = this.rd2(inst); bhi = this.tHi;
+      } else {
+        alo = this.rdReg(inst.r0, size); ahi = this.tHi;
+        blo = this.rd1(inst); bhi = this.tHi;
+      }
+      let rlo: number, rhi: number, ovf: boolean;
+      if (size === 8) {
+        const w0 = this.mul64(alo, ahi, blo, bhi);
+        let w1 = this.tHi, w2 = this.w2, w3 = this.w3;
+        if (ahi < 0) { const l = (w2 >>> 0) - (blo >>> 0); w3 = (w3 - bhi - (l < 0 ? 1 : 0)) | 0; w2 = l | 0; }
+        if (bhi < 0) { const l = (w2 >>> 0) - (alo >>> 0); w3 = (w3 - ahi - (l < 0 ? 1 : 0)) | 0; w2 = l | 0; }
+        rlo = w0; rhi = w1;
+        const sx = rhi >> 31;
+        ovf = w2 !== sx || w3 !== sx;
+        w1 = 0;
+        void w1;
+      } else if (size === 4) {
+        const p = this.mul32(alo, blo);
+        let hi = this.tHi;
+        if (alo < 0) hi = (hi - blo) | 0;
+        if (blo < 0) hi = (hi - alo) | 0;
+        rlo = p; rhi = 0;
+        ovf = hi !== (p >> 31);
+      } else {
+        const a = (alo << 16) >> 16, b = (blo << 16) >> 16;
+        const p = a * b;
+        rlo = p & 0xffff; rhi = 0;
+        ovf = p !== (rlo << 16) >> 16;
+      }
+      this.wrReg(inst.r0, size, rlo, rhi);
+      this.mulFlags(rlo, rhi, size, ovf);
+      return CONT;
+    }
+    const size = inst.s0;
+    const blo = this.rd0(inst);
+    const bhi = this.tHi;
+    if (size === 1) {
+      const a = g[0] & 255;
+      let p: number, ovf: boolean;
+      if (signed) { p = ((a << 24) >> 24) * ((blo << 24) >> 24); ovf = p !== (p << 24) >> 24; }
+      else { p = a * blo; ovf = p > 255; }
+      g[0] = (g[0] & ~0xffff) | (p & 0xffff);
+      this.mulFlags(p & 255, 0, 1, ovf);
+    } else if (size === 2) {
+      const a = g[0] & 0xffff;
+      let p: number, ovf: boolean;
+      if (signed) { p = ((a << 16) >> 16) * ((blo << 16) >> 16); ovf = p !== (p << 16) >> 16; }
+      else { p = a * blo; ovf = p > 0xffff; }
+      g[0] = (g[0] & ~0xffff) | (p & 0xffff);
+      g[4] = (g[4] & ~0xffff) | ((p >>> 16) & 0xffff);
+      this.mulFlags(p & 0xffff, 0, 2, ovf);
+    } else if (size === 4) {
+      const a = g[0];
+      const lo = this.mul32(a, blo);
+      let hi = this.tHi;
+      if (signed) {
+        if (a < 0) hi = (hi - blo) | 0;
+        if (blo < 0) hi = (hi - a) | 0;
+      }
+      g[0] = lo; g[1] = 0; g[4] = hi; g[5] = 0;
+      this.mulFlags(lo, 0, 4, signed ? hi !== lo >> 31 : hi !== 0);
+    } else {
+      const alo = g[0], ahi = g[1];
+      const w0 = this.mul64(alo, ahi, blo, bhi);
+      const w1 = this.tHi;
+      let w2 = this.w2, w3 = this.w3;
+      if (signed) {
+        if (ahi < 0) { const l = (w2 >>> 0) - (blo >>> 0); w3 = (w3 - bhi - (l < 0 ? 1 : 0)) | 0; w2 = l | 0; }
+        if (bhi < 0) { const l = (w2 >>> 0) - (alo >>> 0); w3 = (w3 - ahi - (l < 0 ? 1 : 0)) | 0; w2 = l | 0; }
+      }
+      g[0] = w0; g[1] = w1; g[4] = w2; g[5] = w3;
+      const sx = w1 >> 31;
+      this.mulFlags(w0, w1, 8, signed ? w2 !== sx || w3 !== sx : (w2 | w3) !== 0);
+    }
+    return CONT;
+  }
+
+  /** MUL/IMUL flags: CF=OF=overflow; SF ZF PF from the low result, AF 0 (host behaviour). */
+  private mulFlags(lo: number, hi: number, size: number, ovf: boolean): void {
+    this.setResultFlags(lo, hi, size, ovf ? 1 : 0, ovf ? 1 : 0, 0);
+  }
+
+  private div(inst: Inst): number {
+    const g = this.g;
+    const signed = inst.op === Op.IDIV;
+    const size = inst.s0;
+    const blo = this.rd0(inst);
+    const bhi = this.tHi;
+    if (size === 1) {
+      const d = signed ? (blo << 24) >> 24 : blo;
+      if (d === 0) return STOP.DIVIDE;
+      const n = signed ? (g[0] << 16) >> 16 : g[0] & 0xffff;
+      const q = Math.trunc(n / d);
+      const r = n - q * d;
+      if (signed ? q > 127 || q < -128 : q > 255) return STOP.DIVIDE;
+      g[0] = (g[0] & ~0xffff) | ((r & 255) << 8) | (q & 255);
+      return CONT;
+    }
+    if (size === 2) {
+      const d = signed ? (blo << 16) >> 16 : blo;
+      if (d === 0) return STOP.DIVIDE;
+      const n = signed ? ((g[4] << 16) | (g[0] & 0xffff)) : ((g[4] & 0xffff) * 65536 + (g[0] & 0xffff));
+      const q = Math.trunc(n / d);
+      const r = n - q * d;
+      if (signed ? q > 32767 || q < -32768 : q > 0xffff) return STOP.DIVIDE;
+      g[0] = (g[0] & ~0xffff) | (q & 0xffff);
+      g[4] = (g[4] & ~0xffff) | (r & 0xffff);
+      return CONT;
+    }
+    if (size === 4) {
+      if (blo === 0) return STOP.DIVIDE;
+      if (!signed) {
+        const d = blo >>> 0;
+        const nh = g[4] >>> 0, nl = g[0] >>> 0;
+        let q: number, r: number;
+        if (nh === 0) {
+          q = Math.floor(nl / d);
+          r = nl - q * d;
+        } else {
+          if (nh >= d) return STOP.DIVIDE;
+          const n = (BigInt(nh) << 32n) | BigInt(nl);
+          q = Number(n / BigInt(d));
+          r = Number(n % BigInt(d));
+        }
+        g[0] = q | 0; g[1] = 0; g[4] = r | 0; g[5] = 0;
+        return CONT;
+      }
+      const d = blo | 0;
+      const nh = g[4] | 0, nl = g[0] >>> 0;
+      let q: number, r: number;
+      if ((nh === 0 && nl < 0x80000000) || (nh === -1 && nl >= 0x80000000)) {
+        const n = nl | 0;
+        q = Math.trunc(n / d);
+        r = n - q * d;
+        if (q === 0x80000000) return STOP.DIVIDE;
+      } else {
+        const n = (BigInt(nh) << 32n) | BigInt(nl);
+        const bq = n / BigInt(d);
+        if (bq > 0x7fffffffn || bq < -0x80000000n) return STOP.DIVIDE;
+        q = Number(bq);
+        r = Number(n - bq * BigInt(d));
+      }
+      g[0] = q | 0; g[1] = 0; g[4] = r | 0; g[5] = 0;
+      return CONT;
+    }
+    if ((blo | bhi) === 0) return STOP.DIVIDE;
+    // 128/64: numbers when the dividend fits in 53 bits, BigInt otherwise (cold).
+    const nl = g[0], nh = g[1], xl = g[4], xh = g[5];
+    if (!signed && (xl | xh) === 0 && (nh >>> 0) < 0x200000 && (bhi >>> 0) < 0x200000) {
+      const n = (nh >>> 0) * TWO32 + (nl >>> 0);
+      const d = (bhi >>> 0) * TWO32 + (blo >>> 0);
+      const q = Math.floor(n / d);
+      const r = n - q * d;
+      g[0] = q >>> 0; g[1] = Math.floor(q / TWO32); g[4] = r >>> 0; g[5] = Math.floor(r / TWO32);
+      return CONT;
+    }
+    let n = (BigInt(xh >>> 0) << 96n) | (BigInt(xl >>> 0) << 64n) | (BigInt(nh >>> 0) << 32n) | BigInt(nl >>> 0);
+    let d = (BigInt(bhi >>> 0) << 32n) | BigInt(blo >>> 0);
+    if (signed) {
+      n = BigInt.asIntN(128, n);
+      d = BigInt.asIntN(64, d);
+    }
+    const q = n / d;
+    const r = n % d;
+    if (signed ? q > 0x7fffffffffffffffn || q < -0x8000000000000000n : q > 0xffffffffffffffffn) return STOP.DIVIDE;
+    this.setRegBig(0, q);
+    this.setRegBig(2, r);
+    return CONT;
+  }
+
+  private shift(inst: Inst): void {
+    const g = this.g;
+    const size = inst.s0;
+    const dlo = this.rd0(inst);
+    const dhi = this.tHi;
+    const isMem = inst.k0 === K.MEM;
+    const ea = this.ea;
+    const raw = this.rd1(inst) & 255;
+    const c = raw & (size === 8 ? 63 : 31);
+    this.ea = ea;
+    if (c === 0) return;
+    const op = inst.op;
+    let rlo: number, rhi: number;
+    const w = size * 8;
+    if (size === 8) {
+      if (op === Op.SHL || op === Op.SAL) {
+        if (c < 32) { rhi = (dhi << c) | (dlo >>> (32 - c)); rlo = dlo << c; }
+        else { rhi = dlo << (c - 32); rlo = 0; }
+      } else if (op === Op.SHR) {
+        if (c < 32) { rlo = (dlo >>> c) | (dhi << (32 - c)); rhi = dhi >>> c; }
+        else { rlo = dhi >>> (c - 32); rhi = 0; }
+      } else {
+        if (c < 32) { rlo = (dlo >>> c) | (dhi << (32 - c)); rhi = dhi >> c; }
+        else { rlo = dhi >> (c - 32); rhi = dhi >> 31; }
+      }
+      rlo |= 0;
+      rhi |= 0;
+      if (isMem) this.space.probeWrite(ea, 8);
+      this.wr0(inst, rlo, rhi);
+      setLazy(g, op === Op.SHR ? K_SHR : op === Op.SAR ? K_SAR : K_SHL, 8, rlo, rhi, dlo, dhi, c, 0);
+      return;
+    }
+    const mask = size === 4 ? -1 : (1 << w) - 1;
+    let cf: number;
+    if (op === Op.SHL || op === Op.SAL) {
+      const t = c - 1 < 32 ? dlo << (c - 1) : 0;
+      cf = (t >>> (w - 1)) & 1;
+      rlo = (t << 1) & mask;
+    } else if (op === Op.SHR) {
+      const t = dlo >>> (c - 1);
+      cf = t & 1;
+      rlo = (t >>> 1) & mask;
+    } else {
+      const sx = size === 4 ? dlo | 0 : size === 2 ? (dlo << 16) >> 16 : (dlo << 24) >> 24;
+      const t = sx >> (c - 1);
+      cf = t & 1;
+      rlo = (t >> 1) & mask;
+    }
+    if (size === 4) rlo |= 0;
+    this.wr0(inst, rlo, 0);
+    if (c < w) {
+      setLazy(g, op === Op.SHR ? K_SHR : op === Op.SAR ? K_SAR : K_SHL, size, rlo, 0, dlo, 0, c, 0);
+    } else {
+      // 8/16-bit shifts by >= the width: eager flags (OF as the host computes it for count 1).
+      const sr = signOf(rlo, 0, size);
+      const of = op === Op.SHL || op === Op.SAL ? sr ^ cf : op === Op.SHR ? signOf(dlo, 0, size) : 0;
+      this.setResultFlags(rlo, 0, size, cf, of, 0);
+    }
+  }
+
+  private rotate(inst: Inst): void {
+    const g = this.g;
+    const size = inst.s0;
+    const w = size * 8;
+    const dlo = this.rd0(inst);
+    const dhi = this.tHi;
+    const ea = this.ea;
+    const raw = this.rd1(inst) & 255;
+    this.ea = ea;
+    let c = raw & (size === 8 ? 63 : 31);
+    const op = inst.op;
+    if (op === Op.RCL || op === Op.RCR) c = size === 1 ? c % 9 : size === 2 ? c % 17 : c;
+    if (c === 0) {
+      // Count 0 leaves everything (flags included) unchanged, but a 32-bit register is
+      // still zero-extended for ROL/ROR with a non-zero masked-out count? No: no write at all.
+      return;
+    }
+    let rlo: number, rhi = 0, cf: number, of: number;
+    if (op === Op.ROL || op === Op.ROR) {
+      const k = op === Op.ROL ? c % w : (w - (c % w)) % w;
+      if (size === 8) {
+        if (k === 0) { rlo = dlo; rhi = dhi; }
+        else if (k < 32) { rlo = (dlo << k) | (dhi >>> (32 - k)); rhi = (dhi << k) | (dlo >>> (32 - k)); }
+        else if (k === 32) { rlo = dhi; rhi = dlo; }
+        else { const j = k - 32; rlo = (dhi << j) | (dlo >>> (32 - j)); rhi = (dlo << j) | (dhi >>> (32 - j)); }
+      } else if (size === 4) {
+        rlo = k === 0 ? dlo : (dlo << k) | (dlo >>> (32 - k));
+      } else {
+        const m = (1 << w) - 1;
+        rlo = k === 0 ? dlo : ((dlo << k) | (dlo >>> (w - k))) & m;
+      }
+      rlo |= 0;
+      rhi |= 0;
+      const msb = signOf(rlo, rhi, size);
+      if (op === Op.ROL) {
+        cf = rlo & 1;
+        of = msb ^ cf;
+      } else {
+        cf = msb;
+        const msb2 = size === 8 ? (rhi >>> 30) & 1 : (rlo >>> (w - 2)) & 1;
+        of = msb ^ msb2;
+      }
+    } else {
+      // RCL/RCR through carry: bit-serial on (size*8+1)-bit values, c <= 64.
+      let cin = carry(g);
+      let lo = dlo, hi = dhi;
+      for (let k = 0; k < c; k++) {
+        if (op === Op.RCL) {
+          const out = signOf(lo, hi, size);
+          if (size === 8) { hi = (hi << 1) | (lo >>> 31); lo = (lo << 1) | cin; }
+          else { lo = ((lo << 1) | cin) & (size === 4 ? -1 : (1 << w) - 1); }
+          cin = out;
+        } else {
+          const out = lo & 1;
+          if (size === 8) { lo = (lo >>> 1) | (hi << 31); hi = (hi >>> 1) | (cin << 31); }
+          else { lo = (lo >>> 1) | (cin << (w - 1)); if (size < 4) lo &= (1 << w) - 1; }
+          cin = out;
+        }
+      }
+      rlo = lo | 0;
+      rhi = size === 8 ? hi | 0 : 0;
+      cf = cin;
+      const msb = signOf(rlo, rhi, size);
+      if (op === Op.RCL) of = msb ^ cf;
+      else {
+        const msb2 = size === 8 ? (rhi >>> 30) & 1 : (rlo >>> (w - 2)) & 1;
+        of = msb ^ msb2;
+      }
+    }
+    this.wr0(inst, rlo, rhi);
+    this.setCfOf(cf, of);
+  }
+
+  private shiftDouble(inst: Inst): void {
+    const size = inst.s0;
+    const w = size * 8;
+    const dlo = this.rd0(inst);
+    const dhi = this.tHi;
+    const ea = this.ea;
+    const slo = this.rdReg(inst.r1, size);
+    const shi = this.tHi;
+    const c = this.rd2(inst) & (size === 8 ? 63 : 31);
+    this.ea = ea;
+    if (c === 0) return;
+    // Compose on BigInt-free pairs: for 64-bit use (dhi:dlo) and (shi:slo).
+    let rlo: number, rhi = 0, cf: number;
+    const left = inst.op === Op.SHLD;
+    if (size === 8) {
+      // Concatenate: SHLD: (d:s) << c, take high 64; SHRD: (s:d) >> c, take low 64.
+      const words = left ? [slo, shi, dlo, dhi] : [dlo, dhi, slo, shi];
+      const get = (bit: number): number => (words[bit >>> 5] >>> (bit & 31)) & 1;
+      let lo = 0, hi = 0;
+      for (let b = 0; b < 64; b++) {
+        const srcBit = left ? b + 64 - c : b + c;
+        const v = get(srcBit);
+        if (b < 32) lo |= v << b;
+        else hi |= v << (b - 32);
+      }
+      rlo = lo | 0;
+      rhi = hi | 0;
+      cf = left ? get(128 - c) : get(c - 1);
+    } else if (size === 4) {
+      if (left) { rlo = (dlo << c) | (slo >>> (32 - c)); cf = (dlo >>> (32 - c)) & 1; }
+      else { rlo = (dlo >>> c) | (slo << (32 - c)); cf = (dlo >>> (c - 1)) & 1; }
+      rlo |= 0;
+    } else if (size === 2) {
+      // 16-bit with counts up to 31 (result undefined above 16): model as a 32-bit concat.
+      const cat = left ? ((dlo & 0xffff) << 16) | (slo & 0xffff) : ((slo & 0xffff) << 16) | (dlo & 0xffff);
+      if (left) {
+        const x = c < 32 ? (cat << c) : 0;
+        rlo = (c <= 16 ? x >>> 16 : ((((slo & 0xffff) << 16) | (dlo & 0xffff)) << (c - 16)) >>> 16) & 0xffff;
+        cf = c <= 16 ? (cat >>> (32 - c)) & 1 : 0;
+        void x;
+      } else {
+        rlo = (cat >>> c) & 0xffff;
+        cf = (cat >>> (c - 1)) & 1;
+      }
+    } else {
+      rlo = dlo;
+      cf = 0;
+    }
+    this.wr0(inst, rlo, rhi);
+    const of = signOf(rlo, rhi, size) ^ signOf(dlo, dhi, size);
+    this.setResultFlags(rlo, rhi, size, cf, of, 0);
+    void w;
+  }
+
+  private bitTest(inst: Inst): void {
+    const g = this.g;
+    const size = inst.s0;
+    const w = size * 8;
+    let bit: number;
+    let lo: number, hi: number;
+    if (inst.k0 === K.MEM && inst.k1 === K.REG) {
+      // Bit string: the signed offset selects a word relative to the address.
+      const olo = this.rdReg(inst.r1, size);
+      const ohi = this.tHi;
+      const off = size === 8 ? ohi * TWO32 + (olo >>> 0) : size === 4 ? olo | 0 : (olo << 16) >> 16;
+      const wordIdx = Math.floor(off / w);
+      bit = off - wordIdx * w;
+      this.ea = this.addr(inst) + wordIdx * size;
+      lo = this.rdMem(this.ea, size);
+      hi = this.tHi;
+    } else {
+      lo = this.rd0(inst);
+      hi = this.tHi;
+      const ea = this.ea;
+      bit = this.rd1(inst) & (w - 1);
+      this.ea = ea;
+    }
+    const cf = bit < 32 ? (lo >>> bit) & 1 : (hi >>> (bit - 32)) & 1;
+    if (inst.op !== Op.BT) {
+      const m = bit < 32 ? 1 << bit : 0;
+      const mh = bit >= 32 ? 1 << (bit - 32) : 0;
+      let nlo = lo, nhi = hi;
+      if (inst.op === Op.BTS) { nlo |= m; nhi |= mh; }
+      else if (inst.op === Op.BTR) { nlo &= ~m; nhi &= ~mh; }
+      else { nlo ^= m; nhi ^= mh; }
+      if (size === 2) nlo &= 0xffff;
+      this.wr0(inst, nlo, nhi);
+    }
+    setBits(g, (arithFlags(g) & ~CF) | cf);
+  }
+
+  private bitScan(inst: Inst): number {
+    const op = inst.op;
+    if (op === Op.POPCNT && !this.features.popcnt) return this.illegal(inst, "POPCNT (not advertised at this CPU level)");
+    if ((op === Op.LZCNT || op === Op.TZCNT) && !this.features.lzcnt) {
+      // Without LZCNT/BMI1 the F3 prefix is ignored: LZCNT runs as BSR, TZCNT as BSF.
+      return this.bitScanAs(inst, op === Op.LZCNT ? Op.BSR : Op.BSF);
+    }
+    return this.bitScanAs(inst, op);
+  }
+
+  private bitScanAs(inst: Inst, op: number): number {
+    const g = this.g;
+    const size = inst.s0;
+    const w = size * 8;
+    const lo = this.rd1(inst);
+    const hi = this.tHi;
+    const zero = (lo | hi) === 0;
+    if (op === Op.POPCNT) {
+      const n = popcnt32(lo) + popcnt32(hi);
+      this.wrReg(inst.r0, size, n, 0);
+      setBits(g, n === 0 ? ZF : 0);
+      return CONT;
+    }
+    if (op === Op.BSF || op === Op.BSR) {
+      if (zero) {
+        // Destination unchanged (AMD documents it; Intel hardware does the same).
+        setBits(g, (arithFlags(g) & ~ZF) | ZF);
+        return CONT;
+      }
+      let n: number;
+      if (op === Op.BSF) n = lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
+      else n = size === 8 && hi !== 0 ? 63 - Math.clz32(hi) : 31 - Math.clz32(lo);
+      this.wrReg(inst.r0, size, n, 0);
+      setBits(g, arithFlags(g) & ~ZF);
+      return CONT;
+    }
+    let n: number;
+    if (op === Op.TZCNT) n = zero ? w : lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
+    else n = size === 8 ? (hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo)) : Math.clz32(lo) - (32 - w);
+    this.wrReg(inst.r0, size, n, 0);
+    setBits(g, (arithFlags(g) & ~(CF | ZF)) | (zero ? CF : 0) | (n === 0 ? ZF : 0));
+    return CONT;
+  }
+
+  private cmpxchgWide(inst: Inst): number {
+    const g = this.g;
+    const a = this.addr(inst);
+    if (inst.op === Op.CMPXCHG8B) {
+      const lo = this.space.rd32(a), hi = this.space.rd32(a + 4);
+      if (lo === g[0] && hi === g[4]) {
+        this.space.probeWrite(a, 8);
+        this.space.wr32(a, g[6]);
+        this.space.wr32(a + 4, g[2]);
+        setBits(g, arithFlags(g) | ZF);
+      } else {
+        this.space.probeWrite(a, 8);
+        g[0] = lo; g[1] = 0; g[4] = hi; g[5] = 0;
+        setBits(g, arithFlags(g) & ~ZF);
+      }
+      return CONT;
+    }
+    if (!this.features.cx16) return this.illegal(inst, "CMPXCHG16B (not advertised at this CPU level)");
+    if (a % 16 !== 0) return STOP.PRIVILEGED;
+    const l0 = this.space.rd64(a), l1 = this.space.hi;
+    const h0 = this.space.rd64(a + 8), h1 = this.space.hi;
+    this.space.probeWrite(a, 16);
+    if (l0 === g[0] && l1 === g[1] && h0 === g[4] && h1 === g[5]) {
+      this.space.wr64(a, g[6], g[7]);
+      this.space.wr64(a + 8, g[2], g[3]);
+      setBits(g, arithFlags(g) | ZF);
+    } else {
+      g[0] = l0; g[1] = l1; g[4] = h0; g[5] = h1;
+      setBits(g, arithFlags(g) & ~ZF);
+    }
+    return CONT;
+  }
+
+  // ---- string instructions ----
+
+  private string(inst: Inst): number {
+    const g = this.g;
+    const op = inst.op;
+    const size = inst.opsize;
+    const step = (g[FL_OTHER] & DF) !== 0 ? -size : size;
+    const rep = (inst.pfx & (P.REP | P.REPNE)) !== 0;
+    const a32 = inst.addrsize === 4;
+    let si = a32 ? g[12] >>> 0 : (g[13] >>> 0) * TWO32 + (g[12] >>> 0);
+    let di = a32 ? g[14] >>> 0 : (g[15] >>> 0) * TWO32 + (g[14] >>> 0);
+    let cnt = rep ? (a32 ? g[2] >>> 0 : (g[3] >>> 0) * TWO32 + (g[2] >>> 0)) : 1;
+    // Segment override applies to the source (RSI) only.
+    const segBase = inst.seg === R.FS ? this.f64[FSBASE_F64] : inst.seg === R.GS ? this.f64[GSBASE_F64] : 0;
+    const m = this.space;
+    try {
+      switch (op) {
+        case Op.MOVS:
+          while (cnt > 0) {
+            const lo = this.rdMem(si + segBase, size);
+            this.wrMem(di, size, lo, this.tHi);
+            si += step; di += step; cnt--;
+          }
+          break;
+        case Op.STOS: {
+          const lo = this.rdReg(0, size);
+          const hi = this.tHi;
+          if (size === 8 && step > 0 && cnt > 1) {
+            while (cnt > 0) { m.wr64(di, lo, hi); di += 8; cnt--; }
+          } else {
+            while (cnt > 0) { this.wrMem(di, size, lo, hi); di += step; cnt--; }
+          }
+          break;
+        }
+        case Op.LODS:
+          while (cnt > 0) {
+            const lo = this.rdMem(si + segBase, size);
+            this.wrReg(0, size, lo, this.tHi);
+            si += step; cnt--;
+          }
+          break;
+        case Op.CMPS: case Op.SCAS: {
+          const repz = (inst.pfx & P.REP) !== 0;
+          while (cnt > 0) {
+            let dlo: number, dhi: number;
+            if (op === Op.CMPS) { dlo = this.rdMem(si + segBase, size); dhi = this.tHi; }
+            else { dlo = this.rdReg(0, size); dhi = this.tHi; }
+            const slo = this.rdMem(di, size);
+            const shi = this.tHi;
+            const rlo = this.subv(size, dlo, dhi, slo, shi, 0);
+            setLazy(g, K_SUB, size, rlo, this.tHi, dlo, dhi, slo, shi);
+            if (op === Op.CMPS) si += step;
+            di += step;
+            cnt--;
+            if (!rep) break;
+            const eq = dlo === slo && dhi === shi;
+            if (repz ? !eq : eq) break;
+          }
+          break;
+        }
+      }
+    } finally {
+      if (a32) {
+        g[12] = si; g[13] = 0; g[14] = di; g[15] = 0;
+        if (rep) { g[2] = cnt; g[3] = 0; }
+      } else {
+        g[12] = si >>> 0; g[13] = Math.floor(si / TWO32) | 0;
+        g[14] = di >>> 0; g[15] = Math.floor(di / TWO32) | 0;
+        if (rep) { g[2] = cnt >>> 0; g[3] = Math.floor(cnt / TWO32) | 0; }
+      }
+    }
+    return CONT;
+  }
+
+  /** Instruction bytes of the instruction at addr (for diagnostics). */
+  bytesAt(addr: number, len: number): Uint8Array {
+    const b = new Uint8Array(16);
+    const n = this.space.fetch(addr, b, Math.min(15, len));
+    return b.slice(0, n);
+  }
+}
+
+
+function isTransfer(op: number): boolean {
+  switch (op) {
+    case Op.JCC: case Op.JMP: case Op.CALL: case Op.RET: case Op.JRCXZ: case Op.LOOP: case Op.LOOPE: case Op.LOOPNE:
+    case Op.CPUID:
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function bswap32(x: number): number {
+  return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+}
+
+export function popcnt32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+export function ctz32(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
+void PAGE_SIZE;
+void K_NONE;
+void FL_OP;
+void materialize;
+void PF;
