@@ -144,7 +144,12 @@ export function fmtResult(row: SyscallRow | undefined, result: number | undefine
 
 /** One strace line (without newline) for a syscall with its raw 64-bit arguments. */
 export function formatSyscall(nr: number, name: string, row: SyscallRow | undefined, args: bigint[], result: number | undefined, mem: Memory): string {
-  const kinds = row?.args ?? (["hex", "hex", "hex", "hex", "hex", "hex"] as ArgKind[]);
+  let kinds = row?.args ?? (["hex", "hex", "hex", "hex", "hex", "hex"] as ArgKind[]);
+  if (name === "futex") {
+    // strace shows only the arguments the operation uses.
+    const cmd = Number(args[1] ?? 0n) & 127;
+    kinds = kinds.slice(0, cmd === 0 ? 4 : cmd === 1 ? 3 : 6);
+  }
   const parts = kinds.map((k, i) => fmtArg(k, args[i] ?? 0n, args[i + 1], result ?? -1, mem));
   return `${row ? name : `syscall_${nr}`}(${parts.join(", ")}) = ${fmtResult(row, result)}`;
 }

@@ -94,7 +94,7 @@ function sysBrk(t: Thread, a: Args): number {
 }
 
 export const memRows: SyscallRow[] = rows(NR, {
-  mmap: [["ptr", "uint", "prot", "mapflags", "fd", "hex"], sysMmap, true],
+  mmap: [["ptr", "uint", "prot", "mapflags", "fd", "int"], sysMmap, true],
   munmap: [["ptr", "uint"], sysMunmap],
   mprotect: [["ptr", "uint", "prot"], sysMprotect],
   madvise: [["ptr", "uint", "int"], sysMadvise],
