@@ -11,3 +11,5 @@ for bin in hello-go1.19 hello-go1.26 hello-go1.26-stripped; do
   objdump -d "fixtures/bin/$bin" | gzip -9n > "$out/$bin.d.gz"
   echo "$out/$bin.d.gz: $(zcat "$out/$bin.d.gz" | wc -l) lines"
 done
+objdump -d -M intel fixtures/bin/hello-go1.26 | gzip -9n > "$out/hello-go1.26.intel.d.gz"
+echo "$out/hello-go1.26.intel.d.gz: $(zcat "$out/hello-go1.26.intel.d.gz" | wc -l) lines"

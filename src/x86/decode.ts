@@ -320,7 +320,7 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
           let s: number;
           if (o.kind === OK.W || o.kind === OK.X) { s = vmemsz(o.size); vecOp = true; }
           else if (o.kind === OK.Q) s = o.size === SZ.d ? 4 : 8;
-          else if (o.kind === OK.Y) s = gsz(o.size);
+          else if (o.size >= SZ.x && o.size <= SZ.zz) s = vmemsz(o.size);
           else s = gsz(o.size);
           setOpnd(out, i, K.MEM, -1, s);
           memOperand = i; memSize = s;
