@@ -34,6 +34,8 @@ export interface GoBinary {
   readonly sortedSymbols: readonly ElfSymbol[];
   funcAt(pc: number): GoFunc | undefined;
   lineAt(pc: number): { file: string; line: number } | undefined;
+  /** Bytes the function at pc has pushed below its entry SP (pclntab pcsp), for unwinding. */
+  spDeltaAt(pc: number): number | undefined;
   /** Name+offset for any address: ELF .symtab (functions and data) when present, else pclntab funcs. */
   symbolize(addr: number): { name: string; offset: number } | undefined;
   /** Address of a symbol by exact name (symtab, else pclntab), or undefined. */
@@ -102,6 +104,10 @@ class Binary implements GoBinary {
 
   lineAt(pc: number): { file: string; line: number } | undefined {
     return this.pclntab?.lineAt(pc);
+  }
+
+  spDeltaAt(pc: number): number | undefined {
+    return this.pclntab?.spDelta(pc);
   }
 
   symbolize(addr: number): { name: string; offset: number } | undefined {

@@ -245,4 +245,13 @@ export class PcLnTab {
     const fno = this.pcvalue(r.pcfile, r.entry, pc);
     return { file: this.fileName(r.cuOffset, fno), line };
   }
+
+  /** Stack-pointer delta (bytes pushed since entry, the pcsp table) at pc, or undefined. */
+  spDelta(pc: number): number | undefined {
+    const i = this.funcIndex(pc);
+    if (i < 0) return undefined;
+    const r = this.record(i);
+    const v = this.pcvalue(r.pcsp, r.entry, pc);
+    return v < 0 ? undefined : v;
+  }
 }

@@ -106,3 +106,13 @@ test("symbolize and lookup: symtab when present, pclntab when stripped", () => {
   assert.equal(s.funcAt(0x10), undefined);
   assert.equal(s.lineAt(0x10), undefined);
 });
+
+test("pcsp: SP deltas of main.main match its prologue (PUSHQ BP at +6, SUBQ $0x38, SP at +10)", () => {
+  // go tool objdump -s '^main.main$' fixtures/bin/hello-go1.26: CMPQ(4) JBE(2) PUSHQ BP(1)
+  // MOVQ SP, BP(3) SUBQ $0x38, SP(4).
+  const [full] = helloBinaries("1.26").filter((x) => !x.stripped);
+  const b = openBinary(full!.bytes, "a");
+  const m = b.lookup("main.main")!;
+  assert.deepEqual([0, 6, 7, 10, 13, 14].map((o) => b.spDeltaAt(m + o)), [0, 0, 8, 8, 8, 0x40]);
+  assert.equal(b.spDeltaAt(0x10), undefined);
+});
