@@ -67,7 +67,12 @@ export interface InfoJson {
 export async function infoCommand(bin: string, opts: { json?: boolean }): Promise<void> {
   const b = openBinaryFile(bin);
   const info = collectInfo(b, bin);
-  process.stdout.write(opts.json ? JSON.stringify(info, null, 2) + "\n" : objdumpF(info) + goFacts(info));
+  process.stdout.write(opts.json ? JSON.stringify(info, null, 2) + "\n" : infoText(info));
+}
+
+/** The text `rt0 info` prints: the objdump -f block, then the Go facts. */
+export function infoText(info: InfoJson): string {
+  return objdumpF(info) + goFacts(info);
 }
 
 export function collectInfo(b: GoBinary, file: string): InfoJson {
