@@ -73,6 +73,9 @@ export function x86asmKnows(inst: Inst): boolean {
   if (inst.pfx & (P.EVEX | P.XOP)) return false;
   const name = OP_NAMES[inst.op] ?? "INVALID";
   if (inst.pfx & P.VEX) return X86ASM_VEX.has(name);
+  // The undocumented SAL row (C0/C1/D0-D3 /6) is not in x86asm's tables, whatever rt0 calls it.
+  if (inst.map === 0 && inst.opcode >= 0xc0 && inst.opcode <= 0xd3 && (inst.opcode <= 0xc1 || inst.opcode >= 0xd0) &&
+    inst.modrm >= 0 && ((inst.modrm >> 3) & 7) === 6) return false;
   return !X86ASM_UNKNOWN.has(name);
 }
 

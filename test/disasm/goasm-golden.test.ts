@@ -6,10 +6,11 @@
 // RT0_UPDATE_GOLDEN=1 rewrites known-differences.txt from the comparison instead of checking it.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { FIXTURE_BIN, TESTDATA } from "../helpers.js";
+import { FIXTURE_BIN, FIXTURE_BUILD, TESTDATA } from "../helpers.js";
 import { openBinary } from "../../src/gobin/binary.js";
 import { goListing, goToolInputFor } from "../../src/cli/disasm.js";
 import { x86asmKnows } from "../../src/disasm/goasm.js";
@@ -122,6 +123,34 @@ for (const name of BINS) {
     assert.ok(pa >= (name.endsWith("1.19") ? 99.9 : 98.5), `objdump lines reproduced ${pa.toFixed(3)}%`);
   });
 }
+
+// Every fixture of every toolchain (fixtures/build, when built here): the x86asm mode hashes
+// to the same bytes as that toolchain's go tool objdump (matrix.tsv). hello and stackgrow only,
+// to keep the suite fast; println and goroutines are in matrix.tsv for tools/ runs.
+test("x86asm mode equals go tool objdump on the built fixtures of every toolchain (hashes)", (t) => {
+  let compared = 0;
+  const missing: string[] = [];
+  for (const row of readFileSync(join(DIR, "matrix.tsv"), "utf8").trim().split("\n")) {
+    const [ver, name, binSha, outSha] = row.split("\t") as [string, string, string, string];
+    if (name !== "hello" && name !== "stackgrow") continue;
+    const path = join(FIXTURE_BUILD, ver, name);
+    if (!existsSync(path)) {
+      missing.push(`${ver}/${name}`);
+      continue;
+    }
+    const bytes = readFileSync(path);
+    if (createHash("sha256").update(bytes).digest("hex") !== binSha) {
+      missing.push(`${ver}/${name} (different build)`);
+      continue;
+    }
+    const bin = openBinary(new Uint8Array(bytes), path);
+    const h = createHash("sha256");
+    for (const c of goListing(bin, { syntax: "go", source: false }, true)) h.update(c);
+    assert.equal(h.digest("hex"), outSha, `${ver}/${name}: rt0 disasm --syntax goobjdump differs from go tool objdump`);
+    compared++;
+  }
+  t.diagnostic(`compared ${compared} built fixtures byte for byte (by hash)${missing.length ? `; not built here: ${missing.join(", ")}` : ""}`);
+});
 
 /** One known-differences entry per function: its differing address range and why. */
 function knownEntries(bin: string, diffs: Line[], ours: Map<number, Line>): string[] {
