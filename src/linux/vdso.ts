@@ -26,7 +26,8 @@ export function elfHash(name: string): number {
   return h;
 }
 
-const HASH = 0x100, SYMTAB = 0x140, STRTAB = 0x1c0, VERSYM = 0x280, VERDEF = 0x2a0, DYNAMIC = 0x300, CODE = 0x400;
+const HASH = 0x100, SYMTAB = 0x140, STRTAB = 0x1c0, VERSYM = 0x280, VERDEF = 0x2a0, DYNAMIC = 0x300, CODE = 0x400,
+  SHSTRTAB = 0x480, SHDRS = 0x500;
 
 /** Offsets of each exported function inside the image. */
 export function vdsoCodeOffset(i: number): number {
@@ -102,6 +103,32 @@ export function buildVdso(): Uint8Array {
   const dyn: [number, number][] = [[4, HASH], [5, STRTAB], [6, SYMTAB], [10, strsz], [11, 24],
     [0x6ffffff0, VERSYM], [0x6ffffffc, VERDEF], [0x6ffffffd, 2], [0, 0]];
   dyn.forEach(([tag, val], i) => { u64(DYNAMIC + 16 * i, tag); u64(DYNAMIC + 16 * i + 8, val); });
+
+  // Section headers, so tools (readelf, gdb) see the usual vDSO layout.
+  const shnames = ["", ".hash", ".dynsym", ".dynstr", ".gnu.version", ".gnu.version_d", ".dynamic", ".text", ".shstrtab"];
+  const shName: number[] = [];
+  let q = 0;
+  for (const n of shnames) {
+    shName.push(q);
+    for (let i = 0; i < n.length; i++) b[SHSTRTAB + q + i] = n.charCodeAt(i);
+    q += n.length + 1;
+  }
+  const sh = (i: number, type: number, flags: number, off: number, size: number, link: number, info: number, align: number, entsize: number): void => {
+    const o = SHDRS + 64 * i;
+    u32(o, shName[i]!); u32(o + 4, type); u64(o + 8, flags); u64(o + 16, type === 3 && i === 8 ? 0 : off); u64(o + 24, off);
+    u64(o + 32, size); u32(o + 40, link); u32(o + 44, info); u64(o + 48, align); u64(o + 56, entsize);
+  };
+  sh(1, 5, 2, HASH, 4 * (3 + nsym), 2, 0, 8, 4);
+  sh(2, 11, 2, SYMTAB, 24 * nsym, 3, 1, 8, 24);
+  sh(3, 3, 2, STRTAB, strsz, 0, 0, 1, 0);
+  sh(4, 0x6fffffff, 2, VERSYM, 2 * nsym, 2, 0, 2, 2);
+  sh(5, 0x6ffffffd, 2, VERDEF, 56, 3, 2, 8, 0);
+  sh(6, 6, 2, DYNAMIC, 9 * 16, 3, 0, 8, 16);
+  sh(7, 1, 6, CODE, 16 * VDSO_SYMBOLS.length, 0, 0, 16, 0);
+  sh(8, 3, 0, SHSTRTAB, q, 0, 0, 1, 0);
+  u64(40, SHDRS); // e_shoff
+  u16(60, shnames.length); // e_shnum
+  u16(62, 8); // e_shstrndx
 
   // Code: mov $nr,%eax; syscall; ret.
   VDSO_SYMBOLS.forEach(([, nr], k) => {
