@@ -62,6 +62,20 @@ export function buildProgram(): Command {
       await runCommand(bin, args, opts);
     });
 
+  program
+    .command("boot")
+    .description("Run a Go binary and narrate the runtime's bootstrap step by step, with live values and checks")
+    .argument("[binary]", "a linux/amd64 Go executable (default: the bundled hello sample)")
+    .argument("[args...]", "arguments for the program")
+    .option("--json", "one JSON event per line (see docs/boot-events.md)")
+    .option("--cpu-vendor <vendor>", "intel or amd (CPUID vendor string)", "intel")
+    .option("--until <symbol>", "stop when this function is entered (e.g. runtime.schedinit)")
+    .passThroughOptions()
+    .action(async (bin: string | undefined, args: string[], opts: import("./boot.js").BootCliOptions) => {
+      const { bootCommand } = await import("./boot.js");
+      await bootCommand(bin, args, opts);
+    });
+
   return program;
 }
 

@@ -1,0 +1,149 @@
+// `rt0 boot [BIN]`: runs a Go binary from its ELF entry with the bootstrap narrator attached
+// and prints the steps (or --json events) with the live values and invariant checks. With no
+// BIN it runs the bundled sample. The guest's own output is captured and shown at main.main.
+
+import * as fs from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UserError } from "../base/assert.js";
+import { readBinaryBytes } from "../host/readbin.js";
+import { NodeHost } from "../host/node.js";
+import { Machine } from "../machine/machine.js";
+import { checkRunnable } from "../linux/loader.js";
+import { Space } from "../mem/space.js";
+import { X86Cpu } from "../cpu/cpu.js";
+import type { DecodeCache } from "../cpu/cache.js";
+import type { CpuModel } from "../cpu/api.js";
+import type { Host, HostStream } from "../linux/vfs.js";
+import { openBinary } from "../gobin/binary.js";
+import { BootTracer, type BootEvent } from "../goruntime/boot.js";
+
+export interface BootCliOptions {
+  json?: boolean;
+  cpuVendor: string;
+  until?: string;
+}
+
+/** The bundled sample: fixtures/bin/hello-go1.26 in the package. */
+export function bundledSample(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return resolve(here, "..", "..", "..", "fixtures", "bin", "hello-go1.26");
+}
+
+/** A stream that keeps what the guest writes. */
+class Capture implements HostStream {
+  readonly isTTY = false;
+  readonly chunks: Uint8Array[] = [];
+  read(): number {
+    return -22;
+  }
+  write(buf: Uint8Array): number {
+    this.chunks.push(buf.slice());
+    return buf.length;
+  }
+  readable(): boolean {
+    return false;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}
+
+export async function bootCommand(binArg: string | undefined, args: string[], o: BootCliOptions): Promise<void> {
+  const vendor = o.cpuVendor === "intel" ? "GenuineIntel" : o.cpuVendor === "amd" ? "AuthenticAMD" : undefined;
+  if (!vendor) throw new UserError(`--cpu-vendor must be intel or amd (got ${o.cpuVendor})`);
+  const model: CpuModel = { vendor, level: 1 };
+  const bin = binArg ?? bundledSample();
+  const bytes = readBinaryBytes(bin);
+  const gobin = openBinary(bytes, bin);
+  try {
+    checkRunnable(bytes);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${bin}: ${e.message}`, e.exitCode);
+    throw e;
+  }
+  if (gobin.goVersion === undefined) throw new UserError(`${bin}: no Go build information: rt0 boot narrates Go binaries only`);
+  const tracer = new BootTracer(gobin, { until: o.until });
+  if (o.until !== undefined && !tracer.untilResolved) throw new UserError(`--until ${o.until}: no such symbol in ${bin}`);
+
+  const real = new NodeHost({});
+  const out = new Capture(), err = new Capture();
+  const host: Host = {
+    vfs: real.vfs, stdin: real.stdin, stdout: out, stderr: err, cpuCount: real.cpuCount,
+    monotonicNs: () => real.monotonicNs(), realtimeMs: () => real.realtimeMs(), randomFill: (b) => real.randomFill(b),
+  };
+  Object.defineProperty(host, "onWake", { get: () => real.onWake, set: (f: (() => void) | undefined) => { real.onWake = f; } });
+  let cache: DecodeCache | undefined;
+  const cpus: X86Cpu[] = [];
+  const env = Object.entries(process.env).filter((kv): kv is [string, string] => kv[1] !== undefined).map(([k, v]) => `${k}=${v}`);
+  let machine: Machine | undefined = undefined;
+  machine = new Machine({
+    host, bin: bytes, argv: [bin, ...args], envp: env, exePath: fs.realpathSync(resolve(bin)), model,
+    newMemory: () => new Space(),
+    newCpu: (mem) => {
+      const c = new X86Cpu(mem, model, cache);
+      cache = c.cache;
+      cpus.push(c);
+      c.setCodeHook((rip) => {
+        if (tracer.done) {
+          c.setCodeHook(null);
+          return false;
+        }
+        const stop = tracer.onInstruction(c, rip);
+        if (stop && machine) machine.proc.exitGroup(0);
+        return stop;
+      });
+      return c;
+    },
+    warn: (m) => process.stderr.write(m + "\n"),
+  });
+  let r;
+  try {
+    r = await machine.run();
+  } finally {
+    real.close();
+  }
+  const events = tracer.events(tracer.untilReached ? undefined : { status: r.status, instructions: r.instructions, threads: machine.proc.threads.length });
+  const stdout = out.text(), stderr = err.text();
+  if (o.json) {
+    const w = (x: object): void => { process.stdout.write(JSON.stringify(x) + "\n"); };
+    w({ event: "start", binary: bin, goVersion: gobin.goVersion, release: tracer.release, cpuVendor: vendor, goamd64: gobin.buildInfo?.settings.find((x) => x.key === "GOAMD64")?.value ?? "v1" });
+    for (const e of events) w(e);
+    w({ event: "output", stdout, stderr });
+    w({ event: "end", status: r.status, instructions: r.instructions, untilReached: tracer.untilReached, checksFailed: events.reduce((n, e) => n + e.checks.filter((c) => !c.ok).length, 0) });
+  } else {
+    process.stdout.write(renderText(bin, gobin.goVersion, vendor, events, stdout, stderr, tracer.untilReached ? o.until : undefined));
+  }
+  const failed = events.some((e) => e.checks.some((c) => !c.ok));
+  process.exitCode = failed ? 1 : 0;
+}
+
+function renderText(bin: string, goVersion: string, vendor: string, events: BootEvent[], stdout: string, stderr: string, until: string | undefined): string {
+  const lines: string[] = [];
+  lines.push(`rt0 boot: ${bin} (${goVersion}), CPU ${vendor}`);
+  lines.push("");
+  let nChecks = 0, nFailed = 0;
+  for (const e of events) {
+    lines.push(`${String(e.step).padStart(2)}. ${e.title}${e.symbol ? `    [${e.symbol} ${e.pc}]` : ""}`);
+    lines.push(`    ${e.story}`);
+    for (const i of e.instructions) lines.push(`      ${i.addr.slice(2).padStart(8)}:  ${i.bytes.padEnd(30)} ${i.text}`);
+    for (const [k, v] of Object.entries(e.values)) lines.push(`    ${k}: ${String(v)}`);
+    for (const c of e.checks) {
+      nChecks++;
+      if (!c.ok) nFailed++;
+      lines.push(c.ok ? `    ✓ ${c.name}` : `    ✗ MISMATCH ${c.name}: expected ${c.expected}, got ${c.actual}`);
+    }
+    if (e.since2015) lines.push(`    since 2015: ${e.since2015}`);
+    if (e.id === "main_main") {
+      lines.push("    program output:");
+      for (const l of stdout.split("\n").filter((x, k, a) => x !== "" || k < a.length - 1)) lines.push(`      | ${l}`);
+      for (const l of stderr.split("\n").filter((x, k, a) => x !== "" || k < a.length - 1)) lines.push(`      ! ${l}`);
+    }
+    lines.push("");
+  }
+  if (until !== undefined) lines.push(`stopped at ${until} (--until)`);
+  lines.push(`${events.length} steps, ${nChecks - nFailed} of ${nChecks} checks passed${nFailed ? `, ${nFailed} MISMATCHES` : ""}`);
+  return lines.join("\n") + "\n";
+}
+
+
