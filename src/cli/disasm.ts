@@ -133,11 +133,13 @@ class Out {
   private buf: string[] = [];
   private size = 0;
   closed = false;
+  /** A write error other than a closed pipe (reported once the output stops). */
+  error: string | undefined;
 
   constructor() {
     process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code === "EPIPE") this.closed = true;
-      else throw e;
+      this.closed = true;
+      if (e.code !== "EPIPE") this.error = e.message;
     });
   }
 
@@ -272,4 +274,5 @@ export async function disasmCommand(binPath: string, cli: DisasmCliOptions): Pro
     await out.write(c);
   }
   await out.flush();
+  if (out.error !== undefined) throw new UserError(`cannot write the listing: ${out.error}`);
 }
