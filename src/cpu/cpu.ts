@@ -652,7 +652,7 @@ export class X86Cpu implements Cpu {
         return this.mul(inst);
       case Op.DIV: case Op.IDIV:
         return this.div(inst);
-      case Op.SHL: case Op.SAL: case Op.SHR: case Op.SAR:
+      case Op.SHL: case Op.SHR: case Op.SAR:
         this.shift(inst);
         return CONT;
       case Op.ROL: case Op.ROR: case Op.RCL: case Op.RCR:
@@ -1156,12 +1156,15 @@ export class X86Cpu implements Cpu {
     const raw = this.rd1(inst) & 255;
     const c = raw & (size === 8 ? 63 : 31);
     this.ea = ea;
-    if (c === 0) return;
+    if (c === 0) {
+      if (size === 4 && inst.k0 === K.REG) this.g[2 * inst.r0 + 1] = 0;
+      return;
+    }
     const op = inst.op;
     let rlo: number, rhi: number;
     const w = size * 8;
     if (size === 8) {
-      if (op === Op.SHL || op === Op.SAL) {
+      if (op === Op.SHL) {
         if (c < 32) { rhi = (dhi << c) | (dlo >>> (32 - c)); rlo = dlo << c; }
         else { rhi = dlo << (c - 32); rlo = 0; }
       } else if (op === Op.SHR) {
@@ -1180,7 +1183,7 @@ export class X86Cpu implements Cpu {
     }
     const mask = size === 4 ? -1 : (1 << w) - 1;
     let cf: number;
-    if (op === Op.SHL || op === Op.SAL) {
+    if (op === Op.SHL) {
       const t = c - 1 < 32 ? dlo << (c - 1) : 0;
       cf = (t >>> (w - 1)) & 1;
       rlo = (t << 1) & mask;
@@ -1201,8 +1204,8 @@ export class X86Cpu implements Cpu {
     } else {
       // 8/16-bit shifts by >= the width: eager flags (OF as the host computes it for count 1).
       const sr = signOf(rlo, 0, size);
-      const of = op === Op.SHL || op === Op.SAL ? sr ^ cf : op === Op.SHR ? signOf(dlo, 0, size) : 0;
-      this.setResultFlags(rlo, 0, size, cf, of, 0);
+      const of = op === Op.SHL ? sr ^ cf : 0;
+      this.setResultFlags(rlo, 0, size, cf, of, 1);
     }
   }
 
@@ -1219,8 +1222,8 @@ export class X86Cpu implements Cpu {
     const op = inst.op;
     if (op === Op.RCL || op === Op.RCR) c = size === 1 ? c % 9 : size === 2 ? c % 17 : c;
     if (c === 0) {
-      // Count 0 leaves everything (flags included) unchanged, but a 32-bit register is
-      // still zero-extended for ROL/ROR with a non-zero masked-out count? No: no write at all.
+      // Flags unchanged; a 32-bit register destination is still zero-extended.
+      if (size === 4 && inst.k0 === K.REG) this.g[2 * inst.r0 + 1] = 0;
       return;
     }
     let rlo: number, rhi = 0, cf: number, of: number;
@@ -1289,7 +1292,10 @@ export class X86Cpu implements Cpu {
     const shi = this.tHi;
     const c = this.rd2(inst) & (size === 8 ? 63 : 31);
     this.ea = ea;
-    if (c === 0) return;
+    if (c === 0) {
+      if (size === 4 && inst.k0 === K.REG) this.g[2 * inst.r0 + 1] = 0;
+      return;
+    }
     // Compose on BigInt-free pairs: for 64-bit use (dhi:dlo) and (shi:slo).
     let rlo: number, rhi = 0, cf: number;
     const left = inst.op === Op.SHLD;
@@ -1328,8 +1334,10 @@ export class X86Cpu implements Cpu {
       cf = 0;
     }
     this.wr0(inst, rlo, rhi);
-    const of = signOf(rlo, rhi, size) ^ signOf(dlo, dhi, size);
-    this.setResultFlags(rlo, rhi, size, cf, of, 0);
+    // OF is defined for count 1 (sign change); for larger counts this matches AMD hosts.
+    const sr = signOf(rlo, rhi, size);
+    const of = left ? sr ^ cf : sr ^ (size === 8 ? (rhi >>> 30) & 1 : (rlo >>> (w - 2)) & 1);
+    this.setResultFlags(rlo, rhi, size, cf, of, 1);
     void w;
   }
 

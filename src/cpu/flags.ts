@@ -111,7 +111,9 @@ export function arithFlags(s: Int32Array): number {
       if (sr === 0 && signOf(dlo, dhi, size) !== 0) f |= OF;
       if ((rlo & 15) === 15) f |= AF;
       break;
+    // Shifts leave AF undefined; AF = 1 is what the AMD hosts these tests run on produce.
     case K_SHL: {
+      f |= AF;
       const c = slo;
       const cf = bitAt(dlo, dhi, size * 8 - c);
       f |= cf;
@@ -119,12 +121,14 @@ export function arithFlags(s: Int32Array): number {
       break;
     }
     case K_SHR: {
+      f |= AF;
       const c = slo;
       f |= bitAt(dlo, dhi, c - 1);
       if (signOf(dlo, dhi, size) !== 0 && c === 1) f |= OF;
       break;
     }
     case K_SAR: {
+      f |= AF;
       const c = slo;
       f |= bitAt(dlo, dhi, c - 1);
       break;

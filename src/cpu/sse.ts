@@ -246,8 +246,53 @@ function cvtToInt(cpu: X86Cpu, v: number, size: number, rc: number): number {
   return (r - hi * TWO32) | 0;
 }
 
-/** int64 (lo, hi) -> nearest float32 (one rounding). */
-function i64ToF32(lo: number, hi: number): number {
+function nextUpF32(x: number): number {
+  if (x === 0) return 1.401298464324817e-45;
+  f32buf[0] = x;
+  f32i[0] += x > 0 ? 1 : -1;
+  return f32buf[0];
+}
+
+/** Round an exact (or sticky-exact) double to float32 under RC. */
+export function roundF32(v: number, rc: number): number {
+  const r = Math.fround(v);
+  if (rc === 0 || r === v || v !== v) return r;
+  if (rc === 1) return r > v ? -nextUpF32(-r) : r;
+  if (rc === 2) return r < v ? nextUpF32(r) : r;
+  return Math.abs(r) > Math.abs(v) ? (r > 0 ? -nextUpF32(-r) : nextUpF32(r)) : r;
+}
+
+function nextUpF64(x: number): number {
+  if (x === 0) return 5e-324;
+  f64buf[0] = x;
+  const up = x > 0;
+  let lo = f64i[0] >>> 0, hi = f64i[1];
+  if (up) { lo = (lo + 1) >>> 0; if (lo === 0) hi++; } else { if (lo === 0) hi--; lo = (lo - 1) >>> 0; }
+  f64i[0] = lo;
+  f64i[1] = hi;
+  return f64buf[0];
+}
+
+/** int64 (lo, hi) -> double under RC. */
+function i64ToF64(lo: number, hi: number, rc: number): number {
+  const v = hi * TWO32 + (lo >>> 0);
+  if (rc === 0 || (hi >= -0x200000 && hi < 0x200000)) return v;
+  const big = (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+  const d = Number(big);
+  const bd = BigInt(d);
+  if (bd === big) return d;
+  if (rc === 1) return bd > big ? -nextUpF64(-d) : d;
+  if (rc === 2) return bd < big ? nextUpF64(d) : d;
+  return (big > 0n ? bd > big : bd < big) ? (d > 0 ? -nextUpF64(-d) : nextUpF64(d)) : d;
+}
+
+/** int64 (lo, hi) -> float32 under RC (one rounding: a sticky bit keeps the double exact
+ *  enough to land between the same two floats as the true value). */
+function i64ToF32(lo: number, hi: number, rc = 0): number {
+  return roundF32(i64ToSticky(lo, hi), rc);
+}
+
+function i64ToSticky(lo: number, hi: number): number {
   const neg = hi < 0;
   let l = lo >>> 0, h = hi >>> 0;
   if (neg) {
@@ -255,7 +300,7 @@ function i64ToF32(lo: number, hi: number): number {
     h = (~h + (l === 0 ? 1 : 0)) >>> 0;
   }
   let v: number;
-  if (h < 0x200000) v = Math.fround(h * TWO32 + l);
+  if (h < 0x200000) v = h * TWO32 + l;
   else {
     // Keep the top bits with a sticky bit so the final rounding to float32 is the only one.
     const sh = 32 - Math.clz32(h) - 21 + 1; // bits to drop so h fits in 21 bits
@@ -263,20 +308,19 @@ function i64ToF32(lo: number, hi: number): number {
     const mid = ((h & ((1 << sh) - 1)) * 2 ** (32 - sh)) + (l >>> sh);
     const lost = (l & ((1 << sh) - 1)) !== 0 ? 1 : 0;
     const m = keepH * TWO32 + (mid - (mid % 2)) + ((mid % 2) | lost);
-    v = Math.fround(m * 2 ** sh);
+    v = m * 2 ** sh;
   }
   return neg ? -v : v;
 }
 
-function f64ToF32Bits(i: Int32Array, s: number): number {
+function f64ToF32Bits(i: Int32Array, s: number, rc: number): number {
   const hi = i[s + 1];
   if ((hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) | i[s]) !== 0) {
     return (hi & 0x80000000) | 0x7fc00000 | ((hi & 0x7ffff) << 3) | (i[s] >>> 29);
   }
-  f64buf[0] = 0;
   f64i[0] = i[s];
   f64i[1] = hi;
-  f32buf[0] = f64buf[0];
+  f32buf[0] = roundF32(f64buf[0], rc);
   return f32i[0];
 }
 
@@ -517,12 +561,9 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
       const d = xi(inst.r0);
       const lo = cpu.rd1(inst);
       const hi = cpu.tHi;
-      if (op === Op.CVTSI2SD) {
-        const v = inst.s1 === 8 ? hi * TWO32 + (lo >>> 0) : lo | 0;
-        st.f64[d >> 1] = v;
-      } else {
-        st.f32[d] = inst.s1 === 8 ? i64ToF32(lo, hi) : Math.fround(lo | 0);
-      }
+      const rc = mxcsrRc(cpu);
+      if (op === Op.CVTSI2SD) st.f64[d >> 1] = inst.s1 === 8 ? i64ToF64(lo, hi, rc) : lo | 0;
+      else st.f32[d] = inst.s1 === 8 ? i64ToF32(lo, hi, rc) : roundF32(lo | 0, rc);
       return CONT;
     }
     case Op.CVTTSD2SI: case Op.CVTSD2SI: case Op.CVTTSS2SI: case Op.CVTSS2SI: {
@@ -536,7 +577,7 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
     }
     case Op.CVTSD2SS: {
       const s = inst.k1 === K.MEM ? loadMem(cpu, inst, 8) : xi(inst.r1);
-      i[xi(inst.r0)] = f64ToF32Bits(i, s);
+      i[xi(inst.r0)] = f64ToF32Bits(i, s, mxcsrRc(cpu));
       return CONT;
     }
     case Op.CVTSS2SD: {
@@ -552,7 +593,7 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
       const d = xi(inst.r0);
       const f32 = st.f32, f64 = st.f64;
       switch (op) {
-        case Op.CVTDQ2PS: for (let l = 0; l < 4; l++) f32[TMP + l] = i[s + l]; break;
+        case Op.CVTDQ2PS: { const rc = mxcsrRc(cpu); for (let l = 0; l < 4; l++) f32[TMP + l] = roundF32(i[s + l], rc); break; }
         case Op.CVTPS2DQ: case Op.CVTTPS2DQ: {
           const rc = op === Op.CVTTPS2DQ ? 3 : mxcsrRc(cpu);
           for (let l = 0; l < 4; l++) i[TMP + l] = cvtToInt(cpu, f32[s + l], 4, rc);
@@ -567,7 +608,7 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
           break;
         }
         case Op.CVTPS2PD: { const a = i[s], b = i[s + 1]; f32ToF64(i, TMP, a); f32ToF64(i, TMP + 2, b); break; }
-        default: i[TMP] = f64ToF32Bits(i, s); i[TMP + 1] = f64ToF32Bits(i, s + 2); i[TMP + 2] = 0; i[TMP + 3] = 0; break;
+        default: { const rc = mxcsrRc(cpu); i[TMP] = f64ToF32Bits(i, s, rc); i[TMP + 1] = f64ToF32Bits(i, s + 2, rc); i[TMP + 2] = 0; i[TMP + 3] = 0; break; }
       }
       copy4(i, d, TMP);
       return CONT;
