@@ -72,7 +72,8 @@ export interface HelloBinary {
 
 /**
  * Every available hello / hello-stripped of go1.V whose hash matches the golden data: the
- * committed ones (fixtures/bin, test/testdata/gobin/*.gz) always, fixtures/build when built.
+ * committed ones (fixtures/bin, test/testdata/gobin/*.gz) always, fixtures/build when built
+ * by the same toolchain release.
  */
 export function helloBinaries(v: string): HelloBinary[] {
   const want = goldenHashes(v);
@@ -89,7 +90,12 @@ export function helloBinaries(v: string): HelloBinary[] {
     const bytes = load();
     if (!bytes) continue;
     const h = sha256(bytes);
-    if (h !== want[stripped ? "hello-stripped" : "hello"]) throw new Error(`${label} differs from the binary the golden data was made from (rerun tools/gen-golden-gobin.sh)`);
+    if (h !== want[stripped ? "hello-stripped" : "hello"]) {
+      // A local build by another toolchain patch release is not what the goldens describe:
+      // ignore it (tools/check-gobin-all.ts checks such builds live). Committed ones must match.
+      if (label.startsWith("fixtures/build/")) continue;
+      throw new Error(`${label} differs from the binary the golden data was made from (rerun tools/gen-golden-gobin.sh)`);
+    }
     if (seen.has(h)) continue;
     seen.add(h);
     out.push({ label, stripped, bytes });
