@@ -7,7 +7,7 @@ import { ElfFile, ET, PF, PT, SHT, STB, STT, parseElf } from "../elf/elf.js";
 import type { ElfSymbol } from "../elf/elf.js";
 import { readBuildInfo } from "./buildinfo.js";
 import type { BuildInfo } from "./buildinfo.js";
-import { PCLN_MAGIC, PcLnTab } from "./pclntab.js";
+import { PCLN_MAGIC, PcLnTab, peekPcHeader } from "./pclntab.js";
 import type { GoFunc } from "./pclntab.js";
 
 export type { GoFunc } from "./pclntab.js";
@@ -176,11 +176,14 @@ function findPclntab(elf: ElfFile): Found | undefined {
   else {
     for (const p of elf.phdrs) {
       if (p.type !== PT.LOAD || p.flags & PF.W) continue;
-      const dv = new DataView(elf.bytes.buffer, elf.bytes.byteOffset + p.offset, p.filesz);
-      for (let i = 0; i + 64 <= p.filesz; i += 4) {
-        const m = dv.getUint32(i, true);
-        if ((m === PCLN_MAGIC.GO116 || m === PCLN_MAGIC.GO118 || m === PCLN_MAGIC.GO120) && dv.getUint16(i + 4, true) === 0 && dv.getUint8(i + 7) === 8) {
-          candidates.push({ addr: p.vaddr + i, by: "scan" });
+      const w = words(elf.bytes, p.offset, p.filesz);
+      const b = elf.bytes;
+      for (let k = 0; k + 16 <= w.length; k++) {
+        const m = w[k]!;
+        if (m !== PCLN_MAGIC.GO116 && m !== PCLN_MAGIC.GO118 && m !== PCLN_MAGIC.GO120) continue;
+        const o = p.offset + k * 4;
+        if (b[o + 4] === 0 && b[o + 5] === 0 && b[o + 7] === 8) {
+          candidates.push({ addr: p.vaddr + k * 4, by: "scan" });
           if (candidates.length > 64) break;
         }
       }
@@ -188,19 +191,15 @@ function findPclntab(elf: ElfFile): Found | undefined {
   }
   for (const c of candidates) {
     const data = virtTail(elf, c.addr);
+    const hdr = peekPcHeader(data);
+    if (!hdr && c.by === "scan") continue;
+    const md = hdr ? findModuledata(elf, c.addr, hdr.funcnametab) : undefined;
+    let text: number | undefined = md?.text;
+    if (hdr && text === undefined && hdr.layout !== "1.16") text = hdr.textStart || elf.section(".text")?.addr;
+    if (hdr && text === undefined && hdr.layout !== "1.16") continue;
     let tab: PcLnTab;
     try {
-      tab = new PcLnTab(data, 0);
-    } catch (e) {
-      if (c.by === "section" && e instanceof UserError) throw e;
-      continue;
-    }
-    const md = findModuledata(elf, c.addr, tab.funcnametab);
-    let text: number | undefined = md?.text;
-    if (text === undefined && tab.layout !== "1.16") text = tab.headerTextStart || elf.section(".text")?.addr;
-    if (text === undefined && tab.layout !== "1.16") continue;
-    try {
-      tab = new PcLnTab(data, text);
+      tab = new PcLnTab(data, text ?? 0);
     } catch (e) {
       if (c.by === "section" && e instanceof UserError) throw e;
       continue;
@@ -229,16 +228,24 @@ function findModuledata(elf: ElfFile, pclnAddr: number, funcnameOff: number): { 
   const want = pclnAddr + funcnameOff;
   for (const p of elf.phdrs) {
     if (p.type !== PT.LOAD || !(p.flags & PF.W)) continue;
-    const dv = new DataView(elf.bytes.buffer, elf.bytes.byteOffset + p.offset, p.filesz);
+    const w = words(elf.bytes, p.offset, p.filesz);
     const lo = pclnAddr % 4294967296;
     const hi = Math.floor(pclnAddr / 4294967296);
-    for (let i = 0; i + 184 <= p.filesz; i += 8) {
-      if (dv.getUint32(i, true) !== lo || dv.getUint32(i + 4, true) !== hi) continue;
-      const f = dv.getUint32(i + 12, true) * 4294967296 + dv.getUint32(i + 8, true);
-      if (f !== want) continue;
-      const text = dv.getUint32(i + 180, true) * 4294967296 + dv.getUint32(i + 176, true);
-      return { addr: p.vaddr + i, text };
+    for (let k = 0; k + 46 <= w.length; k += 2) {
+      if (w[k] !== lo || w[k + 1] !== hi) continue;
+      if (w[k + 3]! * 4294967296 + w[k + 2]! !== want) continue;
+      const text = w[k + 45]! * 4294967296 + w[k + 44]!;
+      return { addr: p.vaddr + k * 4, text };
     }
   }
   return undefined;
+}
+
+/** Little-endian 32-bit words of bytes[off, off+len) (a view when aligned, else a copy). */
+function words(bytes: Uint8Array, off: number, len: number): Uint32Array {
+  const n = Math.floor(len / 4);
+  const start = bytes.byteOffset + off;
+  if (start % 4 === 0) return new Uint32Array(bytes.buffer, start, n);
+  const copy = bytes.slice(off, off + n * 4);
+  return new Uint32Array(copy.buffer, 0, n);
 }

@@ -35,6 +35,18 @@ export interface FuncRecord {
 
 const TWO32 = 4294967296;
 
+/** The layout and funcnametab offset of a pcHeader, without parsing the tables (undefined when
+ *  the bytes are not a 64-bit pcHeader of Go 1.16+). */
+export function peekPcHeader(d: Uint8Array): { layout: "1.16" | "1.18" | "1.20"; funcnametab: number; textStart: number } | undefined {
+  if (d.length < 72 || d[4] !== 0 || d[5] !== 0 || d[7] !== 8) return undefined;
+  const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  const m = dv.getUint32(0, true);
+  const layout = m === PCLN_MAGIC.GO116 ? "1.16" : m === PCLN_MAGIC.GO118 ? "1.18" : m === PCLN_MAGIC.GO120 ? "1.20" : undefined;
+  if (!layout) return undefined;
+  const w = (i: number): number => dv.getUint32(12 + i * 8, true) * TWO32 + dv.getUint32(8 + i * 8, true);
+  return layout === "1.16" ? { layout, funcnametab: w(2), textStart: 0 } : { layout, funcnametab: w(3), textStart: w(2) };
+}
+
 export class PcLnTab {
   readonly magic: number;
   /** "1.16" (1.16-1.17), "1.18" (1.18-1.19) or "1.20" (1.20+). */
