@@ -56,6 +56,7 @@ function sdisp(d: number): string {
 
 /** `addr <sym+0xoff>` when a symbol covers addr, else `0xaddr`. */
 export function symAddr(addr: number, sym: Symbolizer | undefined): string {
+  if (addr < 0 || addr >= 2 ** 64) return `0x${BigInt.asUintN(64, BigInt(addr)).toString(16)}`;
   const s = sym?.symbolize(addr);
   if (!s) return `0x${addr.toString(16)}`;
   return `${addr.toString(16)} <${s.name}${s.offset ? `+0x${s.offset.toString(16)}` : ""}>`;
@@ -104,6 +105,7 @@ export function gnuMnemonic(i: Inst): string {
     case Op.POPF: return i.opsize === 2 ? "popfw" : "popf";
     case Op.JRCXZ: return i.addrsize === 4 ? "jecxz" : "jrcxz";
     case Op.MOVSXD: return i.s0 === 8 ? "movslq" : "movsxd";
+    case Op.LRET: return i.opsize === 8 ? "lretq" : i.opsize === 2 ? "lretw" : "lret";
     default: return OP_NAMES[op]!.toLowerCase();
   }
 }
@@ -119,9 +121,16 @@ export function formatGnu(i: Inst, sym?: Symbolizer): string {
   if (i.seg >= R.ES && i.seg <= R.DS && !isString(op)) {
     pfx.push(i.seg === R.DS && (op === Op.CALL || op === Op.JMP) && i.k0 !== K.REL ? "notrack" : regName(i.seg, 2));
   }
+  const hasMem = i.k0 === K.MEM || i.k1 === K.MEM || i.k2 === K.MEM || i.k3 === K.MEM;
+  if ((i.seg === R.FS || i.seg === R.GS) && !hasMem && !isString(op) && op !== Op.XLAT) pfx.push(regName(i.seg, 2));
+  if ((i.pfx & P.OPSIZE_UNUSED) && !(op === Op.NOP && i.map === 0 && i.opcode === 0x90)) pfx.push("data16");
+  if ((i.pfx & P.ADDRSIZE) && !hasMem && !isString(op) && op !== Op.XLAT && op !== Op.JRCXZ && op !== Op.LOOP && op !== Op.LOOPE && op !== Op.LOOPNE) pfx.push("addr32");
   if (i.pfx & P.LOCK) pfx.push("lock");
   if (i.pfx & P.REP) pfx.push(op === Op.CMPS || op === Op.SCAS ? "repz" : isString(op) ? "rep" : "repz");
-  if (i.pfx & P.REPNE) pfx.push("repnz");
+  if (i.pfx & P.REPNE) pfx.push(isBranch(op) ? "bnd" : "repnz");
+  if (op === Op.JCC && (i.pfx & (P.HINT_NT | P.HINT_T))) { pfx.shift(); m += i.pfx & P.HINT_NT ? ",pn" : ",pt"; }
+  if (i.pfx & P.REX_UNUSED) pfx.push(rexWord(i.pfx));
+  if (op === Op.XLAT) return withPfx(pfx, "xlat", `${i.seg === R.FS || i.seg === R.GS ? "%" + regName(i.seg, 2) : "%ds"}:(%${i.addrsize === 4 ? "e" : "r"}bx)`);
   // x87 register forms where objdump's AT&T names swap (see x86asm gnu.go).
   if (i.map === 0 && (i.opcode === 0xdc || i.opcode === 0xde) && i.modrm >= 0xc0) {
     const swap: Record<string, string> = { fsub: "fsubr", fsubr: "fsub", fdiv: "fdivr", fdivr: "fdiv", fsubp: "fsubrp", fsubrp: "fsubp", fdivp: "fdivrp", fdivrp: "fdivp" };
@@ -145,7 +154,7 @@ export function formatGnu(i: Inst, sym?: Symbolizer): string {
       const r = regAt(i, k);
       const s = sizeAt(i, k);
       let skip = false;
-      if ((op === Op.SHL || op === Op.SHR || op === Op.SAL || op === Op.SAR || op === Op.ROL || op === Op.ROR || op === Op.RCL || op === Op.RCR || op === Op.SHLD || op === Op.SHRD) && k >= 1 && r === R.RCX && s === 1) skip = true;
+      if ((op === Op.SHL || op === Op.SHR || op === Op.SAR || op === Op.ROL || op === Op.ROR || op === Op.RCL || op === Op.RCR || op === Op.SHLD || op === Op.SHRD) && k >= 1 && r === R.RCX && s === 1) skip = true;
       if ((op === Op.CVTSI2SD || op === Op.CVTSI2SS || op === Op.VCVTSI2SD || op === Op.VCVTSI2SS) && r >= R.XMM0) skip = true;
       if (r >= R.ST0 && r < R.ST0 + 8) skip = true;
       if (r >= R.K0 && r < R.K0 + 8) skip = false;
@@ -205,6 +214,23 @@ export function formatGnu(i: Inst, sym?: Symbolizer): string {
   return withPfx(pfx, m, args.join(",")) + comment;
 }
 
+/** "rex", "rex.W", "rex.WRXB"... as objdump names an unused REX prefix. */
+export function rexWord(pfx: number): string {
+  const bits = (pfx & P.REX_W ? "W" : "") + (pfx & P.REX_R ? "R" : "") + (pfx & P.REX_X ? "X" : "") + (pfx & P.REX_B ? "B" : "");
+  return bits ? "rex." + bits : "rex";
+}
+
+function isBranch(op: number): boolean {
+  return op === Op.JCC || op === Op.JMP || op === Op.CALL || op === Op.RET;
+}
+
+/** SIB byte present without an index: objdump shows %riz unless it is the plain (%rsp) form. */
+export function rizForm(i: Inst): boolean {
+  if (i.modrm < 0 || i.modrm >= 0xc0 || (i.modrm & 7) !== 4 || i.index !== R.NONE) return false;
+  if (i.base === R.NONE) return i.scale !== 1;
+  return !((i.base & 7) === 4 && i.scale === 1);
+}
+
 function withPfx(pfx: string[], m: string, ops: string): string {
   const head = pfx.length ? pfx.join(" ") + " " + m : m;
   return ops === "" ? head : head.padEnd(6) + " " + ops;
@@ -217,7 +243,7 @@ function memText(i: Inst, _sym: Symbolizer | undefined): string {
   const a32 = i.addrsize === 4;
   if (i.modrm < 0) {
     // moffs
-    return seg + "0x" + hexU(i.disp >>> 0, i.dispHi, 8);
+    return seg + "0x" + hexU(i.imm, i.dispHi, 8);
   }
   let t = "";
   if (i.base === R.NONE && i.index === R.NONE) {
@@ -225,7 +251,8 @@ function memText(i: Inst, _sym: Symbolizer | undefined): string {
   } else {
     if (dispEncoded(i)) t = sdisp(i.disp);
     const b = i.base === R.NONE ? "" : "%" + regName(i.base, a32 ? 4 : 8);
-    if (i.index === R.NONE) t += `(${b})`;
+    if (rizForm(i)) t += `(${b},%${a32 ? "eiz" : "riz"},${i.scale})`;
+    else if (i.index === R.NONE) t += `(${b})`;
     else if (i.index >= R.XMM0) t += `(${b},%${regName(i.index, i.opsize)},${i.scale})`;
     else t += `(${b},%${regName(i.index, a32 ? 4 : 8)},${i.scale})`;
   }

@@ -23,7 +23,7 @@ export interface GoSyntaxOptions {
    *  the immediates of 32-bit MOV and PUSH (x/arch issue 72942). */
   immSymbolsAll: boolean;
   /** Reproduce x86asm's misreadings too (see GoToolInput.x86asmFailures): VEX.B ignored on a
-   *  ModRM base without SIB. Off by default. */
+   *  ModRM base without SIB, YMM registers named X. Off by default. */
   x86asmBugs?: boolean;
 }
 
@@ -119,15 +119,15 @@ function hex(v: number): string {
   return v < 0 ? "-0x" + (-v).toString(16) : "0x" + v.toString(16);
 }
 
-/** Register name in Plan 9 spelling; x86asm shows every vector register as X. */
-function regName(r: number, size: number, compat: boolean): string {
+/** Register name in Plan 9 spelling. xOnly: x86asm's naming, every vector register an X. */
+function regName(r: number, size: number, xOnly: boolean): string {
   if (r >= 0 && r < 16) return size === 1 ? GPR8[r]! : GPR64[r]!;
   if (r >= R.AH && r <= R.BH) return HIGH8[r - R.AH]!;
   if (r === R.RIP) return "IP";
   if (r >= R.ES && r <= R.GS) return SEGS[r - R.ES]!;
   if (r >= R.XMM0 && r < R.XMM0 + 32) {
     const n = r - R.XMM0;
-    if (compat || size <= 16) return "X" + n;
+    if (xOnly || size <= 16) return "X" + n;
     return (size === 32 ? "Y" : "Z") + n;
   }
   if (r >= R.MM0 && r < R.MM0 + 8) return "M" + (r - R.MM0);
@@ -237,7 +237,7 @@ function memText(inst: Inst, pc: number, lookup: GoSymLookup, compat: boolean, o
   s += disp !== 0 ? hex(disp) : "0";
   if (base !== -1) s += `(${regName(base, 8, true)})`;
   if (inst.index !== -1) {
-    const ix = inst.index >= R.XMM0 ? regName(inst.index, inst.opsize, compat) : regName(inst.index, 8, true);
+    const ix = inst.index >= R.XMM0 ? regName(inst.index, inst.opsize, compat && o.x86asmBugs === true) : regName(inst.index, 8, true);
     s += `(${ix}*${inst.scale})`;
   }
   return s;
@@ -258,6 +258,8 @@ export function formatGo(inst: Inst, pc: number, lookup?: GoSymLookup, options: 
   const pfx = inst.pfx;
   const dataSize = pfx & P.REX_W && !(pfx & (P.VEX | P.EVEX)) ? 64 : pfx & P.OPSIZE ? 16 : 32;
   const op = compat ? mnemonic(inst, name) : name;
+  // x86asm prints YMM registers as X0..X15; rt0 does too only when reproducing its misreadings.
+  const xOnly = compat && options.x86asmBugs === true;
 
   // The segment prefix goes into memory operands only for FS/GS (in 64-bit mode x86asm ignores
   // ES/CS/SS/DS overrides and shows them as prefixes); string ops consume it for their DS: side.
@@ -293,7 +295,7 @@ export function formatGo(inst: Inst, pc: number, lookup?: GoSymLookup, options: 
         const s = i === 0 ? inst.s0 : i === 1 ? inst.s1 : i === 2 ? inst.s2 : inst.s3;
         switch (k) {
           case K.REG:
-            args.push({ text: regName(r, s, compat), gpr64: r >= 0 && r < 16 && s === 8, mem: false });
+            args.push({ text: regName(r, s, xOnly), gpr64: r >= 0 && r < 16 && s === 8, mem: false });
             break;
           case K.MEM:
             if (inst.seg === R.FS || inst.seg === R.GS) segUsed = true;

@@ -4,7 +4,7 @@
 
 import { Inst, K, P, R } from "../x86/inst.js";
 import { Op } from "../x86/ops.js";
-import { dispEncoded, gnuMnemonic, hexU, regName, symAddr, type Symbolizer } from "./gnu.js";
+import { dispEncoded, gnuMnemonic, hexU, regName, rizForm, symAddr, type Symbolizer } from "./gnu.js";
 
 const PTR: Record<number, string> = { 1: "BYTE", 2: "WORD", 4: "DWORD", 8: "QWORD", 10: "TBYTE", 16: "XMMWORD", 32: "YMMWORD", 64: "ZMMWORD" };
 const CMP_PRED = ["eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord", "eq_uq", "nge", "ngt", "false", "neq_oq", "ge", "gt", "true",
@@ -36,13 +36,14 @@ function intelMnemonic(i: Inst): string {
 
 function addrText(i: Inst): string {
   const a32 = i.addrsize === 4;
-  if (i.modrm < 0) return "0x" + hexU(i.disp >>> 0, i.dispHi, 8);
+  if (i.modrm < 0) return "0x" + hexU(i.imm, i.dispHi, 8);
   if (i.base === R.NONE && i.index === R.NONE) {
     return "0x" + (a32 ? (i.disp >>> 0).toString(16) : hexU(i.disp, i.disp < 0 ? -1 : 0, 8));
   }
   let t = "";
   if (i.base !== R.NONE) t = regName(i.base, a32 ? 4 : 8);
-  if (i.index !== R.NONE) {
+  if (rizForm(i)) t += (t ? "+" : "") + (a32 ? "eiz" : "riz") + "*" + i.scale;
+  else if (i.index !== R.NONE) {
     t += (t ? "+" : "") + regName(i.index, i.index >= R.XMM0 ? i.opsize : a32 ? 4 : 8) + "*" + i.scale;
   }
   // objdump prints a negative RIP-relative displacement as a 64-bit unsigned one.

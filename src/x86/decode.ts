@@ -13,7 +13,7 @@ let code: Uint8Array = new Uint8Array(0);
 let pos = 0;
 let end = 0;
 let short = false;
-let rexW = 0, rexR = 0, rexX = 0, rexB = 0, hasRex = false;
+let rexW = 0, rexR = 0, rexX = 0, rexB = 0, hasRex = false, rexByte = 0, rexUsed = 0;
 let evexR2 = 0, evexV2 = 0, vvvv = 0, vl = 16, isVex = false, isEvex = false, evexB = 0;
 let mod = 0, reg = 0, rm = 0, hasModrm = false;
 let opsize = 4;
@@ -91,6 +91,7 @@ function vmemsz(c: number): number {
 }
 
 function gpr(n: number, size: number): number {
+  if (size === 1 && n >= 4) rexUsed |= 0x40;
   if (size === 1 && !hasRex && !isVex && n >= 4 && n < 8) return R.AH + (n - 4);
   return n;
 }
@@ -98,10 +99,12 @@ function gpr(n: number, size: number): number {
 /** Parse SIB/displacement of the memory operand (ModRM already read, mod != 3). */
 function parseMem(out: Inst, vsib: boolean): void {
   const a32 = (out.pfx & P.ADDRSIZE) !== 0;
+  rexUsed |= 1;
   out.addrsize = a32 ? 4 : 8;
   let base = -1, index = -1, scale = 1, disp = 0;
   if (rm === 4) {
     const sib = rd();
+    rexUsed |= 2 | ((sib & 7) === 5 && mod === 0 ? 0 : 1);
     scale = 1 << (sib >> 6);
     const idx = ((sib >> 3) & 7) | (rexX << 3);
     if (vsib) index = R.XMM0 + idx + (isEvex ? evexV2 << 4 : 0);
@@ -114,6 +117,7 @@ function parseMem(out: Inst, vsib: boolean): void {
     disp = rd32();
   } else {
     base = rm | (rexB << 3);
+    rexUsed |= 1;
   }
   if (mod === 1) { disp = (rd() << 24) >> 24; rawDisp8 = true; }
   else if (mod === 2) disp = rd32();
@@ -138,7 +142,7 @@ function walk(n: Node | null, mp: number): Node | null {
       case NK.MOD: n = n.kids[mod === 3 ? 1 : 0] ?? null; break;
       case NK.REG: n = n.kids[reg & 7] ?? null; break;
       case NK.RM: n = mod === 3 ? n.kids[rm & 7] ?? null : null; break;
-      case NK.W: n = n.kids[rexW] ?? null; break;
+      case NK.W: n = n.kids[rexW] ?? null; rexUsed |= 8; break;
       case NK.L: n = n.kids[vl === 16 ? 0 : 1] ?? null; break;
       case NK.ENC: n = n.kids[isVex ? 1 : 0] ?? null; break;
       default: return null;
@@ -147,6 +151,9 @@ function walk(n: Node | null, mp: number): Node | null {
   return n;
 }
 let mpUsed = 0;
+/** Ops without operands whose operand size still matters (REX.W / 66 are used). */
+const SIZE_DEP_OPS = new Set<number>([Op.CBW, Op.CWD, Op.IRET, Op.LRET, Op.MOVS, Op.CMPS, Op.STOS, Op.LODS, Op.SCAS, Op.INS, Op.OUTS, Op.PUSHF, Op.POPF]);
+function op2IsJcc(op: number): boolean { return op === Op.JCC; }
 let mpHas66 = false;
 
 /**
@@ -158,7 +165,7 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   out.addr = addr;
   code = bytes; pos = offset; short = false;
   end = Math.min(bytes.length, offset + 15);
-  rexW = rexR = rexX = rexB = 0; hasRex = false;
+  rexW = rexR = rexX = rexB = 0; hasRex = false; rexByte = 0; rexUsed = 0;
   evexR2 = evexV2 = 0; vvvv = 0; vl = 16; isVex = false; isEvex = false; evexB = 0;
   mod = reg = rm = 0; hasModrm = false; memOperand = -1; rawDisp8 = false;
   let pfx = 0, lastRep = 0, seg = -1;
@@ -182,9 +189,10 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
       case 0x67: pfx |= P.ADDRSIZE; break;
       default: isPfx = false;
     }
-    if (isPfx) { hasRex = false; rexW = rexR = rexX = rexB = 0; pfx &= ~(P.REX | P.REX_W | P.REX_R | P.REX_X | P.REX_B); pos++; continue; }
+    if (isPfx) { hasRex = false; rexByte = 0; rexW = rexR = rexX = rexB = 0; pfx &= ~(P.REX | P.REX_W | P.REX_R | P.REX_X | P.REX_B); pos++; continue; }
     if ((b & 0xf0) === 0x40) {
       hasRex = true;
+      rexByte = b;
       rexW = (b >> 3) & 1; rexR = (b >> 2) & 1; rexX = (b >> 1) & 1; rexB = b & 1;
       pfx = (pfx & ~(P.REX_W | P.REX_R | P.REX_X | P.REX_B)) | P.REX |
         (rexW ? P.REX_W : 0) | (rexR ? P.REX_R : 0) | (rexX ? P.REX_X : 0) | (rexB ? P.REX_B : 0);
@@ -262,6 +270,7 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
     out.modrm = m;
     mod = m >> 6; reg = (m >> 3) & 7; rm = m & 7;
   }
+  if (isEvex && evexB && mod === 3) vl = 64;
   let node: Node | null;
   mpUsed = 0;
   if (isX87) {
@@ -293,11 +302,19 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   else opsize = 4;
   if (flags & FF.BYTE) opsize = 1;
   out.op = form.op;
+  if (op2IsJcc(form.op) && (seg === R.CS || seg === R.DS)) out.pfx |= seg === R.CS ? P.HINT_NT : P.HINT_T;
   out.cond = form.cond >= 0 ? form.cond : (flags & FF.CC) !== 0 ? opc & 15 : 0;
   // Memory operand: SIB and displacement.
   let isVsib = false;
   const opnds = form.opnds;
-  for (let i = 0; i < opnds.length; i++) if (opnds[i]!.kind === OK.X) isVsib = true;
+  let rmIsReg = false;
+  for (let i = 0; i < opnds.length; i++) {
+    const k = opnds[i]!.kind;
+    if (k === OK.X) isVsib = true;
+    // MOV to/from CR/DR: ModRM.mod is ignored, rm always names a register.
+    else if (k === OK.R && (form.op === Op.MOV)) rmIsReg = true;
+  }
+  if (rmIsReg) mod = 3;
   if (hasModrm && mod !== 3) parseMem(out, isVsib);
   if (short) { invalid(out, pos - offset); return; }
   // Operands.
@@ -306,8 +323,19 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   let relSize = 0;
   let memSize = 0;
   const regR = reg | (rexR << 3) | (evexR2 << 4);
+  let sizeDep = (flags & FF.BYTE) === 0 && SIZE_DEP_OPS.has(form.op);
+  let wDep = sizeDep;
   for (let i = 0; i < opnds.length; i++) {
     const o = opnds[i]!;
+    const sc = o.size;
+    if (sc === SZ.v || sc === SZ.z || sc === SZ.bs || sc === SZ.p) { sizeDep = true; wDep = true; }
+    else if (sc === SZ.y) wDep = true;
+    switch (o.kind) {
+      case OK.G: case OK.V: case OK.C: case OK.D: rexUsed |= 4; break;
+      case OK.Z: rexUsed |= 1; break;
+      case OK.E: case OK.W: case OK.R: case OK.U: if (mod === 3) rexUsed |= 1; break;
+      default: break;
+    }
     switch (o.kind) {
       case OK.E: case OK.Q: case OK.W: case OK.Y: case OK.M: case OK.X: {
         if (mod === 3) {
@@ -370,11 +398,14 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
       default: invalid(out, pos - offset); return;
     }
   }
+  // EVEX broadcast: the memory operand is one element.
+  if (isEvex && evexB && memOperand >= 0) {
+    memSize = (flags & FF.B4) ? 4 : (flags & FF.B8) ? 8 : rexW ? 8 : 4;
+    if (memOperand === 0) out.s0 = memSize; else if (memOperand === 1) out.s1 = memSize; else if (memOperand === 2) out.s2 = memSize; else out.s3 = memSize;
+  }
   // EVEX compressed displacement.
   if (isEvex && rawDisp8 && memOperand >= 0) {
-    let n: number;
-    if (evexB) n = (flags & FF.B4) ? 4 : (flags & FF.B8) ? 8 : rexW ? 8 : 4;
-    else n = memSize > 0 ? memSize : vl;
+    const n = memSize > 0 ? memSize : vl;
     out.disp *= n;
   }
   if (isEvex) {
@@ -402,8 +433,8 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
       out.imm = v;
       setOpnd(out, i, K.REG, R.XMM0 + (v >> 4), vregsz(o.size));
     } else if (o.kind === OK.O) {
-      if (out.pfx & P.ADDRSIZE) { out.disp = rd32() >>> 0; out.dispHi = 0; out.addrsize = 4; }
-      else { const lo = rd32() >>> 0; const hi = rd32(); out.disp = hi * 4294967296 + lo; out.dispHi = hi; }
+      if (out.pfx & P.ADDRSIZE) { out.imm = rd32(); out.disp = out.imm >>> 0; out.dispHi = 0; out.addrsize = 4; }
+      else { const lo = rd32(); const hi = rd32(); out.disp = hi * 4294967296 + (lo >>> 0); out.dispHi = hi; out.imm = lo; }
       const s = o.size === SZ.b ? 1 : opsize;
       if (i === 0) out.s0 = s; else out.s1 = s;
     } else if (o.kind === OK.J) {
@@ -411,6 +442,9 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
     }
   }
   if (short) { invalid(out, pos - offset); return; }
+  if (wDep && !(flags & (FF.F64 | FF.D64))) rexUsed |= 8;
+  if (hasRex && !isVex && ((rexByte & 15 & ~rexUsed) !== 0 || (rexByte === 0x40 && (rexUsed & 0x40) === 0))) out.pfx |= P.REX_UNUSED;
+  if ((out.pfx & P.OPSIZE) !== 0 && mpUsed !== 1 && !(sizeDep && opsize === 2) && !vecOp) out.pfx |= P.OPSIZE_UNUSED;
   out.nops = opnds.length;
   out.len = pos - offset;
   if (relSize !== 0) out.target = addr + out.len + out.imm;

@@ -81,6 +81,10 @@ export const P = {
   /** 66 was consumed as a mandatory prefix (SSE 66-forms): it does not change the GPR
    *  operand size. Set together with OPSIZE. (Added by the decoder; see OPSIZE.) */
   OPSIZE_USED: 1 << 20,
+  /** A REX prefix some of whose bits had no effect (objdump shows it as a "rex.W" word). */
+  REX_UNUSED: 1 << 21,
+  /** A 66 prefix that changed nothing (objdump shows it as "data16"). */
+  OPSIZE_UNUSED: 1 << 22,
 } as const;
 
 export class Inst {
@@ -117,8 +121,9 @@ export class Inst {
   scale = 1;
   /** Displacement, sign-extended, as a number (for moffs: the absolute address). */
   disp = 0;
-  /** For a 64-bit moffs (MOV AL/rAX <-> moffs): the high 32 bits of the absolute address as a
-   *  signed int32 (disp holds the whole address as a number, exact below 2^53). Else 0. */
+  /** For a moffs operand (MOV AL/rAX <-> moffs, no immediate): the high 32 bits of the absolute
+   *  address as a signed int32, and imm holds the low 32 bits (disp holds the whole address as
+   *  a number, exact below 2^53). Else 0. */
   dispHi = 0;
 
   /** Immediate, low 32 bits as a signed int32, and high 32 bits (sign/zero extension or the

@@ -36,7 +36,7 @@ function alu(m: string): Spec[] {
   return [`${m} Eb,Gb`, `${m} Ev,Gv`, `${m} Gb,Eb`, `${m} Gv,Ev`, `${m} al,Ib`, `${m} rax,Iz`];
 }
 const rep = (n: number, s: Spec): Spec[] => Array.from({ length: n }, () => s);
-const SHIFT = ["rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"];
+const SHIFT = ["rol", "ror", "rcl", "rcr", "shl", "shr", "shl", "sar"];
 
 /** One-byte opcode map (map 0). Prefix bytes, REX, 0F, VEX (C4/C5) and EVEX (62) are handled
  *  by the decoder before the lookup. */
@@ -50,13 +50,13 @@ export const MAP0: readonly Spec[] = [
   ...alu(ALU[6]!), "", "",
   ...alu(ALU[7]!), "", "",
   ...rep(16, ""), // 40-4F: REX
-  ...rep(8, "push Zq :d64"), ...rep(8, "pop Zq :d64"),
+  ...rep(8, "push Zv :d64"), ...rep(8, "pop Zv :d64"),
   "", "", "", "movsxd Gv,Ed", "", "", "", "",
   "push Iz :d64", "imul Gv,Ev,Iz", "push Ibs :d64", "imul Gv,Ev,Ibs", "ins :b", "ins", "outs :b", "outs",
   ...rep(16, "jcc Jb :cc :f64"),
   ALU.map((m) => `${m} Eb,Ib`), ALU.map((m) => `${m} Ev,Iz`), "", ALU.map((m) => `${m} Ev,Ibs`),
   "test Eb,Gb", "test Ev,Gv", "xchg Eb,Gb", "xchg Ev,Gv", "mov Eb,Gb", "mov Ev,Gv", "mov Gb,Eb", "mov Gv,Ev",
-  { mem: "mov Mw,Sw", reg: "mov Rv,Sw" }, "lea Gv,Mm", "mov Sw,Ew", ["pop Ev :d64", "", "", "", "", "", "", ""],
+  { mem: "mov Mw,Sw", reg: "mov Rv,Sw" }, "lea Gv,Mm", { mem: "mov Sw,Mw", reg: "mov Sw,Rv" }, ["pop Ev :d64", "", "", "", "", "", "", ""],
   { np: "nop", f3: "pause" }, ...rep(7, "xchg Zv,rax"),
   "cbw", "cwd", "", "fwait", "pushf :d64", "popf :d64", "sahf", "lahf",
   "mov al,Ob", "mov rax,Ov", "mov Ob,al", "mov Ov,rax", "movs :b", "movs", "cmps :b", "cmps",
@@ -132,7 +132,7 @@ export const MAP0F: readonly Spec[] = [
       { rm: ["xgetbv", "xsetbv", "", "", "vmfunc", "xend", "xtest", "enclu"] },
       "", "smsw Rv", "", "lmsw Rw",
       { rm: ["swapgs", "rdtscp", "monitorx", "mwaitx", "clzero", "rdpru", "", ""] }] },
-  "lar Gv,Ew", "lsl Gv,Ew", "", "syscall", "clts", "sysret",
+  { mem: "lar Gv,Mw", reg: "lar Gv,Rv" }, { mem: "lsl Gv,Mw", reg: "lsl Gv,Rv" }, "", "syscall", "clts", "sysret",
   "invd", "wbinvd", "", "ud2", "", { mem: ["prefetch Mb", "prefetchw Mb", "prefetchwt1 Mb", "prefetch Mb", "prefetch Mb", "prefetch Mb", "prefetch Mb", "prefetch Mb"], reg: "nop Ev" }, "femms", "",
   // 10
   { np: "v:movups Vx,Wx", p66: "v:movupd Vx,Wx", f3: { mem: "v:movss Vdq,Md", reg: "v:movss Vdq,Hdq,Udq" }, f2: { mem: "v:movsd Vdq,Mq", reg: "v:movsd Vdq,Hdq,Udq" } },
@@ -145,7 +145,7 @@ export const MAP0F: readonly Spec[] = [
   { np: "v:movhps Mq,Vdq", p66: "v:movhpd Mq,Vdq" },
   { mem: ["prefetchnta Mb", "prefetcht0 Mb", "prefetcht1 Mb", "prefetcht2 Mb", "nop Ev", "nop Ev", "nop Ev", "nop Ev"], reg: "nop Ev" },
   "nop Ev", "nop Ev", "nop Ev", "nop Ev", "nop Ev",
-  { np: "nop Ev", p66: "nop Ev", f2: "nop Ev", f3: { mem: "nop Ev", reg: [ "nop Ev", { rm: ["nop Ev", "rdsspd Rd", "nop Ev", "nop Ev", "nop Ev", "nop Ev", "nop Ev", "nop Ev"] }, "nop Ev", "nop Ev", "nop Ev", "nop Ev", "nop Ev",
+  { np: "nop Ev", f3: { mem: "nop Ev", reg: [ "nop Ev", { rm: ["nop Ev", "rdsspd Rd", "nop Ev", "nop Ev", "nop Ev", "nop Ev", "nop Ev", "nop Ev"] }, "nop Ev", "nop Ev", "nop Ev", "nop Ev", "nop Ev",
     { rm: ["nop Ev", "nop Ev", "endbr64", "endbr32", "nop Ev", "nop Ev", "nop Ev", "nop Ev"] }] } },
   "nop Ev",
   // 20
@@ -263,8 +263,8 @@ function p66(s: Spec): SpecNode { return { p66: s }; }
 /** FMA rows 0F38 96..BF: ps/pd by W; the ss/sd forms in the odd columns 99,9B,9D,9F. */
 function fma(m: string, scalar: boolean): SpecNode {
   return scalar
-    ? p66({ w0: `V:${m}ss Vdq,Hdq,Wd`, w1: `V:${m}sd Vdq,Hdq,Wq` })
-    : p66({ w0: `V:${m}ps Vx,Hx,Wx :b4`, w1: `V:${m}pd Vx,Hx,Wx :b8` });
+    ? p66({ w0: `V:${m}s Vdq,Hdq,Wd`, w1: `V:${m}d Vdq,Hdq,Wq` })
+    : p66({ w0: `V:${m}s Vx,Hx,Wx :b4`, w1: `V:${m}d Vx,Hx,Wx :b8` });
 }
 
 /** Three-byte opcode map 0F 38 (map 2). Entries not listed are undefined. */
@@ -346,7 +346,8 @@ export const MAP0F3A: Readonly<Record<number, Spec>> = {
   0x4a: p66({ w0: "V:vblendvps Vx,Hx,Wx,Lx" }), 0x4b: p66({ w0: "V:vblendvpd Vx,Hx,Wx,Lx" }), 0x4c: p66({ w0: "V:vpblendvb Vx,Hx,Wx,Lx" }),
   0x60: p66("v:pcmpestrm Vdq,Wdq,Ib"), 0x61: p66("v:pcmpestri Vdq,Wdq,Ib"), 0x62: p66("v:pcmpistrm Vdq,Wdq,Ib"), 0x63: p66("v:pcmpistri Vdq,Wdq,Ib"),
   0xcc: { np: "sha1rnds4 Vdq,Wdq,Ib" },
-  0xce: p66({ w1: "v:gf2p8affineqb Vx,Hx,Wx,Ib :b8" }), 0xcf: p66({ w1: "v:gf2p8affineinvqb Vx,Hx,Wx,Ib :b8" }),
+  0xce: p66({ leg: "gf2p8affineqb Vdq,Wdq,Ib", vex: { w1: "V:vgf2p8affineqb Vx,Hx,Wx,Ib :b8" } }),
+  0xcf: p66({ leg: "gf2p8affineinvqb Vdq,Wdq,Ib", vex: { w1: "V:vgf2p8affineinvqb Vx,Hx,Wx,Ib :b8" } }),
   0xdf: p66("v:aeskeygenassist Vdq,Wdq,Ib"),
   0xf0: { vex: { f2: "V:rorx Gy,Ey,Ib" } },
 };
@@ -366,9 +367,13 @@ export const EVEX0F: Readonly<Record<number, Spec>> = {
     { w0: "V:vpsrld Hx,Wx,Ib" }, "", { w0: "V:vpsrad Hx,Wx,Ib", w1: "V:vpsraq Hx,Wx,Ib" }, "", { w0: "V:vpslld Hx,Wx,Ib" }, ""]),
   mem: p66([{ w0: "V:vprord Hx,Wx,Ib", w1: "V:vprorq Hx,Wx,Ib" }, { w0: "V:vprold Hx,Wx,Ib", w1: "V:vprolq Hx,Wx,Ib" },
     { w0: "V:vpsrld Hx,Wx,Ib" }, "", { w0: "V:vpsrad Hx,Wx,Ib", w1: "V:vpsraq Hx,Wx,Ib" }, "", { w0: "V:vpslld Hx,Wx,Ib" }, ""]) },
+  0x71: p66(["", "", { w0: "V:vpsrlw Hx,Wx,Ib" }, "", { w0: "V:vpsraw Hx,Wx,Ib" }, "", { w0: "V:vpsllw Hx,Wx,Ib" }, ""]),
+  0x73: p66(["", "", { w1: "V:vpsrlq Hx,Wx,Ib" }, "V:vpsrldq Hx,Wx,Ib", "", "", { w1: "V:vpsllq Hx,Wx,Ib" }, "V:vpslldq Hx,Wx,Ib"]),
   0xe6: { p66: "V:vcvttpd2dq Vh,Wx :b8", f3: { w0: "V:vcvtdq2pd Vx,Wh :b4", w1: "V:vcvtqq2pd Vx,Wx :b8" }, f2: "V:vcvtpd2dq Vh,Wx :b8" },
 };
 export const EVEX0F38: Readonly<Record<number, Spec>> = {
+  0x14: p66({ w0: "V:vprorvd Vx,Hx,Wx", w1: "V:vprorvq Vx,Hx,Wx" }),
+  0x15: p66({ w0: "V:vprolvd Vx,Hx,Wx", w1: "V:vprolvq Vx,Hx,Wx" }),
   0x10: { p66: { w1: "V:vpsrlvw Vx,Hx,Wx" }, f3: { w0: "V:vpmovuswb Wh,Vx" } },
   0x11: { p66: { w1: "V:vpsravw Vx,Hx,Wx" }, f3: { w0: "V:vpmovusdb Wf,Vx" } },
   0x12: { p66: { w1: "V:vpsllvw Vx,Hx,Wx" }, f3: { w0: "V:vpmovusqb We,Vx" } },
@@ -425,6 +430,8 @@ export const EVEX0F38: Readonly<Record<number, Spec>> = {
   0xc4: p66({ w0: "V:vpconflictd Vx,Wx", w1: "V:vpconflictq Vx,Wx" }),
 };
 export const EVEX0F3A: Readonly<Record<number, Spec>> = {
+  0x08: p66({ w0: "V:vrndscaleps Vx,Wx,Ib :b4" }), 0x09: p66({ w1: "V:vrndscalepd Vx,Wx,Ib :b8" }),
+  0x0a: p66({ w0: "V:vrndscaless Vdq,Hdq,Wd,Ib" }), 0x0b: p66({ w1: "V:vrndscalesd Vdq,Hdq,Wq,Ib" }),
   0x03: p66({ w0: "V:valignd Vx,Hx,Wx,Ib", w1: "V:valignq Vx,Hx,Wx,Ib" }),
   0x18: p66({ w0: "V:vinsertf32x4 Vx,Hx,Wdq,Ib", w1: "V:vinsertf64x2 Vx,Hx,Wdq,Ib" }),
   0x19: p66({ w0: "V:vextractf32x4 Wdq,Vx,Ib", w1: "V:vextractf64x2 Wdq,Vx,Ib" }),
