@@ -2,21 +2,13 @@
 // and prints the steps (or --json events) with the live values and invariant checks. With no
 // BIN it runs the bundled sample. The guest's own output is captured and shown at main.main.
 
-import * as fs from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../base/assert.js";
-import { readBinaryBytes } from "../host/readbin.js";
-import { NodeHost } from "../host/node.js";
-import { Machine } from "../machine/machine.js";
-import { checkRunnable } from "../linux/loader.js";
-import { Space } from "../mem/space.js";
-import { X86Cpu } from "../cpu/cpu.js";
-import type { DecodeCache } from "../cpu/cache.js";
 import type { CpuModel } from "../cpu/api.js";
 import type { Host, HostStream } from "../linux/vfs.js";
-import { openBinary } from "../gobin/binary.js";
 import { BootTracer, type BootEvent } from "../goruntime/boot.js";
+import { loadGoProgram, parseVendor, runObserved } from "./machine.js";
 
 export interface BootCliOptions {
   json?: boolean;
@@ -50,59 +42,26 @@ class Capture implements HostStream {
 }
 
 export async function bootCommand(binArg: string | undefined, args: string[], o: BootCliOptions): Promise<void> {
-  const vendor = o.cpuVendor === "intel" ? "GenuineIntel" : o.cpuVendor === "amd" ? "AuthenticAMD" : undefined;
-  if (!vendor) throw new UserError(`--cpu-vendor must be intel or amd (got ${o.cpuVendor})`);
+  const vendor = parseVendor(o.cpuVendor);
   const model: CpuModel = { vendor, level: 1 };
   const bin = binArg ?? bundledSample();
-  const bytes = readBinaryBytes(bin);
-  const gobin = openBinary(bytes, bin);
-  try {
-    checkRunnable(bytes);
-  } catch (e) {
-    if (e instanceof UserError) throw new UserError(`${bin}: ${e.message}`, e.exitCode);
-    throw e;
-  }
-  if (gobin.goVersion === undefined) throw new UserError(`${bin}: no Go build information: rt0 boot narrates Go binaries only`);
+  const { bytes, gobin } = loadGoProgram(bin);
   const tracer = new BootTracer(gobin, { until: o.until });
   if (o.until !== undefined && !tracer.untilResolved) throw new UserError(`--until ${o.until}: no such symbol in ${bin}`);
-
-  const real = new NodeHost({});
   const out = new Capture(), err = new Capture();
-  const host: Host = {
-    vfs: real.vfs, stdin: real.stdin, stdout: out, stderr: err, cpuCount: real.cpuCount,
-    monotonicNs: () => real.monotonicNs(), realtimeMs: () => real.realtimeMs(), randomFill: (b) => real.randomFill(b),
-  };
-  Object.defineProperty(host, "onWake", { get: () => real.onWake, set: (f: (() => void) | undefined) => { real.onWake = f; } });
-  let cache: DecodeCache | undefined;
-  const cpus: X86Cpu[] = [];
-  const env = Object.entries(process.env).filter((kv): kv is [string, string] => kv[1] !== undefined).map(([k, v]) => `${k}=${v}`);
-  let machine: Machine | undefined = undefined;
-  machine = new Machine({
-    host, bin: bytes, argv: [bin, ...args], envp: env, exePath: fs.realpathSync(resolve(bin)), model,
-    newMemory: () => new Space(),
-    newCpu: (mem) => {
-      const c = new X86Cpu(mem, model, cache);
-      cache = c.cache;
-      cpus.push(c);
-      c.setCodeHook((rip) => {
-        if (tracer.done) {
-          c.setCodeHook(null);
-          return false;
-        }
-        const stop = tracer.onInstruction(c, rip);
-        if (stop && machine) machine.proc.exitGroup(0);
-        return stop;
-      });
-      return c;
+  const { machine, result: r } = await runObserved({
+    bin, bytes, args, model,
+    hook: (cpu, rip) => tracer.onInstruction(cpu, rip),
+    detached: () => tracer.done,
+    wrapHost: (real) => {
+      const host: Host = {
+        vfs: real.vfs, stdin: real.stdin, stdout: out, stderr: err, cpuCount: real.cpuCount,
+        monotonicNs: () => real.monotonicNs(), realtimeMs: () => real.realtimeMs(), randomFill: (b) => real.randomFill(b),
+      };
+      Object.defineProperty(host, "onWake", { get: () => real.onWake, set: (f: (() => void) | undefined) => { real.onWake = f; } });
+      return host;
     },
-    warn: (m) => process.stderr.write(m + "\n"),
   });
-  let r;
-  try {
-    r = await machine.run();
-  } finally {
-    real.close();
-  }
   const events = tracer.events(tracer.untilReached ? undefined : { status: r.status, instructions: r.instructions, threads: machine.proc.threads.length });
   const stdout = out.text(), stderr = err.text();
   if (o.json) {
@@ -112,7 +71,7 @@ export async function bootCommand(binArg: string | undefined, args: string[], o:
     w({ event: "output", stdout, stderr });
     w({ event: "end", status: r.status, instructions: r.instructions, untilReached: tracer.untilReached, checksFailed: events.reduce((n, e) => n + e.checks.filter((c) => !c.ok).length, 0) });
   } else {
-    process.stdout.write(renderText(bin, gobin.goVersion, vendor, events, stdout, stderr, tracer.untilReached ? o.until : undefined));
+    process.stdout.write(renderText(bin, gobin.goVersion ?? "?", vendor, events, stdout, stderr, tracer.untilReached ? o.until : undefined));
   }
   const failed = events.some((e) => e.checks.some((c) => !c.ok));
   process.exitCode = failed ? 1 : 0;

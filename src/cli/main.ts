@@ -76,6 +76,20 @@ export function buildProgram(): Command {
       await bootCommand(bin, args, opts);
     });
 
+  program
+    .command("stacks")
+    .description("Run a Go program and report every goroutine stack growth (morestack → newstack → copystack) and shrink")
+    .argument("<binary>", "a linux/amd64 Go executable")
+    .argument("[args...]", "arguments for the program")
+    .option("--json", "one JSON event per line")
+    .option("--output <file>", "write the report to a file instead of stderr")
+    .option("--cpu-vendor <vendor>", "intel or amd (CPUID vendor string)", "intel")
+    .passThroughOptions()
+    .action(async (bin: string, args: string[], opts: import("./stacks.js").StacksCliOptions) => {
+      const { stacksCommand } = await import("./stacks.js");
+      await stacksCommand(bin, args, opts);
+    });
+
   return program;
 }
 

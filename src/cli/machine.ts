@@ -1,0 +1,88 @@
+// The machine setup shared by the commands that run a guest with observers attached (boot,
+// stacks): read and check the binary, create the Node host, and attach a per-instruction hook
+// to every guest thread's CPU as it is created.
+
+import * as fs from "node:fs";
+import { resolve } from "node:path";
+import { UserError } from "../base/assert.js";
+import { readBinaryBytes } from "../host/readbin.js";
+import { NodeHost } from "../host/node.js";
+import { Machine, type RunResult } from "../machine/machine.js";
+import { checkRunnable } from "../linux/loader.js";
+import { Space } from "../mem/space.js";
+import { X86Cpu } from "../cpu/cpu.js";
+import type { DecodeCache } from "../cpu/cache.js";
+import type { Cpu, CpuModel } from "../cpu/api.js";
+import type { Host } from "../linux/vfs.js";
+import { openBinary, type GoBinary } from "../gobin/binary.js";
+
+export function parseVendor(v: string): CpuModel["vendor"] {
+  if (v === "intel") return "GenuineIntel";
+  if (v === "amd") return "AuthenticAMD";
+  throw new UserError(`--cpu-vendor must be intel or amd (got ${v})`);
+}
+
+/** Read a Go binary and check that rt0 can run it; one-line UserErrors otherwise. */
+export function loadGoProgram(bin: string): { bytes: Uint8Array; gobin: GoBinary } {
+  const bytes = readBinaryBytes(bin);
+  const gobin = openBinary(bytes, bin);
+  try {
+    checkRunnable(bytes);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${bin}: ${e.message}`, e.exitCode);
+    throw e;
+  }
+  if (gobin.goVersion === undefined) throw new UserError(`${bin}: no Go build information: this command needs a Go binary`);
+  return { bytes, gobin };
+}
+
+export interface ObservedRun {
+  machine: Machine;
+  result: RunResult;
+}
+
+/** Run bin under a hook called before every instruction of every thread; the hook returns true
+ *  to end the process (exit_group(0)). `wrapHost` may replace stdio. */
+export async function runObserved(o: {
+  bin: string;
+  bytes: Uint8Array;
+  args: string[];
+  model: CpuModel;
+  hook: (cpu: Cpu, rip: number) => boolean;
+  /** When true, hooks are detached (full speed) for the rest of the run. */
+  detached?: () => boolean;
+  wrapHost?: (h: NodeHost) => Host;
+}): Promise<ObservedRun> {
+  const real = new NodeHost({});
+  const host = o.wrapHost ? o.wrapHost(real) : real;
+  let cache: DecodeCache | undefined;
+  const env = Object.entries(process.env).filter((kv): kv is [string, string] => kv[1] !== undefined).map(([k, v]) => `${k}=${v}`);
+  let machine: Machine | undefined = undefined;
+  machine = new Machine({
+    host, bin: o.bytes, argv: [o.bin, ...o.args], envp: env, exePath: fs.realpathSync(resolve(o.bin)), model: o.model,
+    newMemory: () => new Space(),
+    newCpu: (mem) => {
+      const c = new X86Cpu(mem, o.model, cache);
+      cache = c.cache;
+      c.setCodeHook((rip) => {
+        if (o.detached?.()) {
+          c.setCodeHook(null);
+          return false;
+        }
+        const stop = o.hook(c, rip);
+        if (stop && machine) machine.proc.exitGroup(0);
+        return stop;
+      });
+      return c;
+    },
+    warn: (m) => process.stderr.write(m + "\n"),
+  });
+  const onSigint = (): void => machine?.sendSignal(2);
+  process.on("SIGINT", onSigint);
+  try {
+    return { machine, result: await machine.run() };
+  } finally {
+    process.off("SIGINT", onSigint);
+    real.close();
+  }
+}
