@@ -49,6 +49,7 @@ function makeSeed(name: string, bytes: Uint8Array): Seed {
     if (s.name === ".symtab") hot.push([s.offset, Math.min(s.size, 4096)]);
   }
   if (b?.moduledataAddr !== undefined) hot.push([elf.fileOffset(b.moduledataAddr), 256]);
+  if (b?.pclntabAddr !== undefined) hot.push([elf.fileOffset(b.pclntabAddr), 128]);
   const tab = b?.pclntab;
   if (tab && b?.pclntabAddr !== undefined) {
     // A few _func records and the pctab start.
@@ -56,6 +57,15 @@ function makeSeed(name: string, bytes: Uint8Array): Seed {
     for (const i of [0, 1, Math.floor(tab.nfunc / 2), tab.nfunc - 1]) hot.push([base + tab.record(i).off, 48]);
   }
   return { name, bytes, hot: hot.filter(([o, l]) => o >= 0 && l > 0 && o + l <= bytes.length) };
+}
+
+/** The binary with its section header table dropped: pclntab and build info found by scanning. */
+function noSectionHeaders(b: Uint8Array): Uint8Array {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  dv.setBigUint64(40, 0n, true);
+  dv.setUint16(60, 0, true);
+  dv.setUint16(62, 0, true);
+  return b;
 }
 
 const INTERESTING = [0, 1, 2, 7, 8, 0x40, 0x7f, 0x80, 0xff, 0x100, 0x1000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff];
@@ -66,6 +76,7 @@ test(`fuzz: ${ITERATIONS} mutated ELFs give only UserError and finish quickly`, 
     makeSeed("hello-stripped-go1.22", new Uint8Array(gunzipSync(readFileSync(join(TESTDATA, "gobin", "hello-stripped-go1.22.gz"))))),
     makeSeed("hello-go1.19", new Uint8Array(readFileSync(join(FIXTURE_BIN, "hello-go1.19")))),
     makeSeed("c-dynamic", new Uint8Array(readFileSync(join(TESTDATA, "badinput", "c-dynamic")))),
+    makeSeed("no-section-headers", noSectionHeaders(new Uint8Array(readFileSync(join(FIXTURE_BIN, "hello-go1.26-stripped"))))),
   ];
   const rnd = mulberry32(SEED);
   const int = (n: number): number => Math.floor(rnd() * n);
@@ -76,7 +87,7 @@ test(`fuzz: ${ITERATIONS} mutated ELFs give only UserError and finish quickly`, 
   let worst = 0;
   const started = performance.now();
   for (let it = 0; it < ITERATIONS; it++) {
-    const seed = seeds[it % 7 === 6 ? 2 : it % 11 === 10 ? 3 : it % 2]!;
+    const seed = seeds[it % 13 === 12 ? 4 : it % 7 === 6 ? 2 : it % 11 === 10 ? 3 : it % 2]!;
     const buf = seed.bytes;
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const undo: [number, Uint8Array][] = [];
