@@ -198,6 +198,7 @@ export function formatGnu(i: Inst, sym?: Symbolizer): string {
   // Mnemonic changes.
   if (op === Op.MOV && ((i.k1 === K.IMM && i.s1 === 8 && i.map === 0 && i.opcode >= 0xb8 && i.opcode <= 0xbf) || (i.map === 0 && i.opcode >= 0xa0 && i.opcode <= 0xa3))) m = "movabs";
   if (op === Op.MOVZX || op === Op.MOVSX) m = m.slice(0, 4) + sfx(i.s1) + sfx(i.s0);
+  else if (op === Op.CRC32 && i.k1 === K.MEM) m += sfx(i.s1);
   else if (memIdx >= 0 && !hasReg && !NO_SUFFIX.has(op) && (i.pfx & (P.VEX | P.EVEX)) === 0) {
     const s = sizeAt(i, memIdx);
     if (FLOAT_MEM.has(op)) {
