@@ -6,6 +6,8 @@ import { decode, decodeAt } from "../../src/x86/decode.js";
 import { Inst, K, P, R } from "../../src/x86/inst.js";
 import { Op, OP_NAMES } from "../../src/x86/ops.js";
 import { readGolden } from "../disasm/objdump-golden.js";
+import { formatGnu } from "../../src/disasm/gnu.js";
+import { formatIntel } from "../../src/disasm/intel.js";
 
 function hex(s: string): Uint8Array {
   return Uint8Array.from(s.trim().split(/\s+/).map((x) => parseInt(x, 16)));
@@ -77,7 +79,7 @@ test("operand fields of common forms", () => {
   i = decodeAt(hex("0f 04"), 0, 0); assert.equal(i.op, Op.INVALID); assert.ok(i.len >= 1);
 });
 
-test("fuzz: random and mutated bytes never throw, len in 1..15", () => {
+test("fuzz: 30,000 random and mutated byte sequences through decode, formatGnu and formatIntel: no throw, len in 1..15", () => {
   let seed = 12345;
   const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed >>> 8; };
   const g = readGolden("hello-go1.26");
@@ -96,5 +98,8 @@ test("fuzz: random and mutated bytes never throw, len in 1..15", () => {
     decode(buf.subarray(0, len), 0, 0x400000, inst);
     assert.ok(inst.len >= 1 && inst.len <= 15, `len ${inst.len}`);
     assert.ok(inst.len <= Math.max(1, len));
+    const sym = { symbolize: (a: number) => ({ name: "sym", offset: a & 0xff }) };
+    assert.ok(formatGnu(inst, n % 3 ? sym : undefined).length > 0);
+    assert.ok(formatIntel(inst, n % 3 ? sym : undefined).length > 0);
   }
 });
