@@ -19,12 +19,17 @@ export class Block {
   taken: Block | null = null;
   /** Times entered (for a later JIT tier's hotness test). */
   hits = 0;
+  /** Per instruction: the interpreter's specialized handler id (0: generic exec). */
+  readonly hids: Int32Array;
   constructor(
     readonly addr: number,
     readonly insts: Inst[],
     /** Address after the last instruction. */
     readonly end: number,
-  ) {}
+    specialize: (inst: Inst) => number,
+  ) {
+    this.hids = Int32Array.from(insts, specialize);
+  }
 }
 
 /** Whether an op ends a block (changes RIP or stops the run). */
@@ -46,6 +51,9 @@ export class DecodeCache {
   private readonly buf = new Uint8Array(16);
   /** Decoded instructions held (for statistics). */
   instCount = 0;
+
+  /** Handler specialization of the interpreter (set by the CPU; 0 = generic). */
+  specialize: (inst: Inst) => number = () => 0;
 
   constructor(readonly mem: Space) {
     mem.codeListener = (page) => this.dropPage(page);
@@ -74,7 +82,7 @@ export class DecodeCache {
       a += inst.len;
       if (endsBlock(inst.op) || insts.length >= MAX_BLOCK || Math.floor(a / PAGE_SIZE) !== firstPage) break;
     }
-    const b = new Block(addr, insts, a);
+    const b = new Block(addr, insts, a, this.specialize);
     this.blocks.set(addr, b);
     const lastPage = Math.floor((a - 1) / PAGE_SIZE);
     for (let p = firstPage; p <= Math.max(firstPage, lastPage); p++) {

@@ -26,6 +26,321 @@ const TWO32 = 4294967296;
 /** A per-instruction hook: return true to stop the run (STOP.HOOK) before the instruction. */
 export type CodeHook = (addr: number) => boolean;
 
+/** Dense literal ids for exec()'s switch (a const enum compiles to number literals, so V8
+ *  dispatches with a jump table instead of comparing Op.* values one by one). */
+const enum O {
+  NONE = 0,
+  MOV,
+  LEA,
+  ADD,
+  OR,
+  ADC,
+  SBB,
+  AND,
+  SUB,
+  XOR,
+  CMP,
+  TEST,
+  PUSH,
+  POP,
+  JCC,
+  JMP,
+  CALL,
+  RET,
+  NOP,
+  PAUSE,
+  ENDBR64,
+  ENDBR32,
+  LFENCE,
+  MFENCE,
+  SFENCE,
+  PREFETCH,
+  PREFETCHW,
+  PREFETCHNTA,
+  PREFETCHT0,
+  PREFETCHT1,
+  PREFETCHT2,
+  CLFLUSH,
+  CLFLUSHOPT,
+  FWAIT,
+  MOVZX,
+  MOVSX,
+  MOVSXD,
+  CMOVCC,
+  SETCC,
+  INC,
+  DEC,
+  NEG,
+  NOT,
+  XCHG,
+  XADD,
+  CMPXCHG,
+  CMPXCHG8B,
+  CMPXCHG16B,
+  IMUL,
+  MUL,
+  DIV,
+  IDIV,
+  SHL,
+  SHR,
+  SAR,
+  ROL,
+  ROR,
+  RCL,
+  RCR,
+  SHLD,
+  SHRD,
+  BT,
+  BTS,
+  BTR,
+  BTC,
+  BSF,
+  BSR,
+  TZCNT,
+  LZCNT,
+  POPCNT,
+  BSWAP,
+  CBW,
+  CWD,
+  CLC,
+  STC,
+  CMC,
+  CLD,
+  STD,
+  LAHF,
+  SAHF,
+  PUSHF,
+  POPF,
+  LEAVE,
+  ENTER,
+  MOVS,
+  STOS,
+  LODS,
+  CMPS,
+  SCAS,
+  JRCXZ,
+  LOOP,
+  LOOPE,
+  LOOPNE,
+  SYSCALL,
+  INT3,
+  HLT,
+  CLI,
+  STI,
+  INT,
+  INT1,
+  IN,
+  OUT,
+  INS,
+  OUTS,
+  RDMSR,
+  WRMSR,
+  INVD,
+  WBINVD,
+  INVLPG,
+  LGDT,
+  LIDT,
+  LLDT,
+  LTR,
+  LMSW,
+  CLTS,
+  SWAPGS,
+  SYSRET,
+  SYSEXIT,
+  IRET,
+  RDPMC,
+  CPUID,
+  RDTSC,
+  RDTSCP,
+  XGETBV,
+  MOVNTI,
+  XLAT,
+  UD0,
+  UD1,
+  UD2,
+  INVALID,
+}
+
+/** Op id -> O id. */
+const OPK = new Uint16Array(OP_NAMES.length + 1);
+OPK[Op.MOV] = O.MOV;
+OPK[Op.LEA] = O.LEA;
+OPK[Op.ADD] = O.ADD;
+OPK[Op.OR] = O.OR;
+OPK[Op.ADC] = O.ADC;
+OPK[Op.SBB] = O.SBB;
+OPK[Op.AND] = O.AND;
+OPK[Op.SUB] = O.SUB;
+OPK[Op.XOR] = O.XOR;
+OPK[Op.CMP] = O.CMP;
+OPK[Op.TEST] = O.TEST;
+OPK[Op.PUSH] = O.PUSH;
+OPK[Op.POP] = O.POP;
+OPK[Op.JCC] = O.JCC;
+OPK[Op.JMP] = O.JMP;
+OPK[Op.CALL] = O.CALL;
+OPK[Op.RET] = O.RET;
+OPK[Op.NOP] = O.NOP;
+OPK[Op.PAUSE] = O.PAUSE;
+OPK[Op.ENDBR64] = O.ENDBR64;
+OPK[Op.ENDBR32] = O.ENDBR32;
+OPK[Op.LFENCE] = O.LFENCE;
+OPK[Op.MFENCE] = O.MFENCE;
+OPK[Op.SFENCE] = O.SFENCE;
+OPK[Op.PREFETCH] = O.PREFETCH;
+OPK[Op.PREFETCHW] = O.PREFETCHW;
+OPK[Op.PREFETCHNTA] = O.PREFETCHNTA;
+OPK[Op.PREFETCHT0] = O.PREFETCHT0;
+OPK[Op.PREFETCHT1] = O.PREFETCHT1;
+OPK[Op.PREFETCHT2] = O.PREFETCHT2;
+OPK[Op.CLFLUSH] = O.CLFLUSH;
+OPK[Op.CLFLUSHOPT] = O.CLFLUSHOPT;
+OPK[Op.FWAIT] = O.FWAIT;
+OPK[Op.MOVZX] = O.MOVZX;
+OPK[Op.MOVSX] = O.MOVSX;
+OPK[Op.MOVSXD] = O.MOVSXD;
+OPK[Op.CMOVCC] = O.CMOVCC;
+OPK[Op.SETCC] = O.SETCC;
+OPK[Op.INC] = O.INC;
+OPK[Op.DEC] = O.DEC;
+OPK[Op.NEG] = O.NEG;
+OPK[Op.NOT] = O.NOT;
+OPK[Op.XCHG] = O.XCHG;
+OPK[Op.XADD] = O.XADD;
+OPK[Op.CMPXCHG] = O.CMPXCHG;
+OPK[Op.CMPXCHG8B] = O.CMPXCHG8B;
+OPK[Op.CMPXCHG16B] = O.CMPXCHG16B;
+OPK[Op.IMUL] = O.IMUL;
+OPK[Op.MUL] = O.MUL;
+OPK[Op.DIV] = O.DIV;
+OPK[Op.IDIV] = O.IDIV;
+OPK[Op.SHL] = O.SHL;
+OPK[Op.SHR] = O.SHR;
+OPK[Op.SAR] = O.SAR;
+OPK[Op.ROL] = O.ROL;
+OPK[Op.ROR] = O.ROR;
+OPK[Op.RCL] = O.RCL;
+OPK[Op.RCR] = O.RCR;
+OPK[Op.SHLD] = O.SHLD;
+OPK[Op.SHRD] = O.SHRD;
+OPK[Op.BT] = O.BT;
+OPK[Op.BTS] = O.BTS;
+OPK[Op.BTR] = O.BTR;
+OPK[Op.BTC] = O.BTC;
+OPK[Op.BSF] = O.BSF;
+OPK[Op.BSR] = O.BSR;
+OPK[Op.TZCNT] = O.TZCNT;
+OPK[Op.LZCNT] = O.LZCNT;
+OPK[Op.POPCNT] = O.POPCNT;
+OPK[Op.BSWAP] = O.BSWAP;
+OPK[Op.CBW] = O.CBW;
+OPK[Op.CWD] = O.CWD;
+OPK[Op.CLC] = O.CLC;
+OPK[Op.STC] = O.STC;
+OPK[Op.CMC] = O.CMC;
+OPK[Op.CLD] = O.CLD;
+OPK[Op.STD] = O.STD;
+OPK[Op.LAHF] = O.LAHF;
+OPK[Op.SAHF] = O.SAHF;
+OPK[Op.PUSHF] = O.PUSHF;
+OPK[Op.POPF] = O.POPF;
+OPK[Op.LEAVE] = O.LEAVE;
+OPK[Op.ENTER] = O.ENTER;
+OPK[Op.MOVS] = O.MOVS;
+OPK[Op.STOS] = O.STOS;
+OPK[Op.LODS] = O.LODS;
+OPK[Op.CMPS] = O.CMPS;
+OPK[Op.SCAS] = O.SCAS;
+OPK[Op.JRCXZ] = O.JRCXZ;
+OPK[Op.LOOP] = O.LOOP;
+OPK[Op.LOOPE] = O.LOOPE;
+OPK[Op.LOOPNE] = O.LOOPNE;
+OPK[Op.SYSCALL] = O.SYSCALL;
+OPK[Op.INT3] = O.INT3;
+OPK[Op.HLT] = O.HLT;
+OPK[Op.CLI] = O.CLI;
+OPK[Op.STI] = O.STI;
+OPK[Op.INT] = O.INT;
+OPK[Op.INT1] = O.INT1;
+OPK[Op.IN] = O.IN;
+OPK[Op.OUT] = O.OUT;
+OPK[Op.INS] = O.INS;
+OPK[Op.OUTS] = O.OUTS;
+OPK[Op.RDMSR] = O.RDMSR;
+OPK[Op.WRMSR] = O.WRMSR;
+OPK[Op.INVD] = O.INVD;
+OPK[Op.WBINVD] = O.WBINVD;
+OPK[Op.INVLPG] = O.INVLPG;
+OPK[Op.LGDT] = O.LGDT;
+OPK[Op.LIDT] = O.LIDT;
+OPK[Op.LLDT] = O.LLDT;
+OPK[Op.LTR] = O.LTR;
+OPK[Op.LMSW] = O.LMSW;
+OPK[Op.CLTS] = O.CLTS;
+OPK[Op.SWAPGS] = O.SWAPGS;
+OPK[Op.SYSRET] = O.SYSRET;
+OPK[Op.SYSEXIT] = O.SYSEXIT;
+OPK[Op.IRET] = O.IRET;
+OPK[Op.RDPMC] = O.RDPMC;
+OPK[Op.CPUID] = O.CPUID;
+OPK[Op.RDTSC] = O.RDTSC;
+OPK[Op.RDTSCP] = O.RDTSCP;
+OPK[Op.XGETBV] = O.XGETBV;
+OPK[Op.MOVNTI] = O.MOVNTI;
+OPK[Op.XLAT] = O.XLAT;
+OPK[Op.UD0] = O.UD0;
+OPK[Op.UD1] = O.UD1;
+OPK[Op.UD2] = O.UD2;
+OPK[Op.INVALID] = O.INVALID;
+
+/** Specialized handlers for the hottest forms (ids kept per block in Block.hids). */
+const enum F {
+  GENERIC = 0,
+  MOV_RR64, MOV_RR32, MOV_LD64, MOV_LD32, MOV_ST64, MOV_ST32, MOV_RI32, MOV_RI64,
+  ALU_RR64, ALU_RI64, ALU_RR32, ALU_RI32, ALU_RM64, ALU_RM32,
+  JCC, JMP, CALL, RET, LEA64, MOVZX_LD, NOP,
+}
+
+/** ALU kinds (literal ids for the fast ALU switch). */
+const enum A { NONE = 0, ADD, OR, ADC, SBB, AND, SUB, XOR, CMP, TEST }
+const ALUK = new Uint8Array(OP_NAMES.length + 1);
+ALUK[Op.ADD] = A.ADD; ALUK[Op.OR] = A.OR; ALUK[Op.ADC] = A.ADC; ALUK[Op.SBB] = A.SBB; ALUK[Op.AND] = A.AND;
+ALUK[Op.SUB] = A.SUB; ALUK[Op.XOR] = A.XOR; ALUK[Op.CMP] = A.CMP; ALUK[Op.TEST] = A.TEST;
+
+/** Pick a specialized handler for a decoded instruction (0: the generic exec). */
+export function specialize(inst: Inst): number {
+  const op = inst.op;
+  const gpr = (k: number, r: number): boolean => k === K.REG && r >= 0 && r < 16;
+  if ((inst.pfx & (P.VEX | P.EVEX)) !== 0) return F.GENERIC;
+  if (op === Op.MOV) {
+    const s = inst.s0;
+    if (s !== 8 && s !== 4) return F.GENERIC;
+    if (gpr(inst.k0, inst.r0) && gpr(inst.k1, inst.r1)) return s === 8 ? F.MOV_RR64 : F.MOV_RR32;
+    if (gpr(inst.k0, inst.r0) && inst.k1 === K.MEM) return s === 8 ? F.MOV_LD64 : F.MOV_LD32;
+    if (inst.k0 === K.MEM && gpr(inst.k1, inst.r1)) return s === 8 ? F.MOV_ST64 : F.MOV_ST32;
+    if (gpr(inst.k0, inst.r0) && inst.k1 === K.IMM) return s === 8 ? F.MOV_RI64 : F.MOV_RI32;
+    return F.GENERIC;
+  }
+  if (ALUK[op] !== A.NONE) {
+    const s = inst.s0;
+    if ((s !== 8 && s !== 4) || !gpr(inst.k0, inst.r0)) return F.GENERIC;
+    if (gpr(inst.k1, inst.r1)) return s === 8 ? F.ALU_RR64 : F.ALU_RR32;
+    if (inst.k1 === K.IMM) return s === 8 ? F.ALU_RI64 : F.ALU_RI32;
+    if (inst.k1 === K.MEM) return s === 8 ? F.ALU_RM64 : F.ALU_RM32;
+    return F.GENERIC;
+  }
+  switch (op) {
+    case Op.JCC: return F.JCC;
+    case Op.JMP: return inst.k0 === K.REL ? F.JMP : F.GENERIC;
+    case Op.CALL: return inst.k0 === K.REL ? F.CALL : F.GENERIC;
+    case Op.RET: return inst.nops === 0 ? F.RET : F.GENERIC;
+    case Op.LEA: return inst.s0 === 8 && inst.addrsize === 8 && inst.base !== R.RIP ? F.LEA64 : F.GENERIC;
+    case Op.MOVZX: return inst.k1 === K.MEM && (inst.s0 === 4 || inst.s0 === 8) ? F.MOVZX_LD : F.GENERIC;
+    case Op.NOP: case Op.ENDBR64: case Op.PREFETCHT0: case Op.PREFETCHNTA: case Op.PAUSE: return F.NOP;
+  }
+  return F.GENERIC;
+}
+
 let tscNow = 1_000_000_000;
 
 export class X86Cpu implements Cpu {
@@ -58,6 +373,7 @@ export class X86Cpu implements Cpu {
     if (!(mem instanceof Space)) throw new Error("X86Cpu needs a Space (src/mem/space.ts)");
     this.space = mem;
     this.cache = cache ?? new DecodeCache(mem);
+    this.cache.specialize = specialize;
     this.g = this.s.i32;
     this.f64 = this.s.f64;
     this.features = featuresFor(model);
@@ -187,13 +503,15 @@ export class X86Cpu implements Cpu {
         if (prev !== null) prev.next = b;
       }
       const insts = b.insts;
+      const hids = b.hids;
       let n = insts.length;
       if (n > maxInstructions - done) n = maxInstructions - done;
       let i = 0;
       let r = CONT;
       try {
         for (; i < n; i++) {
-          r = this.exec(insts[i]);
+          const h = hids[i];
+          r = h === F.GENERIC ? this.exec(insts[i]) : this.fast(insts[i], h);
           if (r !== CONT) break;
         }
       } catch (e) {
@@ -465,27 +783,27 @@ export class X86Cpu implements Cpu {
 
   exec(inst: Inst): number {
     const g = this.g;
-    switch (inst.op) {
-      case Op.MOV: {
+    switch (OPK[inst.op]) {
+      case O.MOV: {
         const lo = this.rd1(inst);
         this.wr0New(inst, lo, this.tHi);
         return CONT;
       }
-      case Op.LEA: {
+      case O.LEA: {
         const a = this.leaAddr(inst);
         this.wrReg(inst.r0, inst.s0, a | 0, this.tHi);
         return CONT;
       }
-      case Op.ADD: case Op.OR: case Op.ADC: case Op.SBB: case Op.AND: case Op.SUB: case Op.XOR: case Op.CMP: case Op.TEST:
+      case O.ADD: case O.OR: case O.ADC: case O.SBB: case O.AND: case O.SUB: case O.XOR: case O.CMP: case O.TEST:
         this.alu(inst);
         return CONT;
-      case Op.PUSH: {
+      case O.PUSH: {
         const lo = this.rd0(inst);
         if (inst.s0 === 2) return this.illegal(inst, "PUSH with 16-bit operand (not implemented)");
         this.push64(lo, inst.s0 === 8 ? this.tHi : 0);
         return CONT;
       }
-      case Op.POP: {
+      case O.POP: {
         if (inst.s0 === 2) return this.illegal(inst, "POP with 16-bit operand (not implemented)");
         const sp = this.rsp();
         const lo = this.space.rd64(sp);
@@ -505,17 +823,17 @@ export class X86Cpu implements Cpu {
         }
         return CONT;
       }
-      case Op.JCC:
+      case O.JCC:
         this.f64[RIP_F64] = cond(g, inst.cond) ? inst.target : inst.addr + inst.len;
         return CONT;
-      case Op.JMP:
+      case O.JMP:
         if (inst.k0 === K.REL) this.f64[RIP_F64] = inst.target;
         else {
           const lo = this.rd0(inst);
           this.f64[RIP_F64] = (this.tHi >>> 0) * TWO32 + (lo >>> 0);
         }
         return CONT;
-      case Op.CALL: {
+      case O.CALL: {
         let t: number;
         if (inst.k0 === K.REL) t = inst.target;
         else {
@@ -526,39 +844,39 @@ export class X86Cpu implements Cpu {
         this.f64[RIP_F64] = t;
         return CONT;
       }
-      case Op.RET: {
+      case O.RET: {
         const lo = this.pop64();
         this.f64[RIP_F64] = (this.tHi >>> 0) * TWO32 + (lo >>> 0);
         if (inst.nops > 0) this.setRsp(this.rsp() + (inst.imm & 0xffff));
         return CONT;
       }
-      case Op.NOP: case Op.PAUSE: case Op.ENDBR64: case Op.ENDBR32: case Op.LFENCE: case Op.MFENCE: case Op.SFENCE:
-      case Op.PREFETCH: case Op.PREFETCHW: case Op.PREFETCHNTA: case Op.PREFETCHT0: case Op.PREFETCHT1: case Op.PREFETCHT2:
-      case Op.CLFLUSH: case Op.CLFLUSHOPT: case Op.FWAIT:
+      case O.NOP: case O.PAUSE: case O.ENDBR64: case O.ENDBR32: case O.LFENCE: case O.MFENCE: case O.SFENCE:
+      case O.PREFETCH: case O.PREFETCHW: case O.PREFETCHNTA: case O.PREFETCHT0: case O.PREFETCHT1: case O.PREFETCHT2:
+      case O.CLFLUSH: case O.CLFLUSHOPT: case O.FWAIT:
         return CONT;
-      case Op.MOVZX: {
+      case O.MOVZX: {
         const lo = this.rd1(inst);
         this.wrReg(inst.r0, inst.s0, lo, 0);
         return CONT;
       }
-      case Op.MOVSX: case Op.MOVSXD: {
+      case O.MOVSX: case O.MOVSXD: {
         let v = this.rd1(inst);
         v = inst.s1 === 1 ? (v << 24) >> 24 : inst.s1 === 2 ? (v << 16) >> 16 : v | 0;
         if (inst.s0 === 2) v &= 0xffff;
         this.wrReg(inst.r0, inst.s0, v, v >> 31);
         return CONT;
       }
-      case Op.CMOVCC: {
+      case O.CMOVCC: {
         const lo = this.rd1(inst);
         const hi = this.tHi;
         if (cond(g, inst.cond)) this.wrReg(inst.r0, inst.s0, lo, hi);
         else if (inst.s0 === 4) g[2 * inst.r0 + 1] = 0;
         return CONT;
       }
-      case Op.SETCC:
+      case O.SETCC:
         this.wr0New(inst, cond(g, inst.cond) ? 1 : 0, 0);
         return CONT;
-      case Op.INC: case Op.DEC: {
+      case O.INC: case O.DEC: {
         const size = inst.s0;
         const dlo = this.rd0(inst);
         const dhi = this.tHi;
@@ -576,7 +894,7 @@ export class X86Cpu implements Cpu {
         g[FL_AUX] = cf;
         return CONT;
       }
-      case Op.NEG: {
+      case O.NEG: {
         const size = inst.s0;
         const dlo = this.rd0(inst);
         const dhi = this.tHi;
@@ -587,14 +905,14 @@ export class X86Cpu implements Cpu {
         setLazy(g, K_SUB, size, rlo, rhi, 0, 0, dlo, dhi);
         return CONT;
       }
-      case Op.NOT: {
+      case O.NOT: {
         const size = inst.s0;
         const dlo = this.rd0(inst);
         const dhi = this.tHi;
         this.wr0(inst, size === 8 || size === 4 ? ~dlo : ~dlo & (size === 2 ? 0xffff : 0xff), size === 8 ? ~dhi : 0);
         return CONT;
       }
-      case Op.XCHG: {
+      case O.XCHG: {
         if (inst.k0 === K.REG && inst.k1 === K.REG) {
           const a = this.rdReg(inst.r0, inst.s0);
           const ah = this.tHi;
@@ -614,7 +932,7 @@ export class X86Cpu implements Cpu {
         this.wrReg(reg, size, m, mh);
         return CONT;
       }
-      case Op.XADD: {
+      case O.XADD: {
         const size = inst.s0;
         const dlo = this.rd0(inst);
         const dhi = this.tHi;
@@ -628,7 +946,7 @@ export class X86Cpu implements Cpu {
         setLazy(g, K_ADD, size, rlo, rhi, dlo, dhi, slo, shi);
         return CONT;
       }
-      case Op.CMPXCHG: {
+      case O.CMPXCHG: {
         const size = inst.s0;
         const dlo = this.rd0(inst);
         const dhi = this.tHi;
@@ -646,27 +964,27 @@ export class X86Cpu implements Cpu {
         setLazy(g, K_SUB, size, rlo, rhi, alo, ahi, dlo, dhi);
         return CONT;
       }
-      case Op.CMPXCHG8B: case Op.CMPXCHG16B:
+      case O.CMPXCHG8B: case O.CMPXCHG16B:
         return this.cmpxchgWide(inst);
-      case Op.IMUL: case Op.MUL:
+      case O.IMUL: case O.MUL:
         return this.mul(inst);
-      case Op.DIV: case Op.IDIV:
+      case O.DIV: case O.IDIV:
         return this.div(inst);
-      case Op.SHL: case Op.SHR: case Op.SAR:
+      case O.SHL: case O.SHR: case O.SAR:
         this.shift(inst);
         return CONT;
-      case Op.ROL: case Op.ROR: case Op.RCL: case Op.RCR:
+      case O.ROL: case O.ROR: case O.RCL: case O.RCR:
         this.rotate(inst);
         return CONT;
-      case Op.SHLD: case Op.SHRD:
+      case O.SHLD: case O.SHRD:
         this.shiftDouble(inst);
         return CONT;
-      case Op.BT: case Op.BTS: case Op.BTR: case Op.BTC:
+      case O.BT: case O.BTS: case O.BTR: case O.BTC:
         this.bitTest(inst);
         return CONT;
-      case Op.BSF: case Op.BSR: case Op.TZCNT: case Op.LZCNT: case Op.POPCNT:
+      case O.BSF: case O.BSR: case O.TZCNT: case O.LZCNT: case O.POPCNT:
         return this.bitScan(inst);
-      case Op.BSWAP: {
+      case O.BSWAP: {
         const r = inst.r0;
         if (inst.s0 === 8) {
           const lo = g[2 * r], hi = g[2 * r + 1];
@@ -678,47 +996,47 @@ export class X86Cpu implements Cpu {
         }
         return CONT;
       }
-      case Op.CBW: {
+      case O.CBW: {
         const s = inst.opsize;
         if (s === 8) { g[1] = g[0] >> 31; }
         else if (s === 4) { g[0] = (g[0] << 16) >> 16; g[1] = 0; }
         else g[0] = (g[0] & ~0xffff) | (((g[0] << 24) >> 24) & 0xffff);
         return CONT;
       }
-      case Op.CWD: {
+      case O.CWD: {
         const s = inst.opsize;
         if (s === 8) { const x = g[1] >> 31; g[4] = x; g[5] = x; }
         else if (s === 4) { g[4] = g[0] >> 31; g[5] = 0; }
         else g[4] = (g[4] & ~0xffff) | (((g[0] << 16) >> 31) & 0xffff);
         return CONT;
       }
-      case Op.CLC: setBits(g, arithFlags(g) & ~CF); return CONT;
-      case Op.STC: setBits(g, arithFlags(g) | CF); return CONT;
-      case Op.CMC: setBits(g, arithFlags(g) ^ CF); return CONT;
-      case Op.CLD: g[FL_OTHER] &= ~DF; return CONT;
-      case Op.STD: g[FL_OTHER] |= DF; return CONT;
-      case Op.LAHF: {
+      case O.CLC: setBits(g, arithFlags(g) & ~CF); return CONT;
+      case O.STC: setBits(g, arithFlags(g) | CF); return CONT;
+      case O.CMC: setBits(g, arithFlags(g) ^ CF); return CONT;
+      case O.CLD: g[FL_OTHER] &= ~DF; return CONT;
+      case O.STD: g[FL_OTHER] |= DF; return CONT;
+      case O.LAHF: {
         const f = arithFlags(g);
         g[0] = (g[0] & ~0xff00) | (((f & (SF | ZF | AF | PF | CF)) | 2) << 8);
         return CONT;
       }
-      case Op.SAHF: {
+      case O.SAHF: {
         const ah = (g[0] >>> 8) & 255;
         setBits(g, (arithFlags(g) & OF) | (ah & (SF | ZF | AF | PF | CF)));
         return CONT;
       }
-      case Op.PUSHF: {
+      case O.PUSHF: {
         if (inst.opsize === 2) return this.illegal(inst, "PUSHF with 16-bit operand (not implemented)");
         this.push64(this.rflags, 0);
         return CONT;
       }
-      case Op.POPF: {
+      case O.POPF: {
         if (inst.opsize === 2) return this.illegal(inst, "POPF with 16-bit operand (not implemented)");
         const v = this.pop64();
         this.rflags = v;
         return CONT;
       }
-      case Op.LEAVE: {
+      case O.LEAVE: {
         const bp = (g[11] >>> 0) * TWO32 + (g[10] >>> 0);
         const lo = this.space.rd64(bp);
         const hi = this.space.hi;
@@ -727,7 +1045,7 @@ export class X86Cpu implements Cpu {
         g[11] = hi;
         return CONT;
       }
-      case Op.ENTER: {
+      case O.ENTER: {
         const level = inst.imm2 & 31;
         if (level !== 0) return this.illegal(inst, "ENTER with nesting level > 0 (not implemented)");
         const bp0 = g[10], bp1 = g[11];
@@ -738,14 +1056,14 @@ export class X86Cpu implements Cpu {
         this.setRsp(sp - (inst.imm & 0xffff));
         return CONT;
       }
-      case Op.MOVS: case Op.STOS: case Op.LODS: case Op.CMPS: case Op.SCAS:
+      case O.MOVS: case O.STOS: case O.LODS: case O.CMPS: case O.SCAS:
         return this.string(inst);
-      case Op.JRCXZ: {
+      case O.JRCXZ: {
         const z = inst.addrsize === 4 ? g[2] === 0 : (g[2] | g[3]) === 0;
         this.f64[RIP_F64] = z ? inst.target : inst.addr + inst.len;
         return CONT;
       }
-      case Op.LOOP: case Op.LOOPE: case Op.LOOPNE: {
+      case O.LOOP: case O.LOOPE: case O.LOOPNE: {
         let nz: boolean;
         if (inst.addrsize === 4) {
           g[2] = (g[2] - 1) | 0;
@@ -762,7 +1080,7 @@ export class X86Cpu implements Cpu {
         this.f64[RIP_F64] = take ? inst.target : inst.addr + inst.len;
         return CONT;
       }
-      case Op.SYSCALL: {
+      case O.SYSCALL: {
         const next = inst.addr + inst.len;
         g[2] = next >>> 0;
         g[3] = Math.floor(next / TWO32);
@@ -771,14 +1089,14 @@ export class X86Cpu implements Cpu {
         this.f64[RIP_F64] = next;
         return STOP.SYSCALL;
       }
-      case Op.INT3:
+      case O.INT3:
         this.f64[RIP_F64] = inst.addr + inst.len;
         return STOP.BREAKPOINT;
-      case Op.HLT: case Op.CLI: case Op.STI: case Op.INT: case Op.INT1: case Op.IN: case Op.OUT: case Op.INS: case Op.OUTS:
-      case Op.RDMSR: case Op.WRMSR: case Op.INVD: case Op.WBINVD: case Op.INVLPG: case Op.LGDT: case Op.LIDT: case Op.LLDT:
-      case Op.LTR: case Op.LMSW: case Op.CLTS: case Op.SWAPGS: case Op.SYSRET: case Op.SYSEXIT: case Op.IRET: case Op.RDPMC:
+      case O.HLT: case O.CLI: case O.STI: case O.INT: case O.INT1: case O.IN: case O.OUT: case O.INS: case O.OUTS:
+      case O.RDMSR: case O.WRMSR: case O.INVD: case O.WBINVD: case O.INVLPG: case O.LGDT: case O.LIDT: case O.LLDT:
+      case O.LTR: case O.LMSW: case O.CLTS: case O.SWAPGS: case O.SYSRET: case O.SYSEXIT: case O.IRET: case O.RDPMC:
         return STOP.PRIVILEGED;
-      case Op.CPUID: {
+      case O.CPUID: {
         const o = this.cpuidOut;
         cpuid(this.model, this.features, g[0], g[2], o);
         g[0] = o[0]; g[1] = 0;
@@ -788,7 +1106,7 @@ export class X86Cpu implements Cpu {
         this.f64[RIP_F64] = inst.addr + inst.len;
         return CONT;
       }
-      case Op.RDTSC: case Op.RDTSCP: {
+      case O.RDTSC: case O.RDTSCP: {
         tscNow += 16 + (this.retiredCount - this.lastTscRetired) * 2;
         this.lastTscRetired = this.retiredCount;
         g[0] = tscNow >>> 0; g[1] = 0;
@@ -796,26 +1114,26 @@ export class X86Cpu implements Cpu {
         if (inst.op === Op.RDTSCP) { g[2] = 0; g[3] = 0; }
         return CONT;
       }
-      case Op.XGETBV: {
+      case O.XGETBV: {
         if (!this.features.osxsave) return this.illegal(inst, "XGETBV (OSXSAVE not advertised)");
         if (g[2] !== 0) return STOP.PRIVILEGED;
         g[0] = this.features.avx ? 7 : 3; g[1] = 0;
         g[4] = 0; g[5] = 0;
         return CONT;
       }
-      case Op.MOVNTI: {
+      case O.MOVNTI: {
         const lo = this.rd1(inst);
         this.wr0New(inst, lo, this.tHi);
         return CONT;
       }
-      case Op.XLAT: {
+      case O.XLAT: {
         const base = (g[7] >>> 0) * TWO32 + (g[6] >>> 0);
         g[0] = (g[0] & ~255) | this.space.rd8(base + (g[0] & 255));
         return CONT;
       }
-      case Op.UD0: case Op.UD1: case Op.UD2:
+      case O.UD0: case O.UD1: case O.UD2:
         return this.illegal(inst, "UD2 (undefined instruction)");
-      case Op.INVALID:
+      case O.INVALID:
         return this.illegal(inst, "undecodable bytes");
       default: {
         const r = execVec(this, inst);
@@ -825,6 +1143,175 @@ export class X86Cpu implements Cpu {
         return this.illegal(inst, `${OP_NAMES[inst.op] ?? "?"} (not implemented)`);
       }
     }
+  }
+
+  /** The specialized handlers (see specialize()). */
+  fast(inst: Inst, h: number): number {
+    const g = this.g;
+    switch (h) {
+      case F.MOV_RR64: {
+        const d = 2 * inst.r0, s = 2 * inst.r1;
+        g[d] = g[s];
+        g[d + 1] = g[s + 1];
+        return CONT;
+      }
+      case F.MOV_RR32: {
+        const d = 2 * inst.r0;
+        g[d] = g[2 * inst.r1];
+        g[d + 1] = 0;
+        return CONT;
+      }
+      case F.MOV_LD64: {
+        const lo = this.space.rd64(this.addr(inst));
+        const d = 2 * inst.r0;
+        g[d] = lo;
+        g[d + 1] = this.space.hi;
+        return CONT;
+      }
+      case F.MOV_LD32: {
+        const v = this.space.rd32(this.addr(inst));
+        const d = 2 * inst.r0;
+        g[d] = v;
+        g[d + 1] = 0;
+        return CONT;
+      }
+      case F.MOV_ST64: {
+        const s = 2 * inst.r1;
+        this.space.wr64(this.addr(inst), g[s], g[s + 1]);
+        return CONT;
+      }
+      case F.MOV_ST32:
+        this.space.wr32(this.addr(inst), g[2 * inst.r1]);
+        return CONT;
+      case F.MOV_RI32: {
+        const d = 2 * inst.r0;
+        g[d] = inst.imm;
+        g[d + 1] = 0;
+        return CONT;
+      }
+      case F.MOV_RI64: {
+        const d = 2 * inst.r0;
+        g[d] = inst.imm;
+        g[d + 1] = inst.immHi;
+        return CONT;
+      }
+      case F.ALU_RR64: {
+        const s = 2 * inst.r1;
+        this.alu64(inst, g[s], g[s + 1]);
+        return CONT;
+      }
+      case F.ALU_RI64:
+        this.alu64(inst, inst.imm, inst.immHi);
+        return CONT;
+      case F.ALU_RM64: {
+        const lo = this.space.rd64(this.addr(inst));
+        this.alu64(inst, lo, this.space.hi);
+        return CONT;
+      }
+      case F.ALU_RR32:
+        this.alu32(inst, g[2 * inst.r1]);
+        return CONT;
+      case F.ALU_RI32:
+        this.alu32(inst, inst.imm);
+        return CONT;
+      case F.ALU_RM32:
+        this.alu32(inst, this.space.rd32(this.addr(inst)));
+        return CONT;
+      case F.JCC:
+        this.f64[RIP_F64] = cond(g, inst.cond) ? inst.target : inst.addr + inst.len;
+        return CONT;
+      case F.JMP:
+        this.f64[RIP_F64] = inst.target;
+        return CONT;
+      case F.CALL:
+        this.pushNum(inst.addr + inst.len);
+        this.f64[RIP_F64] = inst.target;
+        return CONT;
+      case F.RET: {
+        const sp = (g[9] >>> 0) * TWO32 + (g[8] >>> 0);
+        const lo = this.space.rd64(sp);
+        const hi = this.space.hi;
+        this.setRsp(sp + 8);
+        this.f64[RIP_F64] = (hi >>> 0) * TWO32 + (lo >>> 0);
+        return CONT;
+      }
+      case F.LEA64: {
+        const lo = this.leaAddr(inst);
+        const d = 2 * inst.r0;
+        g[d] = lo | 0;
+        g[d + 1] = this.tHi;
+        return CONT;
+      }
+      case F.MOVZX_LD: {
+        const a = this.addr(inst);
+        const v = inst.s1 === 1 ? this.space.rd8(a) : this.space.rd16(a);
+        const d = 2 * inst.r0;
+        g[d] = v;
+        g[d + 1] = 0;
+        return CONT;
+      }
+      case F.NOP:
+        return CONT;
+      default:
+        return this.exec(inst);
+    }
+  }
+
+  /** 64-bit register destination ALU op with a (lo, hi) source. */
+  private alu64(inst: Inst, slo: number, shi: number): void {
+    const g = this.g;
+    const d = 2 * inst.r0;
+    const dlo = g[d], dhi = g[d + 1];
+    let rlo: number, rhi: number;
+    switch (ALUK[inst.op]) {
+      case A.ADD: {
+        const l = (dlo >>> 0) + (slo >>> 0);
+        rlo = l | 0;
+        rhi = (dhi + shi + (l >= TWO32 ? 1 : 0)) | 0;
+        g[d] = rlo; g[d + 1] = rhi;
+        setLazy(g, K_ADD, 8, rlo, rhi, dlo, dhi, slo, shi);
+        return;
+      }
+      case A.SUB: case A.CMP: {
+        const l = (dlo >>> 0) - (slo >>> 0);
+        rlo = l | 0;
+        rhi = (dhi - shi - (l < 0 ? 1 : 0)) | 0;
+        if (ALUK[inst.op] === A.SUB) { g[d] = rlo; g[d + 1] = rhi; }
+        setLazy(g, K_SUB, 8, rlo, rhi, dlo, dhi, slo, shi);
+        return;
+      }
+      case A.AND: rlo = dlo & slo; rhi = dhi & shi; g[d] = rlo; g[d + 1] = rhi; break;
+      case A.OR: rlo = dlo | slo; rhi = dhi | shi; g[d] = rlo; g[d + 1] = rhi; break;
+      case A.XOR: rlo = dlo ^ slo; rhi = dhi ^ shi; g[d] = rlo; g[d + 1] = rhi; break;
+      case A.TEST: rlo = dlo & slo; rhi = dhi & shi; break;
+      default: {
+        // ADC/SBB: the generic path.
+        this.alu(inst);
+        return;
+      }
+    }
+    setLazy(g, K_LOGIC, 8, rlo, rhi, 0, 0, 0, 0);
+  }
+
+  /** 32-bit register destination ALU op (the result zero-extends). */
+  private alu32(inst: Inst, slo: number): void {
+    const g = this.g;
+    const d = 2 * inst.r0;
+    const dlo = g[d];
+    let r: number;
+    switch (ALUK[inst.op]) {
+      case A.ADD: r = (dlo + slo) | 0; g[d] = r; g[d + 1] = 0; setLazy(g, K_ADD, 4, r, 0, dlo, 0, slo, 0); return;
+      case A.SUB: r = (dlo - slo) | 0; g[d] = r; g[d + 1] = 0; setLazy(g, K_SUB, 4, r, 0, dlo, 0, slo, 0); return;
+      case A.CMP: r = (dlo - slo) | 0; setLazy(g, K_SUB, 4, r, 0, dlo, 0, slo, 0); return;
+      case A.AND: r = dlo & slo; g[d] = r; g[d + 1] = 0; break;
+      case A.OR: r = dlo | slo; g[d] = r; g[d + 1] = 0; break;
+      case A.XOR: r = dlo ^ slo; g[d] = r; g[d + 1] = 0; break;
+      case A.TEST: r = dlo & slo; break;
+      default:
+        this.alu(inst);
+        return;
+    }
+    setLazy(g, K_LOGIC, 4, r, 0, 0, 0, 0, 0);
   }
 
   /** LEA: the address computation without segment base, truncated to the operand size;

@@ -317,8 +317,9 @@ export class Space implements Memory {
   /** Check that [addr, addr+size) is writable (both pages when it crosses) without writing;
    *  lets an instruction fault before it changes anything. */
   probeWrite(addr: number, size: number): void {
-    this.tlbWrite(addr);
-    if ((addr % PAGE_SIZE) + size > PAGE_SIZE) this.tlbWrite((Math.floor(addr / PAGE_SIZE) + 1) * PAGE_SIZE);
+    const page = Math.floor(addr / PAGE_SIZE);
+    if (this.wTag[page & TLB_MASK] !== page) this.tlbWrite(addr);
+    if ((addr % PAGE_SIZE) + size > PAGE_SIZE) this.tlbWrite((page + 1) * PAGE_SIZE);
   }
 
   rd8(a: number): number {
