@@ -2,7 +2,8 @@
 // built per installed toolchain, run natively and under rt0, judged by Go's rules, reported as
 // a table per release, a JSON file and known-failures lists. Usage: docs/conformance.md.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CACHE, buildPkgTest, buildRunTest, nativeCached, saveNative } from "./build.js";
@@ -41,6 +42,8 @@ interface Options {
   timeoutS: number;
   pkgTimeoutS: number;
   rt0: string[];
+  /** Run rt0 from a private copy of dist/src, so concurrent rebuilds cannot change it mid-run. */
+  snapshot: boolean;
   cache: string;
   json: string;
   knownDir: string;
@@ -51,12 +54,25 @@ interface Options {
 
 const USAGE = `usage: npm run conformance -- [--go 1.19,1.26|all] [--suite gotest|pkg|all] [--jobs N]
   [--filter RE] [--list FILE] [--timeout S] [--pkg-timeout S] [--rt0 "CMD ARGS"] [--cache DIR]
-  [--json FILE] [--known-dir DIR] [--update-known] [--markdown FILE] [--verbose]`;
+  [--json FILE] [--known-dir DIR] [--update-known] [--markdown FILE] [--no-snapshot] [--verbose]`;
+
+/** Copy dist/src to dist/.conformance-PID/src and check that it loads; returns its directory. */
+function snapshotRt0(): string {
+  const dir = join(ROOT, "dist", `.conformance-${process.pid}`);
+  for (let attempt = 0; ; attempt++) {
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(join(ROOT, "dist", "src"), join(dir, "src"), { recursive: true });
+    const r = spawnSync(process.execPath, [join(dir, "src", "cli", "main.js"), "--help"], { encoding: "utf8" });
+    if (r.status === 0) return dir;
+    if (attempt === 5) throw new Error(`the rt0 build in dist/src does not load: ${r.stderr.split("\n")[0]}`);
+    spawnSync("sleep", ["5"]);
+  }
+}
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     versions: ["1.19", "1.26"], run: true, pkg: true, jobs: 2, timeoutS: 60, pkgTimeoutS: 600,
-    rt0: [process.execPath, CLI, "run"], cache: DEFAULT_CACHE, json: "", knownDir: KNOWN_DIR,
+    rt0: [process.execPath, CLI, "run"], snapshot: true, cache: DEFAULT_CACHE, json: "", knownDir: KNOWN_DIR,
     updateKnown: false, verbose: false,
   };
   let goArg = "1.19,1.26";
@@ -80,7 +96,8 @@ function parseArgs(argv: string[]): Options {
       case "--list": o.list = new Set(readFileSync(val(), "utf8").split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean)); break;
       case "--timeout": o.timeoutS = Number(val()); break;
       case "--pkg-timeout": o.pkgTimeoutS = Number(val()); break;
-      case "--rt0": o.rt0 = val().split(/\s+/).filter(Boolean); break;
+      case "--rt0": o.rt0 = val().split(/\s+/).filter(Boolean); o.snapshot = false; break;
+      case "--no-snapshot": o.snapshot = false; break;
       case "--cache": o.cache = val(); break;
       case "--json": o.json = val(); break;
       case "--known-dir": o.knownDir = val(); break;
@@ -191,13 +208,21 @@ async function main(): Promise<void> {
   if (!existsSync(o.rt0[0]!) && o.rt0[0]!.includes("/")) throw new Error(`--rt0 command not found: ${o.rt0[0]}`);
   if (o.rt0[1] === CLI && !existsSync(CLI)) { console.error(`${CLI} missing: run npx tsc -p . first`); process.exit(2); }
   mkdirSync(o.cache, { recursive: true });
+  if (o.snapshot) {
+    const snap = snapshotRt0();
+    o.rt0 = [process.execPath, join(snap, "src", "cli", "main.js"), "run"];
+    const clean = (): void => rmSync(snap, { recursive: true, force: true });
+    process.on("exit", clean);
+  }
   const t0 = Date.now();
   const results: Result[] = [];
-  const tasks: (() => Promise<Result>)[] = [];
+  const perVersion: (() => Promise<Result>)[][] = [];
   const known = new Map<string, Map<string, string>>();
   const inScope = (name: string): boolean => (!o.filter || o.filter.test(name)) && (!o.list || o.list.has(name));
   for (const v of o.versions) {
     const tc = loadToolchain(v);
+    const tasks: (() => Promise<Result>)[] = [];
+    perVersion.push(tasks);
     known.set(v, readKnown(join(o.knownDir, `known-failures-go${v}.txt`)));
     if (o.run) {
       if (!tc.testDir) console.error(`go${v}: no GOROOT/test directory; run tests not available`);
@@ -210,11 +235,27 @@ async function main(): Promise<void> {
     if (o.pkg) for (const p of PKG_TESTS) if (inScope(`pkg:${p.pkg}`)) tasks.push(pkgTask(o, tc, p.pkg, p.tags));
   }
   // Interleave releases so a partial run covers each of them.
+  const tasks: (() => Promise<Result>)[] = [];
+  for (let i = 0; perVersion.some((t) => i < t.length); i++) for (const t of perVersion) if (i < t.length) tasks.push(t[i]!);
   let done = 0;
+  const ran: Result[] = [];
+  let stopped = false;
+  // SIGINT/SIGTERM: report what finished so far (the rest is counted as not run).
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.on(sig, () => {
+      if (stopped) process.exit(130);
+      stopped = true;
+      console.log(`\n${sig}: stopping; reporting ${ran.length} of ${tasks.length} tests`);
+      finish(o, [...results, ...ran], known, t0, tasks.length - ran.length);
+      process.exit(process.exitCode === 1 ? 1 : 130);
+    });
+  }
   const total = tasks.length;
   console.error(`conformance: ${total} tests to run (${results.length} skipped by directive), jobs ${o.jobs}, cache ${o.cache}`);
-  const ran = await pool(o.jobs, tasks.map((t) => async () => {
+  await pool(o.jobs, tasks.map((t) => async () => {
+    if (stopped) return;
     const r = await t();
+    ran.push(r);
     const k = known.get(r.go)!.get(r.name);
     if (k !== undefined) r.known = k;
     done++;
@@ -223,9 +264,11 @@ async function main(): Promise<void> {
       const sec = r.ms !== undefined ? ` ${(r.ms / 1000).toFixed(1)}s` : "";
       console.log(`[${done}/${total}] go${r.go} ${r.name} ${r.status.toUpperCase()}${k !== undefined && bad ? " (known)" : ""}${sec}${r.reason && r.status !== "pass" ? `: ${r.reason}` : ""}`);
     }
-    return r;
   }));
-  results.push(...ran);
+  finish(o, [...results, ...ran], known, t0, 0);
+}
+
+function finish(o: Options, results: Result[], known: Map<string, Map<string, string>>, t0: number, notRun: number): void {
   results.sort((a, b) => a.go.localeCompare(b.go, undefined, { numeric: true }) || a.suite.localeCompare(b.suite) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const regressions = results.filter((r) => (r.status === "fail" || r.status === "timeout") && r.known === undefined);
@@ -241,10 +284,10 @@ async function main(): Promise<void> {
     console.log(`\n${regressions.length} failures not in the known-failures lists:`);
     for (const r of regressions) console.log(`  go${r.go} ${r.name}: ${r.status}: ${r.reason}`);
   }
-  console.log(`\n${knownFails} known failures; ${((Date.now() - t0) / 1000).toFixed(0)}s; results in ${o.json}`);
+  console.log(`\n${knownFails} known failures;${notRun ? ` ${notRun} tests not run (stopped);` : ""} ${((Date.now() - t0) / 1000).toFixed(0)}s; results in ${o.json}`);
   mkdirSync(dirname(o.json), { recursive: true });
   writeFileSync(o.json, JSON.stringify({
-    date: new Date().toISOString(), args: process.argv.slice(2), versions: o.versions, results,
+    date: new Date().toISOString(), args: process.argv.slice(2), versions: o.versions, notRun, results,
   }, null, 1) + "\n");
   if (o.markdown) writeFileSync(o.markdown, table(results, true) + "\n");
   if (o.updateKnown) {
