@@ -90,6 +90,16 @@ export function buildProgram(): Command {
       await stacksCommand(bin, args, opts);
     });
 
+  program
+    .command("web")
+    .description("Serve the web explorer (run and watch a Go binary boot in the browser) on localhost")
+    .option("--port <n>", "TCP port (0 picks a free one)", "8080")
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .action(async (opts: import("./web.js").WebCliOptions) => {
+      const { webCommand } = await import("./web.js");
+      await webCommand(opts);
+    });
+
   return program;
 }
 

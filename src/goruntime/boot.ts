@@ -47,6 +47,9 @@ export interface BootEvent {
   story: string;
   /** How Go 1.4/1.5 (the 2015 walk-throughs) did it, when different. */
   since2015?: string;
+  /** The thread's registers just before the step's first instruction (rax..r15, rip,
+   *  fs_base as 0x hex), when the tracer was created with { regs: true } (the web explorer). */
+  regs?: Record<string, string>;
 }
 
 const hex = (n: number): string => "0x" + n.toString(16);
@@ -55,7 +58,11 @@ const hex = (n: number): string => "0x" + n.toString(16);
 interface Snap {
   regs: number[];
   fs: number;
+  /** Exact 64-bit registers and RIP in hex (only with the regs option). */
+  exact?: Record<string, string>;
 }
+
+const REG_NAMES = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];
 
 interface Rec {
   addr: number;
@@ -93,8 +100,10 @@ export class BootTracer {
   untilReached = false;
   private readonly untilAddr: number | undefined;
   private readonly scratch = new Inst();
+  private readonly wantRegs: boolean;
 
-  constructor(readonly bin: GoBinary, opts: { until?: string } = {}) {
+  constructor(readonly bin: GoBinary, opts: { until?: string; regs?: boolean } = {}) {
+    this.wantRegs = opts.regs === true;
     this.release = bin.goVersion ? releaseOf(bin.goVersion) : undefined;
     this.layouts = bin.goVersion ? layoutsFor(bin.goVersion) : undefined;
     for (const name of ["_rt0_amd64_linux", "_rt0_amd64", "runtime.rt0_go", "runtime.settls"]) {
@@ -119,7 +128,12 @@ export class BootTracer {
   private snap(cpu: Cpu): Snap {
     const regs: number[] = [];
     for (let r = 0; r < 16; r++) regs.push(cpu.getReg(r));
-    return { regs, fs: cpu.fsBase };
+    if (!this.wantRegs) return { regs, fs: cpu.fsBase };
+    const exact: Record<string, string> = {};
+    REG_NAMES.forEach((n, r) => { exact[n] = "0x" + BigInt.asUintN(64, cpu.getRegBig(r)).toString(16); });
+    exact["rip"] = hex(cpu.rip);
+    exact["fs_base"] = hex(cpu.fsBase);
+    return { regs, fs: cpu.fsBase, exact };
   }
 
   private read64(cpu: Cpu, addr: number): number | undefined {
@@ -361,12 +375,14 @@ class Narrator {
     return { addr: hex(r.addr), bytes, text: formatGnu(r.inst, this.bin) };
   }
 
-  private push(id: StepId, title: string, recs: Rec[], fields: Omit<BootEvent, "event" | "step" | "id" | "title" | "symbol" | "pc" | "instructions">, at?: number): void {
+  private push(id: StepId, title: string, recs: Rec[], fields: Omit<BootEvent, "event" | "step" | "id" | "title" | "symbol" | "pc" | "instructions">, at?: number, atSnap?: Snap): void {
     const pc = recs.length > 0 ? recs[0]!.addr : (at ?? 0);
+    const regs = (recs[0]?.before ?? atSnap)?.exact;
     this.out.push({
       event: "step", step: this.out.length + 1, id, title,
       symbol: pc ? base(this.bin.funcAt(pc)?.name ?? this.sym(pc)) : "",
       pc: hex(pc), instructions: recs.map((r) => this.fmt(r)), ...fields,
+      ...(regs ? { regs } : {}),
     });
   }
 
@@ -656,7 +672,7 @@ class Narrator {
         values,
         checks: rm.mem["goid"] !== undefined ? [{ name: "runtime.main runs on goroutine 1", ok: rm.mem["goid"] === 1, expected: "1", actual: String(rm.mem["goid"]) }] : [],
         story: "runtime.main starts sysmon on a new thread (clone), runs the runtime's and the packages' init functions, then calls main.main.",
-      }, a);
+      }, a, rm.snap);
     }
     const mm = this.entries.get("main.main");
     if (mm) {
@@ -664,7 +680,7 @@ class Narrator {
       const values: Record<string, string | number | boolean> = {};
       if (mm.mem["goid"] !== undefined) values["goroutine id"] = mm.mem["goid"];
       if (mm.mem["retired"] !== undefined) values["instructions so far (this thread)"] = mm.mem["retired"];
-      this.push("main_main", "main.main: the program itself", [], { values, checks: [], story: "Everything before this point was the runtime getting ready." }, a);
+      this.push("main_main", "main.main: the program itself", [], { values, checks: [], story: "Everything before this point was the runtime getting ready." }, a, mm.snap);
     }
     if (exit) {
       this.push("exit", "exit_group: the process ends", [], {
