@@ -187,3 +187,36 @@ test("--max-instructions stops a spinning guest", async () => {
   assert.equal(r.instructions, 50_000);
 });
 void RAX;
+
+test("an unimplemented instruction: rt0 names it once on stderr, the guest gets SIGILL (132 by default)", async () => {
+  const main: Program = function* () { yield { illegal: "VPTERNLOGD (AVX-512F, not advertised)" }; };
+  const { m, host } = machine(main);
+  const r = await m.run();
+  assert.equal(r.status, 132);
+  assert.equal(r.illegal.length, 1);
+  assert.equal(host.stderr.text(), `rt0: SIGILL at 0x${m.loaded.entry.toString(16)}: VPTERNLOGD (AVX-512F, not advertised) [0f 0b]\n`);
+});
+
+test("blocking read on an empty pipe parks the reader until a writer thread fills it", async () => {
+  const out: string[] = [];
+  let page = 0;
+  const main: Program = function* (cpu) {
+    page = Number(yield { sys: NR.mmap, args: [0, 8192, 3, 0x22, -1, 0] });
+    assert.equal(yield { sys: 293, args: [page, 0] }, 0n); // pipe2
+    const rfd = cpu.mem.readU32(page);
+    yield { sys: NR.clone, args: [0xd0f00, page + 8192, 0, 0, 0] };
+    const n = yield { sys: 0, args: [rfd, page + 512, 100] }; // read blocks: the child writes
+    out.push(new TextDecoder().decode(cpu.mem.read(page + 512, Number(n))));
+    yield { sys: NR.exit_group, args: [0] };
+  };
+  const child: Program = function* (cpu) {
+    cpu.mem.write(page + 256, new TextEncoder().encode("ping"));
+    yield { sys: NR.write, args: [cpu.mem.readU32(page + 4), page + 256, 4] };
+    yield { sys: NR.exit, args: [0] };
+  };
+  const lines: string[] = [];
+  const { m } = machine(main, [child], lines);
+  assert.equal((await m.run()).status, 0);
+  assert.deepEqual(out, ["ping"]);
+  assert.ok(lines.some((l) => /\[pid 1000\] read\(3, "ping", 100\) = 4/.test(l)), lines.join("\n"));
+});
