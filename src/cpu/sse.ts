@@ -496,8 +496,8 @@ function putS(i: Int32Array, f: Float32Array, d: number, v: number): void {
   else f[d] = v;
 }
 
-function arithD(op: number, a: number, b: number): number {
-  switch (VK[op]) {
+function arithD(k: number, a: number, b: number): number {
+  switch (k) {
     case 0: return a + b;
     case 1: return a - b;
     case 2: return a * b;
