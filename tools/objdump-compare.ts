@@ -1,7 +1,8 @@
 // Compares rt0's decoder + GNU formatter with the installed objdump on any binaries (default:
 // every built fixture and go test binary): instruction boundaries and whitespace-normalized
 // text, per binary, with the differing mnemonics. The exhaustive counterpart of the golden
-// tests in test/disasm/ (needs objdump). Usage: node dist/tools/objdump-compare.js [BIN...]
+// tests in test/disasm/ (needs objdump).
+// Usage: node dist/tools/objdump-compare.js [--intel] [BIN...]
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -10,9 +11,11 @@ import { openBinary } from "../src/gobin/binary.js";
 import { decode } from "../src/x86/decode.js";
 import { Inst } from "../src/x86/inst.js";
 import { formatGnu } from "../src/disasm/gnu.js";
+import { formatIntel } from "../src/disasm/intel.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const bins = process.argv.slice(2);
+const intel = process.argv.includes("--intel");
+const bins = process.argv.slice(2).filter((a) => a !== "--intel");
 if (bins.length === 0) {
   for (const dir of ["fixtures/build", "fixtures/build/gotest"]) {
     const d = join(root, dir);
@@ -30,7 +33,7 @@ for (const path of bins) {
   const bytes = readFileSync(path);
   const bin = openBinary(bytes, path);
   const sym = bin.hasSymtab ? bin : undefined;
-  const out = execFileSync("objdump", ["-d", "--section=.text", path], { maxBuffer: 1 << 30 }).toString("utf8");
+  const out = execFileSync("objdump", ["-d", ...(intel ? ["-M", "intel"] : []), "--section=.text", path], { maxBuffer: 1 << 30 }).toString("utf8");
   let n = 0, bound = 0, text = 0;
   let cur: { addr: number; bytes: number[]; text: string } | undefined;
   const check = (): void => {
@@ -38,7 +41,7 @@ for (const path of bins) {
     n++;
     decode(Uint8Array.from(cur.bytes), 0, cur.addr, inst);
     if (inst.len !== cur.bytes.length) bound++;
-    const t = formatGnu(inst, sym);
+    const t = (intel ? formatIntel : formatGnu)(inst, sym);
     if (norm(t) !== norm(cur.text)) {
       text++;
       const k = cur.text.split(/\s+/)[0]!;

@@ -119,7 +119,7 @@ export function formatGnu(i: Inst, sym?: Symbolizer): string {
   // In 64-bit mode ES/CS/SS/DS overrides do nothing; objdump shows them as prefix words
   // (3E on an indirect branch is NOTRACK), and drops them on string instructions.
   if (i.seg >= R.ES && i.seg <= R.DS && !isString(op)) {
-    pfx.push(i.seg === R.DS && (op === Op.CALL || op === Op.JMP) && i.k0 !== K.REL ? "notrack" : regName(i.seg, 2));
+    pfx.push(i.pfx & P.NOTRACK ? "notrack" : regName(i.seg, 2));
   }
   const hasMem = i.k0 === K.MEM || i.k1 === K.MEM || i.k2 === K.MEM || i.k3 === K.MEM;
   if ((i.seg === R.FS || i.seg === R.GS) && !hasMem && !isString(op) && op !== Op.XLAT) pfx.push(regName(i.seg, 2));
@@ -127,7 +127,8 @@ export function formatGnu(i: Inst, sym?: Symbolizer): string {
   if ((i.pfx & P.ADDRSIZE) && !hasMem && !isString(op) && op !== Op.XLAT && op !== Op.JRCXZ && op !== Op.LOOP && op !== Op.LOOPE && op !== Op.LOOPNE) pfx.push("addr32");
   if (i.pfx & P.LOCK) pfx.push("lock");
   if (i.pfx & P.REP) pfx.push(op === Op.CMPS || op === Op.SCAS ? "repz" : isString(op) ? "rep" : "repz");
-  if (i.pfx & P.REPNE) pfx.push(isBranch(op) ? "bnd" : "repnz");
+  if (i.pfx & P.REPNE) pfx.push("repnz");
+  if (i.pfx & P.BND) pfx.push("bnd");
   if (op === Op.JCC && (i.pfx & (P.HINT_NT | P.HINT_T))) { pfx.shift(); m += i.pfx & P.HINT_NT ? ",pn" : ",pt"; }
   if (i.pfx & P.REX_UNUSED) pfx.push(rexWord(i.pfx));
   if (op === Op.XLAT) return withPfx(pfx, "xlat", `${i.seg === R.FS || i.seg === R.GS ? "%" + regName(i.seg, 2) : "%ds"}:(%${i.addrsize === 4 ? "e" : "r"}bx)`);
@@ -219,10 +220,6 @@ export function formatGnu(i: Inst, sym?: Symbolizer): string {
 export function rexWord(pfx: number): string {
   const bits = (pfx & P.REX_W ? "W" : "") + (pfx & P.REX_R ? "R" : "") + (pfx & P.REX_X ? "X" : "") + (pfx & P.REX_B ? "B" : "");
   return bits ? "rex." + bits : "rex";
-}
-
-function isBranch(op: number): boolean {
-  return op === Op.JCC || op === Op.JMP || op === Op.CALL || op === Op.RET;
 }
 
 /** SIB byte present without an index: objdump shows %riz unless it is the plain (%rsp) form. */

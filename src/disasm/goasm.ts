@@ -15,6 +15,19 @@ import { OP_NAMES } from "../x86/ops.js";
 /** Symbol lookup as x86asm wants it: the symbol containing addr and its start, if any. */
 export type GoSymLookup = (addr: number) => { name: string; base: number } | undefined;
 
+/** The objdump-style symbolizer (GoBinary fits): name and offset of the symbol at or before
+ *  addr, sizes not checked. */
+export interface Symbolizer {
+  symbolize(addr: number): { name: string; offset: number } | undefined;
+}
+
+function fromSymbolizer(s: Symbolizer): GoSymLookup {
+  return (addr) => {
+    const r = s.symbolize(addr);
+    return r ? { name: r.name, base: addr - r.offset } : undefined;
+  };
+}
+
 /** The behaviour of the go tool objdump of a given Go release (x86asm changed over time). */
 export interface GoSyntaxOptions {
   /** go1.21+: CMP operands read left to right ("CMPQ SP, 0x10(R14)"); before: reversed. */
@@ -249,10 +262,12 @@ function strMem(seg: string, base: number): Arg {
 
 /**
  * The instruction in Go assembler syntax, as x86asm.GoSyntax prints it. pc is the instruction's
- * address (for PC-relative operands), lookup names the symbols of the binary.
+ * address (for PC-relative operands), lookup names the symbols of the binary (x86asm's lookup:
+ * the symbol containing the address; or a GoBinary-style symbolizer). raw, the instruction's
+ * bytes, is only needed for the exact value of a 64-bit moffs beyond 2^53.
  */
-export function formatGo(inst: Inst, pc: number, lookup?: GoSymLookup, options: GoSyntaxOptions = LATEST, raw?: Uint8Array): string {
-  const look: GoSymLookup = lookup ?? (() => undefined);
+export function formatGo(inst: Inst, pc: number, lookup?: GoSymLookup | Symbolizer, options: GoSyntaxOptions = LATEST, raw?: Uint8Array): string {
+  const look: GoSymLookup = lookup === undefined ? () => undefined : typeof lookup === "function" ? lookup : fromSymbolizer(lookup);
   const name = OP_NAMES[inst.op] ?? "INVALID";
   const compat = x86asmKnows(inst);
   const pfx = inst.pfx;

@@ -59,11 +59,12 @@ export function formatIntel(i: Inst, sym?: Symbolizer): string {
   let m = intelMnemonic(i);
   const pfx: string[] = [];
   if (i.seg >= R.ES && i.seg <= R.DS && !isString(op)) {
-    pfx.push(i.seg === R.DS && (op === Op.CALL || op === Op.JMP) && i.k0 !== K.REL ? "notrack" : regName(i.seg, 2));
+    pfx.push(i.pfx & P.NOTRACK ? "notrack" : regName(i.seg, 2));
   }
   if (i.pfx & P.LOCK) pfx.push("lock");
   if (i.pfx & P.REP) pfx.push(op === Op.CMPS || op === Op.SCAS ? "repz" : isString(op) ? "rep" : "repz");
   if (i.pfx & P.REPNE) pfx.push("repnz");
+  if (i.pfx & P.BND) pfx.push("bnd");
   if (i.map === 0 && (i.opcode === 0xdc || i.opcode === 0xde) && i.modrm >= 0xc0) {
     const swap: Record<string, string> = { fsub: "fsubr", fsubr: "fsub", fdiv: "fdivr", fdivr: "fdiv", fsubp: "fsubrp", fsubrp: "fsubp", fdivp: "fdivrp", fdivrp: "fdivp" };
     m = swap[m] ?? m;

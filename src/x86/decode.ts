@@ -445,6 +445,19 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   if (wDep && !(flags & (FF.F64 | FF.D64))) rexUsed |= 8;
   if (hasRex && !isVex && ((rexByte & 15 & ~rexUsed) !== 0 || (rexByte === 0x40 && (rexUsed & 0x40) === 0))) out.pfx |= P.REX_UNUSED;
   if ((out.pfx & P.OPSIZE) !== 0 && mpUsed !== 1 && !(sizeDep && opsize === 2) && !vecOp) out.pfx |= P.OPSIZE_UNUSED;
+  // BND (F2) on branches, NOTRACK (3E) on indirect CALL/JMP.
+  const fop = form.op;
+  if ((out.pfx & P.REPNE) !== 0 && (fop === Op.JCC || fop === Op.JMP || fop === Op.CALL || fop === Op.RET)) out.pfx = (out.pfx & ~P.REPNE) | P.BND;
+  if (seg === R.DS && (fop === Op.CALL || fop === Op.JMP) && out.k0 !== K.REL) out.pfx |= P.NOTRACK;
+  // The register VEX.vvvv names, when the form reads it.
+  if (isVex) {
+    for (let i = 0; i < opnds.length; i++) {
+      const k = opnds[i]!.kind;
+      if (k === OK.H) out.vreg = R.XMM0 + (vvvv | (evexV2 << 4));
+      else if (k === OK.B) out.vreg = vvvv;
+      else if (k === OK.T) out.vreg = R.K0 + (vvvv & 7);
+    }
+  }
   out.nops = opnds.length;
   out.len = pos - offset;
   if (relSize !== 0) out.target = addr + out.len + out.imm;

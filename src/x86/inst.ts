@@ -135,7 +135,9 @@ export class Inst {
   /** Absolute target address of a relative branch (REL operand). */
   target = 0;
 
-  /** VEX/EVEX: the extra source register (R.XMM0 + vvvv) or -1; opmask register (0 = none). */
+  /** VEX/EVEX: the extra source register (R.XMM0 + vvvv) or -1; opmask register (0 = none).
+   *  (vreg is also listed as an explicit operand; for BMI forms it is a GPR id, for opmask
+   *  instructions R.K0 + vvvv.) */
   vreg = -1;
   mask = 0;
   /** Raw encoding facts the formatters need: opcode map (0 = one-byte, 1 = 0F, 2 = 0F38,
