@@ -45,6 +45,23 @@ const term = new Terminal({
   theme: { background: "#0d1117", foreground: "#d6deeb", cursor: "#7fdbca", selectionBackground: "#264f78" },
 });
 term.open($("terminal"));
+
+/** Size the terminal to its panel (xterm.js without the fit addon: measure one cell). */
+function fitTerminal(): void {
+  const probe = document.createElement("span");
+  probe.style.cssText = `font: 13px ${term.options.fontFamily ?? "monospace"}; position: absolute; visibility: hidden; white-space: pre`;
+  probe.textContent = "0".repeat(50);
+  document.body.appendChild(probe);
+  const cell = probe.getBoundingClientRect().width / 50;
+  probe.remove();
+  const width = $("terminal").clientWidth - 16;
+  const cols = Math.max(40, Math.floor(width / cell) - 1);
+  if (cols !== term.cols) {
+    term.resize(cols, term.rows);
+    send({ type: "resize", rows: term.rows, cols });
+  }
+}
+window.addEventListener("resize", fitTerminal);
 let line = "";
 term.onData((d) => {
   // A minimal line discipline, as a terminal in canonical mode: echo, backspace, Enter sends.
@@ -65,6 +82,7 @@ term.onData((d) => {
   }
 });
 send({ type: "resize", rows: term.rows, cols: term.cols });
+fitTerminal();
 
 // ---- loading --------------------------------------------------------------------------
 function showError(msg: string): void {
@@ -90,6 +108,12 @@ function load(name: string, bytes: Uint8Array, vendor: Vendor, paused = false): 
   st.loadedAt = performance.now();
   st.firstOutputMs = undefined;
   term.reset();
+  st.timeline = [];
+  st.selected = "";
+  $("tlnote").textContent = "";
+  renderTimeline();
+  renderDetail();
+  for (const id of ["regs", "code", "structs", "reason"]) $(id).innerHTML = "";
   term.write(`\x1b[2m$ ./${name}${vendor === "amd" ? "   # CPUID: AuthenticAMD" : ""}\x1b[0m\r\n`);
   $("prog").textContent = name;
   $("vendor").textContent = vendor === "intel" ? "Restart as AMD" : "Restart as Intel";
@@ -236,7 +260,7 @@ function countChecks(events: BootEvent[]): string {
 // ---- timeline -------------------------------------------------------------------------
 function renderTimeline(): void {
   const ol = $("steps");
-  ol.innerHTML = "";
+  ol.innerHTML = st.timeline.length ? "" : `<li class="empty hint">The steps appear when the program has booted (or at once with » Next boot step).</li>`;
   st.timeline.forEach((ev, k) => {
     const li = document.createElement("li");
     li.dataset["id"] = ev.id;
@@ -267,7 +291,8 @@ function renderDetail(): void {
   const values = Object.entries(ev.values).map(([k, v]) => `<tr data-key="${esc(k)}"><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`).join("");
   const checks = ev.checks.map((c) => `<li class="${c.ok ? "ok" : "fail"}">${c.ok ? "✓" : "✗"} ${esc(c.name)}${c.ok ? "" : ` — expected ${esc(c.expected)}, got ${esc(c.actual)}`}</li>`).join("");
   const insts = ev.instructions.map((i) => {
-    const s = `<span class="a">${i.addr.slice(2).padStart(8)}</span>  <span class="b">${esc(i.bytes.padEnd(24))}</span> ${tls(i.text)}`;
+    const bytes = i.bytes.length > 20 ? i.bytes.slice(0, 18) + "…" : i.bytes;
+    const s = `<span class="a">${i.addr.slice(2).padStart(8)}</span>  <span class="b">${esc(bytes.padEnd(20))}</span> ${tls(i.text)}`;
     return i.text.includes("%fs:") ? `<span class="hl">${s}</span>` : s;
   }).join("\n");
   d.innerHTML = `
@@ -302,7 +327,8 @@ function codeHtml(lines: DisasmLine[]): string {
       out.push(`<span class="fn">${esc(f)}:</span>`);
       fn = f;
     }
-    const s = `${l.current ? "▶" : " "} <span class="a">${l.addr.slice(2)}</span>  <span class="b">${esc(l.bytes.padEnd(24))}</span> ${tls(l.text)}`;
+    const bytes = l.bytes.length > 20 ? l.bytes.slice(0, 18) + "…" : l.bytes;
+    const s = `${l.current ? "▶" : " "} <span class="a">${l.addr.slice(2)}</span>  <span class="b">${esc(bytes.padEnd(20))}</span> ${tls(l.text)}`;
     out.push(l.current ? `<span class="cur">${s}</span>` : s);
   }
   return out.join("\n");
@@ -375,9 +401,17 @@ function renderStacks(): void {
   });
   const rows = goids.map((g) => {
     const mine = evs.filter((e) => e.goid === g);
-    return `<tr><th>goroutine ${g}</th><td>${kib(mine[0]!.oldSize)} → ${kib(mine[mine.length - 1]!.newSize)}</td><td>max ${kib(Math.max(...mine.map((e) => e.newSize)))}</td><td>${mine.filter((e) => e.event === "grow").length} ▲ ${mine.filter((e) => e.event === "shrink").length} ▼</td><td class="ty">${esc(mine.find((e) => e.func)?.func ?? "")}</td></tr>`;
+    return `<tr><th>goroutine ${g}</th><td>${kib(mine[0]!.oldSize)} → ${kib(mine[mine.length - 1]!.newSize)}</td><td>max ${kib(Math.max(...mine.map((e) => e.newSize)))}</td><td>${mine.filter((e) => e.event === "grow").length} ▲ ${mine.filter((e) => e.event === "shrink").length} ▼</td><td class="ty">${esc(mostCommon(mine.map((e) => e.func).filter((f) => f !== "")))}</td></tr>`;
   }).join("");
   box.innerHTML = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="goroutine stack sizes">${parts.join("")}</svg><table class="sum">${rows}</table>`;
+}
+
+function mostCommon(xs: string[]): string {
+  const n = new Map<string, number>();
+  for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);
+  let best = "", k = 0;
+  for (const [x, c] of n) if (c > k) [best, k] = [x, c];
+  return best;
 }
 
 // ---- start: list the bundled samples and run hello --------------------------------------

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { CLI, FIXTURE_BIN, ROOT, runCli } from "../helpers.js";
@@ -118,7 +118,10 @@ test("web explorer: hello, timeline = rt0 boot --json, second binary, stepping, 
     await page.waitForFunction(() => (document.querySelector("#terminal .xterm-rows")?.textContent ?? "").includes("hello, world"), null, WAIT);
     const seen = Date.now() - t0;
     const firstOutput = await page.evaluate(() => window.rt0Metrics.firstOutputMs);
-    t.diagnostic(`page load to first guest output: ${firstOutput} ms (navigation start → first stdout write); goto → text visible: ${seen} ms`);
+    const load = loadavg()[0]!, ncpu = cpus().length;
+    t.diagnostic(`page load to first guest output: ${firstOutput} ms (navigation start → first stdout write); goto → text visible: ${seen} ms; load average ${load.toFixed(1)} on ${ncpu} CPUs`);
+    // The 2 s target holds on an idle machine; on an oversubscribed one the figure is only reported.
+    if (load < ncpu) assert.ok(firstOutput <= 2000, `page load to first guest output ${firstOutput} ms > 2000 ms`);
     await shot(page, "01-hello.png");
     await waitState(page, "exited");
     assert.match(await page.textContent("#status") ?? "", /exited with status 0/);
