@@ -26,6 +26,14 @@ const syms: GoSymLookup = (a) => {
   return undefined;
 };
 
+test("a GoBinary-style symbolizer works as the lookup too", () => {
+  const call = mk({ op: Op.CALL, len: 5, opsize: 8, nops: 1, k0: K.REL, s0: 4, target: 0x401000, opcode: 0xe8 });
+  const symbolizer = { symbolize: (a: number) => (a >= 0x401000 ? { name: "runtime.rt0_go", offset: a - 0x401000 } : undefined) };
+  assert.equal(formatGo(call, 0x402000, symbolizer), "CALL runtime.rt0_go(SB)");
+  call.target = 0x401008;
+  assert.equal(formatGo(call, 0x402000, symbolizer), "CALL 0x401008");
+});
+
 test("goSyntaxFor picks the release's x86asm behaviour", () => {
   assert.deepEqual([GO119.cmpLeftToRight, GO119.immSymbolsAll], [false, true]);
   assert.deepEqual([goSyntaxFor("go1.21.0").cmpLeftToRight, goSyntaxFor("go1.24.1").immSymbolsAll], [true, true]);
