@@ -103,3 +103,9 @@ test("fuzz: 30,000 random and mutated byte sequences through decode, formatGnu a
     assert.ok(formatIntel(inst, n % 3 ? sym : undefined).length > 0);
   }
 });
+
+test("ops.ts is what tools/gen-x86-ops.ts generates from spec.ts", async () => {
+  const { specMnemonics } = await import("../../src/x86/spec.js");
+  const want = ["INVALID", ...[...specMnemonics()].map((m) => m.toUpperCase()).sort()];
+  assert.deepEqual([...OP_NAMES], want, "run: npx tsc -p . && node dist/tools/gen-x86-ops.js");
+});
