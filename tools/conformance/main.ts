@@ -115,6 +115,13 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
+/** The rt0 sources the run measured: HEAD, and whether src/ had uncommitted changes. */
+function rt0Revision(): string {
+  const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim();
+  const dirty = spawnSync("git", ["status", "--porcelain", "--", "src"], { cwd: ROOT, encoding: "utf8" }).stdout.trim();
+  return head ? `${head}${dirty ? " + uncommitted changes in src/" : ""}` : "unknown";
+}
+
 async function pool<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
@@ -287,7 +294,7 @@ function finish(o: Options, results: Result[], known: Map<string, Map<string, st
   console.log(`\n${knownFails} known failures;${notRun ? ` ${notRun} tests not run (stopped);` : ""} ${((Date.now() - t0) / 1000).toFixed(0)}s; results in ${o.json}`);
   mkdirSync(dirname(o.json), { recursive: true });
   writeFileSync(o.json, JSON.stringify({
-    date: new Date().toISOString(), args: process.argv.slice(2), versions: o.versions, notRun, results,
+    date: new Date().toISOString(), args: process.argv.slice(2), rt0: rt0Revision(), versions: o.versions, notRun, results,
   }, null, 1) + "\n");
   if (o.markdown) writeFileSync(o.markdown, table(results, true) + "\n");
   if (o.updateKnown) {
