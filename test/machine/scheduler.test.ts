@@ -220,3 +220,34 @@ test("blocking read on an empty pipe parks the reader until a writer thread fill
   assert.deepEqual(out, ["ping"]);
   assert.ok(lines.some((l) => /\[pid 1000\] read\(3, "ping", 100\) = 4/.test(l)), lines.join("\n"));
 });
+
+test("epoll + eventfd as Go's netpoller uses them: blocking wait woken by another thread, edge-triggered", async () => {
+  let page = 0;
+  const main: Program = function* (cpu) {
+    page = Number(yield { sys: NR.mmap, args: [0, 8192, 3, 0x22, -1, 0] });
+    const ep = Number(yield { sys: 291, args: [0x80000] }); // epoll_create1(EPOLL_CLOEXEC)
+    const efd = Number(yield { sys: 290, args: [0, 0x80800] }); // eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK)
+    cpu.mem.writeU32(page, 0x80000001); // EPOLLIN|EPOLLET
+    cpu.mem.writeU64Big(page + 4, 0x1122334455667788n);
+    assert.equal(yield { sys: 233, args: [ep, 1, efd, page] }, 0n);
+    assert.equal(yield { sys: 281, args: [ep, page + 64, 8, 0, 0, 8] }, 0n, "nothing ready yet");
+    cpu.mem.writeU32(page + 32, efd);
+    yield { sys: NR.clone, args: [0xd0f00, page + 8192, 0, 0, 0] };
+    assert.equal(yield { sys: 281, args: [ep, page + 64, 8, -1, 0, 8] }, 1n, "woken by the child's write");
+    assert.equal(cpu.mem.readU32(page + 64), 1);
+    assert.equal(cpu.mem.readU64Big(page + 68), 0x1122334455667788n);
+    assert.equal(yield { sys: 281, args: [ep, page + 64, 8, 0, 0, 8] }, 0n, "edge-triggered: no new edge");
+    assert.equal(yield { sys: 0, args: [efd, page + 128, 8] }, 8n);
+    assert.equal(cpu.mem.readU64(page + 128), 1);
+    assert.equal(BigInt.asIntN(64, yield { sys: 0, args: [efd, page + 128, 8] }), -11n, "EAGAIN when empty (nonblocking)");
+    yield { sys: NR.exit_group, args: [0] };
+  };
+  const child: Program = function* (cpu) {
+    yield { sys: NR.sched_yield };
+    cpu.mem.writeU64(page + 256, 1);
+    yield { sys: NR.write, args: [cpu.mem.readU32(page + 32), page + 256, 8] };
+    yield { sys: NR.exit, args: [0] };
+  };
+  const { m } = machine(main, [child]);
+  assert.equal((await m.run()).status, 0);
+});
