@@ -66,7 +66,7 @@ export function isaOf(i: Inst): Isa {
   if (i.map === 0 && i.opcode >= 0xd8 && i.opcode <= 0xdf) return op === Op.FISTTP ? "SSE3" : "X87";
   if (X87SYS.has(op)) return "X87";
   if (SYSTEM.has(op)) return "SYSTEM";
-  for (const r of [i.r0, i.r1, i.r2]) if (r >= R.MM0 && r < R.MM0 + 8) return SSE1.has(op) || SSSE3.has(op) ? (SSSE3.has(op) ? "SSSE3" : "SSE") : op === Op.PADDQ || op === Op.PSUBQ || op === Op.PMULUDQ ? "SSE2" : "MMX";
+  if (isMmx(i.r0) || isMmx(i.r1) || isMmx(i.r2)) return SSE1.has(op) || SSSE3.has(op) ? (SSSE3.has(op) ? "SSSE3" : "SSE") : op === Op.PADDQ || op === Op.PSUBQ || op === Op.PMULUDQ ? "SSE2" : "MMX";
   if (op === Op.EMMS) return "MMX";
   if (SSE1.has(op)) return SSE1_INT.has(op) ? "SSE2" : "SSE";
   if (SSE3.has(op)) return "SSE3";
@@ -89,11 +89,14 @@ export function isaOf(i: Inst): Isa {
   if (op === Op.XGETBV || op === Op.XSAVE || op === Op.XRSTOR || op === Op.XSAVEOPT || op === Op.XSAVEC || op === Op.XSAVES || op === Op.XRSTORS) return "XSAVE";
   if (op === Op.RDFSBASE || op === Op.RDGSBASE || op === Op.WRFSBASE || op === Op.WRGSBASE) return "FSGSBASE";
   // Remaining 0F-map vector ops with XMM operands are SSE2 (the 66-prefixed and pd forms).
-  for (const r of [i.r0, i.r1, i.r2]) if (r >= R.XMM0 && r < R.XMM0 + 32) return "SSE2";
+  if (isXmm(i.r0) || isXmm(i.r1) || isXmm(i.r2)) return "SSE2";
   if (i.map === 1 && (op === Op.MOVNTI || op === Op.LFENCE || op === Op.MFENCE || op === Op.CLFLUSH || op === Op.PAUSE)) return "SSE2";
   if (i.map === 1 && i.modrm >= 0 && i.modrm < 0xc0 && (i.s0 === 16 || i.s1 === 16) && op !== Op.CMPXCHG16B) return "SSE2";
   return "BASE";
 }
+
+function isMmx(r: number): boolean { return r >= R.MM0 && r < R.MM0 + 8; }
+function isXmm(r: number): boolean { return r >= R.XMM0 && r < R.XMM0 + 32; }
 
 function evexIsa(name: string, i: Inst): Isa {
   if (name.startsWith("VGF2P8")) return "GFNI";
