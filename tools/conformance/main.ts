@@ -115,6 +115,8 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
+let REVISION = "unknown";
+
 /** The rt0 sources the run measured: HEAD, and whether src/ had uncommitted changes. */
 function rt0Revision(): string {
   const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim();
@@ -215,6 +217,7 @@ async function main(): Promise<void> {
   if (!existsSync(o.rt0[0]!) && o.rt0[0]!.includes("/")) throw new Error(`--rt0 command not found: ${o.rt0[0]}`);
   if (o.rt0[1] === CLI && !existsSync(CLI)) { console.error(`${CLI} missing: run npx tsc -p . first`); process.exit(2); }
   mkdirSync(o.cache, { recursive: true });
+  REVISION = rt0Revision();
   if (o.snapshot) {
     const snap = snapshotRt0();
     o.rt0 = [process.execPath, join(snap, "src", "cli", "main.js"), "run"];
@@ -294,7 +297,7 @@ function finish(o: Options, results: Result[], known: Map<string, Map<string, st
   console.log(`\n${knownFails} known failures;${notRun ? ` ${notRun} tests not run (stopped);` : ""} ${((Date.now() - t0) / 1000).toFixed(0)}s; results in ${o.json}`);
   mkdirSync(dirname(o.json), { recursive: true });
   writeFileSync(o.json, JSON.stringify({
-    date: new Date().toISOString(), args: process.argv.slice(2), rt0: rt0Revision(), versions: o.versions, notRun, results,
+    date: new Date().toISOString(), args: process.argv.slice(2), rt0: REVISION, versions: o.versions, notRun, results,
   }, null, 1) + "\n");
   if (o.markdown) writeFileSync(o.markdown, table(results, true) + "\n");
   if (o.updateKnown) {
