@@ -149,6 +149,9 @@ export function formatSyscall(nr: number, name: string, row: SyscallRow | undefi
     // strace shows only the arguments the operation uses.
     const cmd = Number(args[1] ?? 0n) & 127;
     kinds = kinds.slice(0, cmd === 0 ? 4 : cmd === 1 ? 3 : 6);
+  } else if (name === "fcntl") {
+    const cmd = Number(args[1] ?? 0n);
+    if (cmd === 1 || cmd === 3) kinds = kinds.slice(0, 2); // F_GETFD, F_GETFL take no argument
   }
   const parts = kinds.map((k, i) => fmtArg(k, args[i] ?? 0n, args[i + 1], result ?? -1, mem));
   return `${row ? name : `syscall_${nr}`}(${parts.join(", ")}) = ${fmtResult(row, result)}`;

@@ -52,7 +52,9 @@ export function doSyscall(t: Thread): void {
   p.dirty = true;
   if (r === BLOCK) return;
   if (r === NORETURN) {
-    if (p.opts.strace) p.opts.strace(prefix(t) + formatSyscall(nr, row?.name ?? "", row, args, undefined, p.mem) + "\n");
+    // rt_sigreturn "returns" the restored RAX; exit and exit_group never return.
+    const shown = row?.name === "rt_sigreturn" ? Number(BigInt.asIntN(64, cpu.getRegBig(GPR.RAX))) : undefined;
+    if (p.opts.strace) p.opts.strace(prefix(t) + formatSyscall(nr, row?.name ?? "", row, args, shown, p.mem) + "\n");
     t.sysNr = -1;
     return;
   }

@@ -30,7 +30,8 @@ test("strace notation for common calls", () => {
   assert.equal(fmt("arch_prctl", [0x1002, 0x525948], 0), "arch_prctl(ARCH_SET_FS, 0x525948) = 0");
   assert.equal(fmt("exit_group", [0], undefined), "exit_group(0) = ?");
   assert.equal(fmt("epoll_ctl", [4, 1, 3, 0x10000], -1), "epoll_ctl(4, EPOLL_CTL_ADD, 3, 0x10000) = -1 EPERM (Operation not permitted)");
-  assert.equal(fmt("fcntl", [0, 3, 0], 2), "fcntl(0, F_GETFL, 0x0) = 2");
+  assert.equal(fmt("fcntl", [0, 3, 0], 2), "fcntl(0, F_GETFL) = 2");
+  assert.equal(fmt("fcntl", [3, 2, 1], 0), "fcntl(3, F_SETFD, 0x1) = 0");
 });
 
 test("strings are quoted with C escapes, octal for other bytes, and cut at 32 bytes", () => {
