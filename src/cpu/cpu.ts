@@ -1092,7 +1092,14 @@ export class X86Cpu implements Cpu {
       case O.INT3:
         this.f64[RIP_F64] = inst.addr + inst.len;
         return STOP.BREAKPOINT;
-      case O.HLT: case O.CLI: case O.STI: case O.INT: case O.INT1: case O.IN: case O.OUT: case O.INS: case O.OUTS:
+      case O.INT:
+        // INT 3 (CD 03) traps like INT3; any other vector is a #GP in user mode.
+        if ((inst.imm & 255) === 3) {
+          this.f64[RIP_F64] = inst.addr + inst.len;
+          return STOP.BREAKPOINT;
+        }
+        return STOP.PRIVILEGED;
+      case O.HLT: case O.CLI: case O.STI: case O.INT1: case O.IN: case O.OUT: case O.INS: case O.OUTS:
       case O.RDMSR: case O.WRMSR: case O.INVD: case O.WBINVD: case O.INVLPG: case O.LGDT: case O.LIDT: case O.LLDT:
       case O.LTR: case O.LMSW: case O.CLTS: case O.SWAPGS: case O.SYSRET: case O.SYSEXIT: case O.IRET: case O.RDPMC:
         return STOP.PRIVILEGED;

@@ -1022,6 +1022,10 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
 }
 
 /** Packed integer ops (dst = dst op src), shifts, packs, unpacks, logic. */
+/** Ops intOps() handles (others go to the extensions before any operand is loaded). */
+const INT_HANDLED = new Uint8Array(OP_NAMES.length + 1);
+for (const n of "PAND ANDPS ANDPD PANDN ANDNPS ANDNPD POR ORPS ORPD PXOR XORPS XORPD PADDB PADDW PADDD PADDQ PSUBB PSUBW PSUBD PSUBQ PADDSB PADDSW PADDUSB PADDUSW PSUBSB PSUBSW PSUBUSB PSUBUSW PMULLW PMULHW PMULHUW PMULUDQ PMADDWD PAVGB PAVGW PMINUB PMAXUB PMINSW PMAXSW PSADBW PCMPEQB PCMPEQW PCMPEQD PCMPGTB PCMPGTW PCMPGTD PSLLW PSLLD PSLLQ PSRLW PSRLD PSRLQ PSRAW PSRAD PACKSSWB PACKUSWB PACKSSDW PUNPCKLBW PUNPCKHBW PUNPCKLWD PUNPCKHWD PUNPCKLDQ PUNPCKHDQ UNPCKLPS UNPCKHPS PUNPCKLQDQ PUNPCKHQDQ UNPCKLPD UNPCKHPD".split(" ")) INT_HANDLED[(Op as Record<string, number>)[n]] = 1;
+
 function intOps(cpu: X86Cpu, inst: Inst): number {
   const st = cpu.s;
   const i = st.i32;
@@ -1029,6 +1033,7 @@ function intOps(cpu: X86Cpu, inst: Inst): number {
   if (inst.k0 !== K.REG || inst.r0 < 32 || inst.r0 >= 64) return intOpsExt(cpu, inst);
   // Shift by immediate (group 12/13/14): operand 1 is the immediate.
   if (inst.k1 === K.IMM) return shiftImm(cpu, inst);
+  if (INT_HANDLED[op] === 0) return intOpsExt(cpu, inst);
   if (inst.k1 === K.REG && (inst.r1 < 32 || inst.r1 >= 64)) return UNHANDLED;
   const d = xi(inst.r0);
   const u8 = st.u8, i8 = st.i8, u16 = st.u16, i16 = st.i16;

@@ -135,6 +135,8 @@ for (let c = 0; c < 16; c++) {
   add(`cmov${cc}`, ["r16", "r16"]);
 }
 for (const m of ["cbw", "cwde", "cdqe", "cwd", "cdq", "cqo", "clc", "stc", "cmc", "lahf", "sahf", "nop"]) add(m, []);
+add("cld", [], 0, "string");
+add("std", [], 0, "string");
 add("cmpxchg8b", ["m64"]);
 add("push", ["r64"]);
 add("pop", ["r64"]);
