@@ -31,7 +31,7 @@ export function buildProgram(): Command {
     .command("disasm")
     .description("Disassemble a binary's code, with Go's function names even when stripped")
     .argument("<binary>", "a linux/amd64 Go executable")
-    .option("--syntax <syntax>", "gnu (objdump -d layout), intel, or go (go tool objdump layout)", "gnu")
+    .option("--syntax <syntax>", "gnu (objdump -d layout), intel, go (go tool objdump layout, real AVX/AVX-512 names) or goobjdump (byte-identical to go tool objdump, its ? lines included)", "gnu")
     .option("--symbol <regex>", "only functions whose name matches this regular expression")
     .option("--start <addr>", "first address to disassemble (hex with 0x, or decimal)")
     .option("--stop <addr>", "address to stop at (exclusive)")
