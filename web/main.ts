@@ -119,6 +119,7 @@ function load(name: string, bytes: Uint8Array, vendor: Vendor, paused = false): 
   $("vendor").textContent = vendor === "intel" ? "Restart as AMD" : "Restart as Intel";
   $("status").textContent = `${paused ? "loading" : "running"} ${name}…`;
   renderStacks();
+  setButtons();
   const copy = bytes.slice();
   send({ type: "load", name, bytes: copy.buffer, vendor, paused, breakpoint: $<HTMLInputElement>("bp").value }, [copy.buffer]);
 }
@@ -222,7 +223,7 @@ worker.onmessage = (e: MessageEvent<Report>): void => {
       break;
     case "timeline":
       st.timeline = m.events;
-      $("tlnote").textContent = m.complete ? `${m.events.length} steps · ${countChecks(m.events)}` : `${m.events.length} steps (from a trace of this binary)`;
+      $("tlnote").textContent = `${m.events.length} steps · ${countChecks(m.events)}${m.complete ? "" : " so far"}`;
       if (!st.timeline.some((x) => x.id === st.selected)) st.selected = "";
       renderTimeline();
       if (st.selected) renderDetail();

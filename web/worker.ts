@@ -150,13 +150,26 @@ class Session {
   private hook(cpu: Cpu, rip: number): boolean {
     liveHooked = true;
     if (this.control(cpu, rip)) return true;
-    if (!this.boot.done) this.boot.onInstruction(cpu, rip);
+    if (!this.boot.done) {
+      this.boot.onInstruction(cpu, rip);
+      if (this.boot.done) this.booted();
+    }
     if (this.stacks) {
       const n = this.stacks.events.length;
       this.stacks.onInstruction(cpu, rip);
       if (this.stacks.events.length !== n) this.postStacks(false);
     }
     return false;
+  }
+
+  /** main.main was entered: the narrative is known up to there; show it while the program runs. */
+  private booted(): void {
+    const events = this.boot.events();
+    post({ type: "timeline", events, complete: false });
+    if (this.stepPcs === undefined) {
+      this.useTimeline(events);
+      this.bootIdx = this.stepPcs!.length - 1;
+    }
   }
 
   private control(cpu: Cpu, rip: number): boolean {
