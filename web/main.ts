@@ -249,6 +249,14 @@ worker.onmessage = (e: MessageEvent<Report>): void => {
   setButtons();
 };
 
+worker.onerror = (e: ErrorEvent): void => {
+  e.preventDefault();
+  st.state = "error";
+  $("status").textContent = "error";
+  showError(`internal error in the emulator (a bug in rt0): ${e.message}`);
+  setButtons();
+};
+
 function countChecks(events: BootEvent[]): string {
   let n = 0, ok = 0;
   for (const e of events) for (const c of e.checks) {
