@@ -151,8 +151,6 @@ function walk(n: Node | null, mp: number): Node | null {
   return n;
 }
 let mpUsed = 0;
-/** Ops without operands whose operand size still matters (REX.W / 66 are used). */
-const SIZE_DEP_OPS = new Set<number>([Op.CBW, Op.CWD, Op.IRET, Op.LRET, Op.MOVS, Op.CMPS, Op.STOS, Op.LODS, Op.SCAS, Op.INS, Op.OUTS, Op.PUSHF, Op.POPF]);
 function op2IsJcc(op: number): boolean { return op === Op.JCC; }
 let mpHas66 = false;
 
@@ -305,17 +303,9 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   if (op2IsJcc(form.op) && (seg === R.CS || seg === R.DS)) out.pfx |= seg === R.CS ? P.HINT_NT : P.HINT_T;
   out.cond = form.cond >= 0 ? form.cond : (flags & FF.CC) !== 0 ? opc & 15 : 0;
   // Memory operand: SIB and displacement.
-  let isVsib = false;
   const opnds = form.opnds;
-  let rmIsReg = false;
-  for (let i = 0; i < opnds.length; i++) {
-    const k = opnds[i]!.kind;
-    if (k === OK.X) isVsib = true;
-    // MOV to/from CR/DR: ModRM.mod is ignored, rm always names a register.
-    else if (k === OK.R && (form.op === Op.MOV)) rmIsReg = true;
-  }
-  if (rmIsReg) mod = 3;
-  if (hasModrm && mod !== 3) parseMem(out, isVsib);
+  if (form.rmIsReg) mod = 3;
+  if (hasModrm && mod !== 3) parseMem(out, form.vsib);
   if (short) { invalid(out, pos - offset); return; }
   // Operands.
   let vecOp = false;
@@ -323,13 +313,10 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   let relSize = 0;
   let memSize = 0;
   const regR = reg | (rexR << 3) | (evexR2 << 4);
-  let sizeDep = (flags & FF.BYTE) === 0 && SIZE_DEP_OPS.has(form.op);
-  let wDep = sizeDep;
+  const sizeDep = form.sizeDep;
+  const wDep = form.wDep;
   for (let i = 0; i < opnds.length; i++) {
     const o = opnds[i]!;
-    const sc = o.size;
-    if (sc === SZ.v || sc === SZ.z || sc === SZ.bs || sc === SZ.p) { sizeDep = true; wDep = true; }
-    else if (sc === SZ.y) wDep = true;
     switch (o.kind) {
       case OK.G: case OK.V: case OK.C: case OK.D: rexUsed |= 4; break;
       case OK.Z: rexUsed |= 1; break;

@@ -34,7 +34,17 @@ export const FF = {
   MODRM: 256,
 } as const;
 
+/** Ops without operands whose operand size still matters (REX.W / 66 are used). */
+const SIZE_DEP_OPS = new Set<number>([Op.CBW, Op.CWD, Op.IRET, Op.LRET, Op.MOVS, Op.CMPS, Op.STOS, Op.LODS, Op.SCAS, Op.INS, Op.OUTS, Op.PUSHF, Op.POPF]);
+
 export class Form {
+  /** Facts about the operands, precomputed for the decoder. */
+  readonly vsib: boolean;
+  /** MOV to/from CR/DR: ModRM.mod is ignored. */
+  readonly rmIsReg: boolean;
+  /** The 66 prefix / REX.W change the operand size of this form. */
+  readonly sizeDep: boolean;
+  readonly wDep: boolean;
   constructor(
     readonly op: number,
     readonly name: string,
@@ -42,7 +52,18 @@ export class Form {
     readonly flags: number,
     /** Fixed condition code (FCMOVcc rows), or -1. */
     readonly cond: number,
-  ) {}
+  ) {
+    this.vsib = opnds.some((o) => o.kind === OK.X);
+    this.rmIsReg = op === Op.MOV && opnds.some((o) => o.kind === OK.R);
+    let sd = (flags & FF.BYTE) === 0 && SIZE_DEP_OPS.has(op);
+    let wd = sd;
+    for (const o of opnds) {
+      if (o.size === SZ.v || o.size === SZ.z || o.size === SZ.bs || o.size === SZ.p) { sd = true; wd = true; }
+      else if (o.size === SZ.y) wd = true;
+    }
+    this.sizeDep = sd;
+    this.wDep = wd;
+  }
 }
 
 export const NK = { INVALID: 0, FORM: 1, PFX: 2, MOD: 3, REG: 4, RM: 5, W: 6, L: 7, ENC: 8, X87: 9 } as const;
