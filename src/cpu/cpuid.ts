@@ -11,7 +11,7 @@ export interface Features {
 }
 
 /** What is implemented (and so may be advertised). Level 3 (AVX/AVX2/FMA) is not yet. */
-export const IMPLEMENTED_LEVEL: number = 1;
+export const IMPLEMENTED_LEVEL: number = 2;
 
 export function featuresFor(model: CpuModel): Features {
   const l = Math.min(model.level, IMPLEMENTED_LEVEL);

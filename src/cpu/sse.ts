@@ -1229,4 +1229,4 @@ export function setExtVec(f: (cpu: X86Cpu, inst: Inst) => number): void {
   extVec = f;
 }
 
-export { src as vecSrc, xi as xmmIndex, loadMem as vecLoad, store as vecStore, copy4, TMP, TMP2, SCR, roundRc as sseRound, mxcsrRc, cvtToInt, ss16, us16, ss8, us8 };
+export { laneS, laneD, src as vecSrc, xi as xmmIndex, loadMem as vecLoad, store as vecStore, copy4, TMP, TMP2, SCR, roundRc as sseRound, mxcsrRc, cvtToInt, ss16, us16, ss8, us8 };

@@ -247,4 +247,49 @@ add("cvttpd2dq", X, 0, "double");
 add("cvtps2pd", X, 0, "float");
 add("cvtpd2ps", X, 0, "double");
 
+// Level 2: SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT, AES-NI, PCLMULQDQ, CMPXCHG16B.
+const V2 = { level: 2 };
+function add2(mnem: string, ops: Opnd[], undef = 0, kind?: Form["kind"]): void {
+  add(mnem, ops, undef, kind, V2.level);
+}
+for (const m of ["addsubps", "haddps", "hsubps"]) { add2(m, X, 0, "float"); add2(m, XM, 0, "float"); }
+for (const m of ["addsubpd", "haddpd", "hsubpd"]) { add2(m, X, 0, "double"); add2(m, XM, 0, "double"); }
+add2("lddqu", ["x", "m128"]);
+add2("movddup", X);
+add2("movsldup", X);
+add2("movshdup", X);
+for (const m of ["pshufb", "phaddw", "phaddd", "phaddsw", "phsubw", "phsubd", "phsubsw", "pmaddubsw", "pmulhrsw",
+  "psignb", "psignw", "psignd", "pabsb", "pabsw", "pabsd",
+  "pcmpeqq", "pcmpgtq", "packusdw", "pminsb", "pminsd", "pminuw", "pminud", "pmaxsb", "pmaxsd", "pmaxuw", "pmaxud",
+  "pmulld", "pmuldq", "phminposuw", "ptest", "aesenc", "aesenclast", "aesdec", "aesdeclast", "aesimc"]) {
+  add2(m, X, m === "ptest" ? 0 : 0);
+  add2(m, XM);
+}
+for (const m of ["pmovsxbw", "pmovsxbd", "pmovsxbq", "pmovsxwd", "pmovsxwq", "pmovsxdq", "pmovzxbw", "pmovzxbd", "pmovzxbq", "pmovzxwd", "pmovzxwq", "pmovzxdq"]) add2(m, X);
+for (const m of ["palignr", "blendps", "blendpd", "pblendw", "aeskeygenassist", "pclmulqdq", "pcmpestri", "pcmpestrm", "pcmpistri", "pcmpistrm"]) {
+  add2(m, ["x", "x", "i8"], m.startsWith("pcmp") ? AF | PF : 0, m.startsWith("pcmp") ? "shiftcount" : undefined);
+}
+for (const m of ["pblendvb", "blendvps", "blendvpd"]) add2(m, ["x", "x", "xmm0"]);
+for (const m of ["roundss", "roundps"]) add2(m, ["x", "x", "i8"], 0, "float");
+for (const m of ["roundsd", "roundpd"]) add2(m, ["x", "x", "i8"], 0, "double");
+add2("pextrb", ["r32", "x", "i8"]);
+add2("pextrd", ["r32", "x", "i8"]);
+add2("pextrq", ["r64", "x", "i8"]);
+add2("pextrq", ["m64", "x", "i8"]);
+add2("extractps", ["r32", "x", "i8"]);
+add2("pinsrb", ["x", "r32", "i8"]);
+add2("pinsrd", ["x", "r32", "i8"]);
+add2("pinsrd", ["x", "m32", "i8"]);
+add2("pinsrq", ["x", "r64", "i8"]);
+add2("pinsrq", ["x", "m64", "i8"]);
+add2("insertps", ["x", "x", "i8"]);
+add2("popcnt", ["r32", "r32"]);
+add2("popcnt", ["r64", "r64"]);
+add2("popcnt", ["r64", "m64"]);
+add2("popcnt", ["r16", "r16"]);
+for (const s of ["8", "16", "32", "64"]) add2("crc32", [s === "64" ? "r64" : "r32", `r${s}`]);
+add2("crc32", ["r32", "m8"]);
+add2("crc32", ["r64", "m64"]);
+add2("cmpxchg16b", ["m128"], 0, "cmpxchg16");
+
 export const FORMS: readonly Form[] = forms;
