@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
@@ -52,7 +52,10 @@ async function serve(): Promise<{ url: string; proc: ChildProcess }> {
   return { url, proc };
 }
 
-const terminalText = (page: Page): Promise<string> => page.evaluate(() => document.querySelector("#terminal .xterm-rows")?.textContent ?? "");
+/** Wait until the terminal shows text matching re (xterm.js renders on the next frame). */
+async function terminalShows(page: Page, re: RegExp): Promise<void> {
+  await page.waitForFunction((src) => new RegExp(src).test(document.querySelector("#terminal .xterm-rows")?.textContent ?? ""), re.source, WAIT);
+}
 
 async function waitState(page: Page, state: string): Promise<void> {
   await page.waitForFunction((s) => document.body.dataset["state"] === s, state, WAIT);
@@ -74,6 +77,49 @@ async function regs(page: Page): Promise<Record<string, string>> {
     for (const r of document.querySelectorAll("#regs .reg")) out[r.dataset["reg"]!] = r.querySelector("code")!.textContent!;
     return out;
   });
+}
+
+/** CPU time (ms) used so far by the Chromium started with userDataDir and all its children
+ *  (renderer, GPU/utility processes), and by its Web Worker threads (the emulator), from /proc:
+ *  what the page costs independently of how busy the machine is. */
+function browserCpuMs(userDataDir: string): { total: number; worker: number } {
+  const procs = new Map<number, { ppid: number; mine: boolean }>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      procs.set(Number(d), { ppid: Number(f[1]), mine: readFileSync(`/proc/${d}/cmdline`, "utf8").includes(`--user-data-dir=${userDataDir}`) });
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = procs.get(pid), n = 0; p !== undefined && n < 64; p = procs.get(p.ppid), n++) if (p.mine) return true;
+    return false;
+  };
+  let total = 0, worker = 0;
+  for (const pid of procs.keys()) {
+    if (!inTree(pid)) continue;
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+        total += ms;
+        if (readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").startsWith("DedicatedWorker")) worker += ms;
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return { total: Math.round(total), worker: Math.round(worker) };
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -113,14 +159,18 @@ test("web explorer: hello, timeline = rt0 boot --json, second binary, stepping, 
     page.on("request", (r) => { if (!r.url().startsWith(url)) offsite.push(r.url()); });
 
     // 1. Page load → hello runs by itself → "hello, world" in the terminal.
+    const cpu0 = browserCpuMs(userDataDir);
     const t0 = Date.now();
     await page.goto(url);
     await page.waitForFunction(() => (document.querySelector("#terminal .xterm-rows")?.textContent ?? "").includes("hello, world"), null, WAIT);
     const seen = Date.now() - t0;
+    const cpu1 = browserCpuMs(userDataDir);
     const firstOutput = await page.evaluate(() => window.rt0Metrics.firstOutputMs);
     const load = loadavg()[0]!, ncpu = cpus().length;
-    t.diagnostic(`page load to first guest output: ${firstOutput} ms (navigation start → first stdout write); goto → text visible: ${seen} ms; load average ${load.toFixed(1)} on ${ncpu} CPUs`);
-    // The 2 s target holds on an idle machine; on an oversubscribed one the figure is only reported.
+    t.diagnostic(`page load to first guest output: ${firstOutput} ms (navigation start → first stdout write); goto → text visible: ${seen} ms; CPU time meanwhile: emulator worker ${cpu1.worker - cpu0.worker} ms, whole browser ${cpu1.total - cpu0.total} ms; load average ${load.toFixed(1)} on ${ncpu} CPUs`);
+    // The emulator's own cost is load-independent; the wall-clock 2 s target is asserted only
+    // when the machine is not oversubscribed (otherwise the figure is reported).
+    assert.ok(cpu1.worker - cpu0.worker <= 2000, `the worker used ${cpu1.worker - cpu0.worker} ms of CPU before the first output`);
     if (load < ncpu) assert.ok(firstOutput <= 2000, `page load to first guest output ${firstOutput} ms > 2000 ms`);
     await shot(page, "01-hello.png");
     await waitState(page, "exited");
@@ -154,16 +204,14 @@ test("web explorer: hello, timeline = rt0 boot --json, second binary, stepping, 
     await page.click("#vendor");
     await page.waitForFunction(() => document.querySelector("#prog")?.textContent?.includes("AuthenticAMD"), null, WAIT);
     await waitState(page, "exited");
-    assert.match(await terminalText(page), /hello, world/);
+    await terminalShows(page, /hello, world/);
     assert.equal((await stepValues(page, "cpuid"))["vendor (EBX,EDX,ECX)"], "AuthenticAMD");
 
     // 4. Drop a second binary (go1.19: its g0 stack is 64 KiB - 104).
     await page.setInputFiles("#file", join(FIXTURE_BIN, "hello-go1.19"));
     await page.waitForFunction(() => document.querySelector("#prog")?.textContent?.includes("go1.19"), null, WAIT);
     await waitState(page, "exited");
-    const out2 = await terminalText(page);
-    assert.match(out2, /\$ \.\/hello-go1\.19/);
-    assert.match(out2, /hello, world/);
+    await terminalShows(page, /\$ \.\/hello-go1\.19.*hello, world/);
     assert.equal((await stepValues(page, "g0_stack"))["stack size"], "65432");
     await shot(page, "03-second-binary.png");
 
@@ -200,7 +248,7 @@ test("web explorer: hello, timeline = rt0 boot --json, second binary, stepping, 
     await page.click("#bpform button");
     await page.click("#run");
     await waitState(page, "exited");
-    assert.match(await terminalText(page), /hello, world/);
+    await terminalShows(page, /hello, world/);
 
     // 7. A text file: one clear message in the page, and the page keeps working.
     await page.setInputFiles("#file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("these are notes, not a program\n") });
