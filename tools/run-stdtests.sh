@@ -2,7 +2,7 @@
 # Runs the standard-library test binaries built by tools/build-stdtests.sh in their package
 # directories with -test.short, natively and under `rt0 run`, and prints one line per binary:
 #   go1.NN PKG native=PASS rt0=PASS|FAIL(status) SECONDS
-# Usage: bash tools/run-stdtests.sh [versions...]   (default: 1.19 1.26)
+# Usage: [PKGS="strings fmt"] bash tools/run-stdtests.sh [versions...]   (default: 1.19 1.26)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -11,6 +11,7 @@ for v in $versions; do
   for t in "$root"/fixtures/build/stdtest/go$v/*.test; do
     name=$(basename "$t" .test)
     pkg=${name//_//}
+    if [ -n "${PKGS:-}" ] && ! [[ " $PKGS " == *" $pkg "* ]]; then continue; fi
     dir=/usr/lib/go-$v/src/$pkg
     nat=$(cd "$dir" && timeout 600 "$t" -test.short >/dev/null 2>&1 && echo PASS || echo "FAIL($?)")
     start=$(date +%s)
