@@ -11,6 +11,8 @@ import { UserError } from "../base/assert.js";
 export interface WebCliOptions {
   port: string;
   host: string;
+  /** The site to serve (tests); default: the package's web/dist. */
+  dir?: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -71,7 +73,7 @@ export function serveSite(dir: string, port: number, host: string): Promise<http
 export async function webCommand(o: WebCliOptions): Promise<void> {
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a number from 0 to 65535 (got ${o.port})`);
-  const dir = siteDir();
+  const dir = o.dir ?? siteDir();
   if (!fs.existsSync(join(dir, "index.html")) || !fs.existsSync(join(dir, "worker.js"))) {
     throw new UserError(`the web explorer is not built (no ${join(dir, "index.html")}): run npm run build:web first`);
   }
