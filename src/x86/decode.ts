@@ -151,7 +151,6 @@ function walk(n: Node | null, mp: number): Node | null {
   return n;
 }
 let mpUsed = 0;
-function op2IsJcc(op: number): boolean { return op === Op.JCC; }
 let mpHas66 = false;
 
 /**
@@ -279,9 +278,6 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
     node = null;
     if (eroot !== null) node = walk(eroot, mp);
     if (node === null || (node.vex === null)) node = walk(root, mp);
-    if (!isVex && node !== null && root !== null && root.kind === NK.PFX) {
-      // mpUsed was set by walk for the prefix node at the root.
-    }
   }
   const form: Form | null = node === null ? null : isVex ? node.vex : node.leg;
   if (form === null) { invalid(out, pos - offset); return; }
@@ -300,7 +296,7 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   else opsize = 4;
   if (flags & FF.BYTE) opsize = 1;
   out.op = form.op;
-  if (op2IsJcc(form.op) && (seg === R.CS || seg === R.DS)) out.pfx |= seg === R.CS ? P.HINT_NT : P.HINT_T;
+  if (form.op === Op.JCC && (seg === R.CS || seg === R.DS)) out.pfx |= seg === R.CS ? P.HINT_NT : P.HINT_T;
   out.cond = form.cond >= 0 ? form.cond : (flags & FF.CC) !== 0 ? opc & 15 : 0;
   // Memory operand: SIB and displacement.
   const opnds = form.opnds;

@@ -92,7 +92,6 @@ export const X87_MEM: readonly (readonly string[])[] = [
   ["fiadd Mw", "fimul Mw", "ficom Mw", "ficomp Mw", "fisub Mw", "fisubr Mw", "fidiv Mw", "fidivr Mw"],
   ["fild Mw", "fisttp Mw", "fist Mw", "fistp Mw", "fbld Mt", "fild Mq", "fbstp Mt", "fistp Mq"],
 ];
-const E8 = rep(8, "");
 export const X87_REG: readonly (readonly Spec[])[] = [
   X87ARITH.map((m) => (m === "fcom" || m === "fcomp" ? `${m} F` : `${m} st,F`)),
   ["fld F", "fxch F", { rm: ["fnop", "", "", "", "", "", "", ""] }, "fstp1 F",
@@ -108,7 +107,6 @@ export const X87_REG: readonly (readonly Spec[])[] = [
   ["faddp F,st", "fmulp F,st", "fcomp5 F", { rm: ["", "fcompp", "", "", "", "", "", ""] }, "fsubrp F,st", "fsubp F,st", "fdivrp F,st", "fdivp F,st"],
   ["ffreep F", "fxch7 F", "fstp8 F", "fstp9 F", { rm: ["fnstsw ax", "", "", "", "", "", "", ""] }, "fucomip st,F", "fcomip st,F", ""],
 ];
-void E8;
 
 /** An MMX op (no prefix) with an SSE2 twin (66), both PADDB-style. */
 function mmx(m: string, sse = true): SpecNode {

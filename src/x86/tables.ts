@@ -132,7 +132,7 @@ function parseForm(s: string, node: Node): void {
     else throw new Error(`x86 spec: bad flag ${f} in ${s}`);
   }
   const opnds = opndText === "" ? [] : opndText.split(",").map(parseOpnd);
-  let modrm = opnds.some((o) => MODRM_KINDS.has(o.kind));
+  const modrm = opnds.some((o) => MODRM_KINDS.has(o.kind));
   if (opnds.length > 0 && opnds[0]!.kind === OK.K) flags |= FF.KDST;
   if (modrm) flags |= FF.MODRM;
   let legacy = true, vex = false, vname = mnem;
@@ -143,7 +143,6 @@ function parseForm(s: string, node: Node): void {
     node.leg = new Form(opId(mnem), mnem, lops, flags, cond);
   }
   if (vex) node.vex = new Form(opId(vname), vname, opnds, flags | FF.VEX, cond);
-  if (!modrm && node.leg === null && node.vex === null) modrm = false;
   node.modrm = modrm;
 }
 
@@ -199,4 +198,3 @@ export const MODRM0 = new Uint8Array(256);
 for (let i = 0; i < 256; i++) MODRM0[i] = T0[i] !== null && T0[i]!.modrm ? 1 : 0;
 for (let i = 0xd8; i <= 0xdf; i++) MODRM0[i] = 1;
 
-export { Op };
