@@ -156,7 +156,7 @@ export function formatGnu(i: Inst, sym?: Symbolizer): string {
       const s = sizeAt(i, k);
       let skip = false;
       if ((op === Op.SHL || op === Op.SHR || op === Op.SAR || op === Op.ROL || op === Op.ROR || op === Op.RCL || op === Op.RCR || op === Op.SHLD || op === Op.SHRD) && k >= 1 && r === R.RCX && s === 1) skip = true;
-      if ((op === Op.CVTSI2SD || op === Op.CVTSI2SS || op === Op.VCVTSI2SD || op === Op.VCVTSI2SS) && r >= R.XMM0) skip = true;
+      if ((op === Op.CVTSI2SD || op === Op.CVTSI2SS || op === Op.VCVTSI2SD || op === Op.VCVTSI2SS || op === Op.VCVTUSI2SD || op === Op.VCVTUSI2SS) && r >= R.XMM0) skip = true;
       if (r >= R.ST0 && r < R.ST0 + 8) skip = true;
       if (r >= R.K0 && r < R.K0 + 8) skip = false;
       if (!skip) hasReg = true;
@@ -200,6 +200,7 @@ export function formatGnu(i: Inst, sym?: Symbolizer): string {
   if (op === Op.MOV && ((i.k1 === K.IMM && i.s1 === 8 && i.map === 0 && i.opcode >= 0xb8 && i.opcode <= 0xbf) || (i.map === 0 && i.opcode >= 0xa0 && i.opcode <= 0xa3))) m = "movabs";
   if (op === Op.MOVZX || op === Op.MOVSX) m = m.slice(0, 4) + sfx(i.s1) + sfx(i.s0);
   else if (op === Op.CRC32 && i.k1 === K.MEM) m += sfx(i.s1);
+  else if ((op === Op.VCVTSI2SS || op === Op.VCVTSI2SD || op === Op.VCVTUSI2SS || op === Op.VCVTUSI2SD) && memIdx >= 0) m += sfx(sizeAt(i, memIdx));
   else if (memIdx >= 0 && !hasReg && !NO_SUFFIX.has(op) && (i.pfx & (P.VEX | P.EVEX)) === 0) {
     const s = sizeAt(i, memIdx);
     if (FLOAT_MEM.has(op)) {
