@@ -64,9 +64,18 @@ function fitTerminal(): void {
 window.addEventListener("resize", fitTerminal);
 let line = "";
 term.onData((d) => {
-  // A minimal line discipline, as a terminal in canonical mode: echo, backspace, Enter sends.
+  // A minimal line discipline, as a terminal in canonical mode: echo, backspace, Enter sends
+  // the line, Ctrl-D sends a partial line or (on an empty one) end of file, Ctrl-C is SIGINT.
   for (const ch of d) {
-    if (ch === "\r") {
+    if (ch === "\x04") {
+      if (line !== "") send({ type: "stdin", data: new TextEncoder().encode(line) });
+      else send({ type: "stdinEnd" });
+      line = "";
+    } else if (ch === "\x03") {
+      term.write("^C\r\n");
+      line = "";
+      send({ type: "signal", signo: 2 });
+    } else if (ch === "\r") {
       term.write("\r\n");
       send({ type: "stdin", data: new TextEncoder().encode(line + "\n") });
       line = "";

@@ -15,6 +15,10 @@ export type Command =
   | { type: "nextStep" }
   | { type: "breakpoint"; symbol: string }
   | { type: "stdin"; data: Uint8Array }
+  /** Ctrl-D on an empty line: end of file on stdin. */
+  | { type: "stdinEnd" }
+  /** Ctrl-C: a signal to the process (SIGINT = 2), as the terminal's line discipline sends it. */
+  | { type: "signal"; signo: number }
   | { type: "resize"; rows: number; cols: number };
 
 export interface DisasmLine {

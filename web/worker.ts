@@ -500,6 +500,12 @@ scope.onmessage = (e): void => {
     case "stdin":
       s?.host.stdin.push(c.data);
       return;
+    case "stdinEnd":
+      s?.host.stdin.end();
+      return;
+    case "signal":
+      if (s?.machine && !s.paused) s.machine.sendSignal(c.signo);
+      return;
     case "resize":
       s?.resize(c.rows, c.cols);
       return;

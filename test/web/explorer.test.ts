@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page } from "playwright-core";
-import { CLI, FIXTURE_BIN, ROOT, runCli } from "../helpers.js";
+import { CLI, FIXTURE_BIN, ROOT, builtFixture, runCli } from "../helpers.js";
 
 // The page-side callbacks below run in the browser; these are the few DOM shapes they use
 // (declared here rather than adding the DOM library to the Node test build).
@@ -250,7 +250,22 @@ test("web explorer: hello, timeline = rt0 boot --json, second binary, stepping, 
     await waitState(page, "exited");
     await terminalShows(page, /hello, world/);
 
-    // 7. A text file: one clear message in the page, and the page keeps working.
+    // 7. stdin from the terminal: argsenv reads it to EOF (typed lines, then Ctrl-D).
+    const argsenv = builtFixture("1.26", "argsenv") ?? assert.fail("fixtures/build/go1.26/argsenv is missing: run bash tools/build-fixtures.sh");
+    await page.setInputFiles("#file", argsenv);
+    await page.waitForFunction(() => document.querySelector("#prog")?.textContent?.includes("argsenv"), null, WAIT);
+    await terminalShows(page, /unset var set: false/);
+    await page.click("#terminal");
+    await page.keyboard.type("first line");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("second");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Control+D");
+    await waitState(page, "exited");
+    await terminalShows(page, /stdin: 19 bytes, 2 lines, first "first line"/);
+    await terminalShows(page, /to stderr/);
+
+    // 8. A text file: one clear message in the page, and the page keeps working.
     await page.setInputFiles("#file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("these are notes, not a program\n") });
     await page.waitForSelector("#error:not([hidden])", WAIT);
     const msg = (await page.textContent("#error")) ?? "";
