@@ -127,6 +127,9 @@ export function makeCase(formIdx: number, r: () => number): Omit<Case, "code"> {
   const used = new Set<number>([4]);
   /** Registers that address memory: never reused as value operands. */
   const reserved = new Set<number>([4]);
+  // Registers the case shaping rewrites (the CL count, DIV's RAX/RDX) never address memory.
+  if (f.ops.includes("cl")) reserved.add(1);
+  if (f.kind === "div") { reserved.add(0); reserved.add(2); }
   const pickReg = (): number => {
     for (;;) {
       const k = Math.floor(r() * 16);
