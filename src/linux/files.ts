@@ -7,7 +7,7 @@ import { EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLERR, O_NONBLOCK } from "./abi.js";
 import { S_IFCHR, S_IFIFO, S_IFREG, type DirEntry, type HostStream, type Stat, type VfsFile } from "./vfs.js";
 
 export interface FileDesc {
-  readonly kind: "file" | "dir" | "stream" | "pipe" | "eventfd" | "epoll" | "proc";
+  readonly kind: "file" | "dir" | "stream" | "pipe" | "eventfd" | "epoll" | "proc" | "socket";
   /** File status flags (access mode, O_NONBLOCK, O_APPEND). */
   flags: number;
   /** Guest path it was opened with, when any (strace, /proc/self/fd). */

@@ -16,9 +16,10 @@ import { timeRows } from "./sys/time.js";
 import { fsRows } from "./sys/fs.js";
 import { pollRows } from "./sys/poll.js";
 import { procRows } from "./sys/proc.js";
+import { netRows } from "./sys/net.js";
 
 export const TABLE: (SyscallRow | undefined)[] = new Array(512).fill(undefined);
-for (const group of [memRows, threadRows, signalRows, timeRows, fsRows, pollRows, procRows]) {
+for (const group of [memRows, threadRows, signalRows, timeRows, fsRows, pollRows, procRows, netRows]) {
   for (const r of group) {
     if (TABLE[r.nr]) throw new Error(`syscall ${r.name} defined twice`);
     TABLE[r.nr] = r;

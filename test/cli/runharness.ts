@@ -32,6 +32,7 @@ export const CASES: Case[] = [
   { name: "files" },
   { name: "argsenv", args: ["one", "two words", "--flag", "-x"], env: { RT0_TEST_VAR: "hello" }, stdin: "line1\nline2\nlast\n" },
   { name: "preempt" },
+  { name: "tcpecho" },
 ];
 
 export interface Outcome {
