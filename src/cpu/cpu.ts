@@ -16,7 +16,7 @@ import {
 } from "./flags.js";
 import {
   AF, ARITH, CF, DF, FCW_I32, FL_AUX, FL_OP, FL_OTHER, FSBASE_F64, FSW_I32, FTW_I32, GSBASE_F64, IF, MXCSR_I32,
-  OF, PF, POPF_MASK, RIP_F64, SF, ST_BYTE, State, XMM_BYTE, ZF, CONT, UNHANDLED,
+  OF, PF, POPF_MASK, RIP_F64, SF, ST_BYTE, State, XMM_BYTE, XMM_I32, ZF, CONT, UNHANDLED,
 } from "./state.js";
 import { execVec } from "./sse.js";
 import { execExt } from "./ext.js";
@@ -299,6 +299,7 @@ const enum F {
   MOV_RR64, MOV_RR32, MOV_LD64, MOV_LD32, MOV_ST64, MOV_ST32, MOV_RI32, MOV_RI64,
   ALU_RR64, ALU_RI64, ALU_RR32, ALU_RI32, ALU_RM64, ALU_RM32,
   JCC, JMP, CALL, RET, LEA64, MOVZX_LD, NOP,
+  PUSH_R64, POP_R64, MOV_MI, CMP_MI, SHIFT_RI64, MOVU_LD, MOVU_ST,
 }
 
 /** ALU kinds (literal ids for the fast ALU switch). */
@@ -329,7 +330,18 @@ export function specialize(inst: Inst): number {
     if (inst.k1 === K.MEM) return s === 8 ? F.ALU_RM64 : F.ALU_RM32;
     return F.GENERIC;
   }
+  if (op === Op.MOV && inst.k0 === K.MEM && inst.k1 === K.IMM) return F.MOV_MI;
+  if ((op === Op.CMP || op === Op.TEST) && inst.k0 === K.MEM && inst.k1 === K.IMM) return F.CMP_MI;
   switch (op) {
+    case Op.PUSH: return inst.s0 === 8 && gpr(inst.k0, inst.r0) ? F.PUSH_R64 : F.GENERIC;
+    case Op.POP: return inst.s0 === 8 && gpr(inst.k0, inst.r0) ? F.POP_R64 : F.GENERIC;
+    case Op.SHL: case Op.SHR: case Op.SAR:
+      return inst.s0 === 8 && gpr(inst.k0, inst.r0) && inst.k1 === K.IMM && (inst.imm & 63) !== 0 ? F.SHIFT_RI64 : F.GENERIC;
+    case Op.MOVUPS: case Op.MOVDQU: case Op.MOVUPD:
+      if (inst.opsize !== 16) return F.GENERIC;
+      if (inst.k0 === K.REG && inst.k1 === K.MEM) return F.MOVU_LD;
+      if (inst.k0 === K.MEM && inst.k1 === K.REG) return F.MOVU_ST;
+      return F.GENERIC;
     case Op.JCC: return F.JCC;
     case Op.JMP: return inst.k0 === K.REL ? F.JMP : F.GENERIC;
     case Op.CALL: return inst.k0 === K.REL ? F.CALL : F.GENERIC;
@@ -689,7 +701,7 @@ export class X86Cpu implements Cpu {
     }
   }
 
-  private imm(inst: Inst, size: number): number {
+  imm(inst: Inst, size: number): number {
     switch (size) {
       case 8: this.tHi = inst.immHi; return inst.imm;
       case 4: this.tHi = 0; return inst.imm;
@@ -1259,6 +1271,84 @@ export class X86Cpu implements Cpu {
       }
       case F.NOP:
         return CONT;
+      case F.PUSH_R64: {
+        const s = 2 * inst.r0;
+        const sp = (g[9] >>> 0) * TWO32 + (g[8] >>> 0) - 8;
+        this.space.wr64(sp, g[s], g[s + 1]);
+        this.setRsp(sp);
+        return CONT;
+      }
+      case F.POP_R64: {
+        const sp = (g[9] >>> 0) * TWO32 + (g[8] >>> 0);
+        const lo = this.space.rd64(sp);
+        const hi = this.space.hi;
+        this.setRsp(sp + 8);
+        const d = 2 * inst.r0;
+        g[d] = lo;
+        g[d + 1] = hi;
+        return CONT;
+      }
+      case F.MOV_MI: {
+        const a = this.addr(inst);
+        switch (inst.s0) {
+          case 8: this.space.wr64(a, inst.imm, inst.immHi); break;
+          case 4: this.space.wr32(a, inst.imm); break;
+          case 2: this.space.wr16(a, inst.imm & 0xffff); break;
+          default: this.space.wr8(a, inst.imm & 255); break;
+        }
+        return CONT;
+      }
+      case F.CMP_MI: {
+        const size = inst.s0;
+        const a = this.addr(inst);
+        const dlo = this.rdMem(a, size);
+        const dhi = this.tHi;
+        const slo = this.imm(inst, inst.s1);
+        const shi = this.tHi;
+        if (inst.op === Op.TEST) setLazy(g, K_LOGIC, size, dlo & slo, dhi & shi, 0, 0, 0, 0);
+        else {
+          const rlo = this.subv(size, dlo, dhi, slo, shi, 0);
+          setLazy(g, K_SUB, size, rlo, this.tHi, dlo, dhi, slo, shi);
+        }
+        return CONT;
+      }
+      case F.SHIFT_RI64: {
+        const d = 2 * inst.r0;
+        const dlo = g[d], dhi = g[d + 1];
+        const c = inst.imm & 63;
+        let rlo: number, rhi: number, kind: number;
+        if (inst.op === Op.SHL) {
+          kind = K_SHL;
+          if (c < 32) { rhi = (dhi << c) | (dlo >>> (32 - c)); rlo = dlo << c; } else { rhi = dlo << (c - 32); rlo = 0; }
+        } else if (inst.op === Op.SHR) {
+          kind = K_SHR;
+          if (c < 32) { rlo = (dlo >>> c) | (dhi << (32 - c)); rhi = dhi >>> c; } else { rlo = dhi >>> (c - 32); rhi = 0; }
+        } else {
+          kind = K_SAR;
+          if (c < 32) { rlo = (dlo >>> c) | (dhi << (32 - c)); rhi = dhi >> c; } else { rlo = dhi >> (c - 32); rhi = dhi >> 31; }
+        }
+        g[d] = rlo | 0;
+        g[d + 1] = rhi | 0;
+        setLazy(g, kind, 8, rlo | 0, rhi | 0, dlo, dhi, c, 0);
+        return CONT;
+      }
+      case F.MOVU_LD: {
+        const a = this.addr(inst);
+        const x = XMM_I32 + 4 * (inst.r0 - 32);
+        const m = this.space;
+        const l0 = m.rd64(a), h0 = m.hi, l1 = m.rd64(a + 8), h1 = m.hi;
+        g[x] = l0; g[x + 1] = h0; g[x + 2] = l1; g[x + 3] = h1;
+        return CONT;
+      }
+      case F.MOVU_ST: {
+        const a = this.addr(inst);
+        const x = XMM_I32 + 4 * (inst.r1 - 32);
+        const m = this.space;
+        m.probeWrite(a, 16);
+        m.wr64(a, g[x], g[x + 1]);
+        m.wr64(a + 8, g[x + 2], g[x + 3]);
+        return CONT;
+      }
       default:
         return this.exec(inst);
     }
