@@ -262,7 +262,7 @@ test("web explorer: hello, timeline = rt0 boot --json, second binary, stepping, 
     await page.keyboard.press("Enter");
     await page.keyboard.press("Control+D");
     await waitState(page, "exited");
-    await terminalShows(page, /stdin: 19 bytes, 2 lines, first "first line"/);
+    await terminalShows(page, /stdin: 18 bytes, 2 lines, first "first line"/);
     await terminalShows(page, /to stderr/);
 
     // 8. A text file: one clear message in the page, and the page keeps working.
