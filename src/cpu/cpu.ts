@@ -384,7 +384,8 @@ export class X86Cpu implements Cpu {
   constructor(readonly mem: Memory, readonly model: CpuModel, cache?: DecodeCache) {
     if (!(mem instanceof Space)) throw new Error("X86Cpu needs a Space (src/mem/space.ts)");
     this.space = mem;
-    this.cache = cache ?? new DecodeCache(mem);
+    // A cache belongs to one address space (a forked process gets its own).
+    this.cache = cache !== undefined && cache.mem === mem ? cache : new DecodeCache(mem);
     this.cache.specialize = specialize;
     this.g = this.s.i32;
     this.f64 = this.s.f64;

@@ -132,7 +132,7 @@ function main(): void {
   for (const f of files) {
     const n = scan(f, forms);
     total += n;
-    lines.push(`# ${basename(f)}: ${n} instructions`);
+    lines.push(`# ${f.startsWith(process.cwd() + "/") ? f.slice(process.cwd().length + 1) : f.startsWith("/tmp/cov/") ? `go test -c ${basename(f)}` : f}: ${n} instructions`);
   }
   const covered = diffMnemonics();
   // Unit-tested control transfers and system forms that the harness cannot run in place.
