@@ -4,7 +4,7 @@
 
 import { Inst, K, P, R } from "../x86/inst.js";
 import { Op } from "../x86/ops.js";
-import { dispEncoded, gnuMnemonic, hexU, regName, rizForm, symAddr, type Symbolizer } from "./gnu.js";
+import { dispEncoded, gnuMnemonic, hexU, regName, rexWord, rizForm, symAddr, type Symbolizer } from "./gnu.js";
 
 const PTR: Record<number, string> = { 1: "BYTE", 2: "WORD", 4: "DWORD", 8: "QWORD", 10: "TBYTE", 16: "XMMWORD", 32: "YMMWORD", 64: "ZMMWORD" };
 const CMP_PRED = ["eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord", "eq_uq", "nge", "ngt", "false", "neq_oq", "ge", "gt", "true",
@@ -30,6 +30,7 @@ function intelMnemonic(i: Inst): string {
     case Op.MOVSXD: return "movsxd";
     case Op.MOVZX: return "movzx";
     case Op.MOVSX: return "movsx";
+    case Op.LRET: return i.opsize === 8 ? "retfq" : i.opsize === 2 ? "retfw" : "retf";
     default: return gnuMnemonic(i);
   }
 }
@@ -57,18 +58,21 @@ export function formatIntel(i: Inst, sym?: Symbolizer): string {
   const op = i.op;
   if (op === Op.INVALID) return "(bad)";
   let m = intelMnemonic(i);
+  // (x87 DC/DE register forms: Intel syntax keeps the SDM names; only AT&T swaps them.)
   const pfx: string[] = [];
+  const hasMem = i.k0 === K.MEM || i.k1 === K.MEM || i.k2 === K.MEM || i.k3 === K.MEM;
   if (i.seg >= R.ES && i.seg <= R.DS && !isString(op)) {
     pfx.push(i.pfx & P.NOTRACK ? "notrack" : regName(i.seg, 2));
   }
+  if ((i.seg === R.FS || i.seg === R.GS) && !hasMem && !isString(op) && op !== Op.XLAT) pfx.push(regName(i.seg, 2));
+  if ((i.pfx & P.OPSIZE_UNUSED) && !(op === Op.NOP && i.map === 0 && i.opcode === 0x90)) pfx.push("data16");
+  if ((i.pfx & P.ADDRSIZE) && !hasMem && !isString(op) && op !== Op.XLAT && op !== Op.JRCXZ && op !== Op.LOOP && op !== Op.LOOPE && op !== Op.LOOPNE) pfx.push("addr32");
   if (i.pfx & P.LOCK) pfx.push("lock");
   if (i.pfx & P.REP) pfx.push(op === Op.CMPS || op === Op.SCAS ? "repz" : isString(op) ? "rep" : "repz");
   if (i.pfx & P.REPNE) pfx.push("repnz");
   if (i.pfx & P.BND) pfx.push("bnd");
-  if (i.map === 0 && (i.opcode === 0xdc || i.opcode === 0xde) && i.modrm >= 0xc0) {
-    const swap: Record<string, string> = { fsub: "fsubr", fsubr: "fsub", fdiv: "fdivr", fdivr: "fdiv", fsubp: "fsubrp", fsubrp: "fsubp", fdivp: "fdivrp", fdivrp: "fdivp" };
-    m = swap[m] ?? m;
-  }
+  if (i.pfx & P.REX_UNUSED) pfx.push(rexWord(i.pfx));
+  if (op === Op.XLAT) return join(pfx, "xlat", `BYTE PTR ${i.seg === R.FS || i.seg === R.GS ? regName(i.seg, 2) : "ds"}:[${i.addrsize === 4 ? "e" : "r"}bx]`);
   if (op === Op.NOP && i.map === 0 && i.opcode === 0x90) return join(pfx, i.pfx & P.OPSIZE ? "xchg" : "nop", i.pfx & P.OPSIZE ? "ax,ax" : "");
   if (isString(op)) return join(pfx, m, stringOps(i));
   const args: string[] = [];
@@ -85,7 +89,7 @@ export function formatIntel(i: Inst, sym?: Symbolizer): string {
       if (seg === "" && (i.modrm < 0 || (i.base === R.NONE && i.index === R.NONE))) seg = "ds:";
       let t = seg + addrText(i);
       if (i.pfx & P.EVEX_BCST) t = `${PTR[s] ?? ""} BCST ${t}`;
-      else if (!UNSIZED.has(op) && PTR[s] !== undefined) t = `${PTR[s]} PTR ${t}`;
+      else if (!UNSIZED.has(op) && i.modrm >= 0 && PTR[s] !== undefined) t = `${PTR[s]} PTR ${t}`;
       args.push(t);
       if (i.base === R.RIP) comment = "        # " + symAddr(i.addr + i.len + i.disp, sym);
     } else if (kind === K.IMM) {

@@ -64,3 +64,22 @@ test("start/stop ranges start with a <sym+0xoff> header and continue long instru
   assert.ok(got.includes("  401023:\t38 8e e3 "));
   assert.equal(got[got.length - 1], "  401023:\t38 8e e3 ");
 });
+
+test("Intel syntax quirks (objdump -M intel)", async () => {
+  const { decodeAt } = await import("../../src/x86/decode.js");
+  const { formatIntel } = await import("../../src/disasm/intel.js");
+  const cases: [string, string][] = [
+    ["48 cb", "retfq"], ["ca 08 00", "retf   0x8"], ["48 98", "cdqe"], ["f3 ab", "rep stos DWORD PTR es:[rdi],eax"],
+    ["48 f4", "rex.W hlt"], ["66 90", "xchg   ax,ax"], ["2e 0f 1f 84 00 00 00 00 00", "cs nop DWORD PTR [rax+rax*1+0x0]"],
+    ["f2 0f 38 f0 06", "crc32  eax,BYTE PTR [rsi]"], ["ff 14 24", "call   QWORD PTR [rsp]"], ["c8 10 00 00", "enter  0x10,0x0"],
+    ["d7", "xlat   BYTE PTR ds:[rbx]"], ["3e 75 00", "ds jne 0x3"], ["f2 e8 00 00 00 00", "bnd call 0x6"],
+    ["dc e1", "fsubr  st(1),st"], ["0f ae 00", "fxsave [rax]"], ["48 a1 88 77 66 55 44 33 22 11", "movabs rax,ds:0x1122334455667788"],
+    ["d1 e8", "shr    eax,1"], ["64 4c 8b 34 25 f8 ff ff ff", "mov    r14,QWORD PTR fs:0xfffffffffffffff8"],
+  ];
+  for (const [hex, want] of cases) {
+    const b = Uint8Array.from(hex.split(" ").map((x) => parseInt(x, 16)));
+    const i = decodeAt(b, 0, 0);
+    assert.equal(i.len, b.length, hex);
+    assert.equal(formatIntel(i), want, hex);
+  }
+});
