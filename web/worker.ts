@@ -217,6 +217,12 @@ class Session {
     if (this.paused || this.killed) return;
     this.mode = "pause";
     this.skip = undefined;
+    // Every thread waiting (stdin, a timer): no instruction will call the hook, stop right here.
+    const m = this.machine;
+    if (m !== undefined && m.proc.exitStatus === undefined && !m.proc.threads.some((t) => t.state === RUNNABLE)) {
+      this.paused = true;
+      post({ type: "paused", snap: this.snapshot("paused while every thread waits (stdin, a timer or a futex)") });
+    }
   }
 
   resume(mode: Exclude<Mode, "pause">): void {
