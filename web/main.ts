@@ -27,6 +27,8 @@ const st = {
   bootIndex: -1,
   prevRegs: undefined as Record<string, string> | undefined,
   stacks: [] as StackEvent[],
+  stackTimes: [] as number[],
+  instructions: 0,
   firstOutputMs: undefined as number | undefined,
   loadedAt: 0,
 };
@@ -114,6 +116,7 @@ function load(name: string, bytes: Uint8Array, vendor: Vendor, paused = false): 
   st.bootIndex = -1;
   st.prevRegs = undefined;
   st.stacks = [];
+  st.stackTimes = [];
   st.loadedAt = performance.now();
   st.firstOutputMs = undefined;
   term.reset();
@@ -234,11 +237,15 @@ worker.onmessage = (e: MessageEvent<Report>): void => {
       st.timeline = m.events;
       $("tlnote").textContent = `${m.events.length} steps · ${countChecks(m.events)}${m.complete ? "" : " so far"}`;
       if (!st.timeline.some((x) => x.id === st.selected)) st.selected = "";
+      // Open on the step people come for: %fs:-8 becoming the current goroutine.
+      if (st.selected === "" && m.complete) st.selected = "tls";
       renderTimeline();
       if (st.selected) renderDetail();
       break;
     case "stacks":
       st.stacks = m.events;
+      st.stackTimes = m.times;
+      st.instructions = m.instructions;
       renderStacks();
       break;
     case "breakpoint":
@@ -386,15 +393,23 @@ function renderStacks(): void {
     box.innerHTML = `<p class="hint">${st.state === "exited" ? "No goroutine stack grew or shrank in this run (every goroutine starts with 2 KiB)." : "Stack growth (morestack → newstack → copystack) shows up here as it happens."}</p>`;
     return;
   }
-  const W = 560, H = 190, L = 52, R = 12, T = 12, B = 26;
+  const W = 560, H = 200, L = 52, R = 14, T = 12, B = 36;
   const sizes = evs.flatMap((e) => [e.oldSize, e.newSize]);
   const lo = Math.log2(Math.min(...sizes)), hi = Math.max(lo + 1, Math.log2(Math.max(...sizes)));
-  const x = (k: number): number => L + ((W - L - R) * k) / Math.max(1, evs.length);
+  // Time axis: instructions retired by all threads (the events' order when no times are known).
+  const times = st.stackTimes.length === evs.length ? st.stackTimes : evs.map((_, k) => k + 1);
+  const end = Math.max(st.instructions, times[times.length - 1]! * 1.02, 1);
+  const x = (t: number): number => L + ((W - L - R) * t) / end;
+  const mi = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(n >= 1e7 ? 0 : 1)}M` : `${Math.round(n / 1e3)}K`);
   const y = (size: number): number => T + (H - T - B) * (1 - (Math.log2(size) - lo) / (hi - lo));
   const parts: string[] = [];
   for (let p = Math.ceil(lo); p <= hi; p++) {
     const v = 2 ** p;
     parts.push(`<line class="grid" x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}"/><text class="ax" x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${v >= 1048576 ? `${v / 1048576}M` : `${v / 1024}K`}</text>`);
+  }
+  if (st.stackTimes.length === evs.length) {
+    for (const f of [0, 0.25, 0.5, 0.75, 1]) parts.push(`<text class="ax" x="${x(end * f)}" y="${H - B + 14}" text-anchor="${f === 0 ? "start" : f === 1 ? "end" : "middle"}">${f === 0 ? "0" : mi(end * f)}</text>`);
+    parts.push(`<text class="ax" x="${W - R}" y="${H - B + 26}" text-anchor="end">instructions retired</text>`);
   }
   const goids = [...new Set(evs.map((e) => e.goid))];
   goids.forEach((g, gi) => {
@@ -403,23 +418,22 @@ function renderStacks(): void {
     let last: StackEvent | undefined;
     evs.forEach((e, k) => {
       if (e.goid !== g) return;
-      if (!last) path += `M ${x(0)} ${y(e.oldSize)} `;
-      path += `H ${x(k + 1)} V ${y(e.newSize)} `;
+      if (!last) path += `M ${g === 1 ? x(0) : Math.max(L, x(times[k]!) - 12)} ${y(e.oldSize)} `;
+      path += `H ${x(times[k]!)} V ${y(e.newSize)} `;
       last = e;
     });
-    if (last) path += `H ${x(evs.length)}`;
+    if (last) path += `H ${x(end)}`;
     parts.push(`<path d="${path}" stroke="${color}" fill="none" stroke-width="2"/>`);
     evs.forEach((e, k) => {
       if (e.goid !== g) return;
       const sym = e.event === "grow" ? "▲" : "▼";
       const tip = `goroutine ${e.goid}: ${e.event} ${kib(e.oldSize)} → ${kib(e.newSize)}${e.func ? ` in ${e.func} (from ${e.caller})` : ""}\n${e.path.join(" → ")}`;
-      parts.push(`<text class="mk" x="${x(k + 1)}" y="${y(e.newSize) - 4}" fill="${color}" text-anchor="middle"><title>${esc(tip)}</title>${sym}</text>`);
+      parts.push(`<text class="mk" x="${x(times[k]!)}" y="${e.event === "grow" ? y(e.newSize) - 4 : y(e.newSize) + 12}" fill="${color}" text-anchor="middle"><title>${esc(tip)}</title>${sym}</text>`);
     });
-    parts.push(`<text class="lg" x="${L + 8 + gi * 110}" y="${H - 6}" fill="${color}">■ goroutine ${g}</text>`);
   });
-  const rows = goids.map((g) => {
+  const rows = goids.map((g, gi) => {
     const mine = evs.filter((e) => e.goid === g);
-    return `<tr><th>goroutine ${g}</th><td>${kib(mine[0]!.oldSize)} → ${kib(mine[mine.length - 1]!.newSize)}</td><td>max ${kib(Math.max(...mine.map((e) => e.newSize)))}</td><td>${mine.filter((e) => e.event === "grow").length} ▲ ${mine.filter((e) => e.event === "shrink").length} ▼</td><td class="ty">${esc(mostCommon(mine.map((e) => e.func).filter((f) => f !== "")))}</td></tr>`;
+    return `<tr><th style="color: ${COLORS[gi % COLORS.length]}">■ goroutine ${g}</th><td>${kib(mine[0]!.oldSize)} → ${kib(mine[mine.length - 1]!.newSize)}</td><td>max ${kib(Math.max(...mine.map((e) => e.newSize)))}</td><td>${mine.filter((e) => e.event === "grow").length} ▲ ${mine.filter((e) => e.event === "shrink").length} ▼</td><td class="ty">${esc(mostCommon(mine.map((e) => e.func).filter((f) => f !== "")))}</td></tr>`;
   }).join("");
   box.innerHTML = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="goroutine stack sizes">${parts.join("")}</svg><table class="sum">${rows}</table>`;
 }

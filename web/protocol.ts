@@ -72,6 +72,7 @@ export type Report =
   | { type: "running" }
   | { type: "paused"; snap: Snapshot }
   | { type: "timeline"; events: BootEvent[]; complete: boolean }
-  | { type: "stacks"; events: StackEvent[]; instructions: number }
+  /** `times[k]`: instructions retired by all threads (to within a slice) when events[k] happened. */
+  | { type: "stacks"; events: StackEvent[]; times: number[]; instructions: number }
   | { type: "breakpoint"; ok: boolean; text: string }
   | { type: "exit"; status: number; signal: number; instructions: number; ms: number; snap: Snapshot };

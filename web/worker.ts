@@ -70,6 +70,7 @@ class Session {
   private skip: { cpu: Cpu; rip: number } | undefined;
   private stopAtEntry: boolean;
   bp: { addr: number; name: string } | undefined;
+  private readonly stackTimes: number[] = [];
   /** First-instruction addresses of the bootstrap steps (from a finished trace), and how far this run got. */
   stepPcs: number[] | undefined;
   stepTitles: string[] = [];
@@ -157,7 +158,10 @@ class Session {
     if (this.stacks) {
       const n = this.stacks.events.length;
       this.stacks.onInstruction(cpu, rip);
-      if (this.stacks.events.length !== n) this.postStacks(false);
+      if (this.stacks.events.length !== n) {
+        this.stackTimes.push(this.retired());
+        this.postStacks(false);
+      }
     }
     return false;
   }
@@ -268,7 +272,7 @@ class Session {
     const now = performance.now();
     if (!force && now - this.lastStacksPost < 100) return;
     this.lastStacksPost = now;
-    post({ type: "stacks", events: this.stacks.events.slice(), instructions: this.retired() });
+    post({ type: "stacks", events: this.stacks.events.slice(), times: this.stackTimes.slice(), instructions: this.retired() });
   }
 
   private retired(): number {
