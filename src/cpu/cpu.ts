@@ -2003,7 +2003,8 @@ export class X86Cpu implements Cpu {
     if (op === Op.TZCNT) n = zero ? w : lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
     else n = size === 8 ? (hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo)) : Math.clz32(lo) - (32 - w);
     this.wrReg(inst.r0, size, n, 0);
-    setBits(g, (arithFlags(g) & ~(CF | ZF)) | (zero ? CF : 0) | (n === 0 ? ZF : 0));
+    // SF AF PF OF are undefined: the AMD hosts clear SF AF PF and keep OF.
+    setBits(g, (arithFlags(g) & OF) | (zero ? CF : 0) | (n === 0 ? ZF : 0));
     return CONT;
   }
 

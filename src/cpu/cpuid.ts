@@ -10,16 +10,19 @@ export interface Features {
   movbe: boolean; avx: boolean; avx2: boolean; fma: boolean; osxsave: boolean;
 }
 
-/** What is implemented (and so may be advertised). Level 3 (AVX/AVX2/FMA) is not yet. */
+/** What is implemented (and so may be advertised): all of v2; of v3, the GPR extensions
+ *  (BMI1, BMI2, ADX, LZCNT, MOVBE) but not yet AVX, AVX2 or FMA. */
 export const IMPLEMENTED_LEVEL: number = 2;
+const V3_GPR_IMPLEMENTED = true;
+const V3_AVX_IMPLEMENTED = false;
 
 export function featuresFor(model: CpuModel): Features {
-  const l = Math.min(model.level, IMPLEMENTED_LEVEL);
-  const v2 = l >= 2;
-  const v3 = l >= 3;
+  const v2 = model.level >= 2;
+  const v3g = model.level >= 3 && V3_GPR_IMPLEMENTED;
+  const v3a = model.level >= 3 && V3_AVX_IMPLEMENTED;
   return {
     sse3: v2, ssse3: v2, sse41: v2, sse42: v2, popcnt: v2, cx16: v2, aes: v2, pclmul: v2,
-    lzcnt: v3, bmi1: v3, bmi2: v3, adx: v3, movbe: v3, avx: v3, avx2: v3, fma: v3, osxsave: v3,
+    lzcnt: v3g, bmi1: v3g, bmi2: v3g, adx: v3g, movbe: v3g, avx: v3a, avx2: v3a, fma: v3a, osxsave: v3a,
   };
 }
 

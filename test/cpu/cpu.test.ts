@@ -174,6 +174,11 @@ test("CPUID: vendor, max leaf, level-dependent features, brand string", () => {
   const l1v2 = leaf(1, 2);
   const v2bits = (1 << 23) | (1 << 9) | (1 << 19) | (1 << 20);
   assert.equal(l1v2[2] & v2bits, IMPLEMENTED_LEVEL >= 2 ? v2bits : 0);
+  // v3: the GPR extensions (BMI1 BMI2 ADX) are advertised; AVX/AVX2 (not implemented) are not.
+  const l7 = leaf(7, 3);
+  assert.equal(l7[1] & ((1 << 3) | (1 << 8) | (1 << 19)), (1 << 3) | (1 << 8) | (1 << 19));
+  assert.equal(l7[1] & (1 << 5), 0);
+  assert.equal(leaf(1, 3)[2] & (1 << 28), 0);
   assert.equal(leaf(0x80000000)[0], 0x80000004);
   assert.equal(leaf(0x80000001)[3] & (1 << 29), 1 << 29); // LM
 });

@@ -292,4 +292,36 @@ add2("crc32", ["r32", "m8"]);
 add2("crc32", ["r64", "m64"]);
 add2("cmpxchg16b", ["m128"], 0, "cmpxchg16");
 
+// Level 3 GPR extensions: BMI1, BMI2, ADX, LZCNT, MOVBE (AVX/AVX2/FMA are not implemented).
+function add3(mnem: string, ops: Opnd[], undef = 0, kind?: Form["kind"]): void {
+  add(mnem, ops, undef, kind, 3);
+}
+for (const s of ["32", "64"]) {
+  const r = `r${s}`, m = `m${s}`;
+  add3("andn", [r, r, r], AF | PF);
+  add3("andn", [r, r, m], AF | PF);
+  add3("bextr", [r, r, r], AF | PF | SF, "shiftcount");
+  for (const x of ["blsi", "blsmsk", "blsr"]) { add3(x, [r, r], AF | PF); add3(x, [r, m], AF | PF); }
+  add3("bzhi", [r, r, r], AF | PF, "shiftcount");
+  add3("mulx", [r, r, r]);
+  add3("mulx", [r, r, m]);
+  add3("pdep", [r, r, r]);
+  add3("pext", [r, r, r]);
+  add3("rorx", [r, r, "i8"]);
+  add3("rorx", [r, m, "i8"]);
+  for (const x of ["sarx", "shlx", "shrx"]) { add3(x, [r, r, r], 0, "shiftcount"); add3(x, [r, m, r], 0, "shiftcount"); }
+  add3("adcx", [r, r]);
+  add3("adox", [r, r]);
+  add3("adcx", [r, m]);
+  add3("lzcnt", [r, r]);
+  add3("tzcnt", [r, r]);
+  add3("lzcnt", [r, m]);
+  add3("tzcnt", [r, m]);
+  add3("movbe", [r, m]);
+  add3("movbe", [m, r]);
+}
+add3("lzcnt", ["r16", "r16"]);
+add3("tzcnt", ["r16", "r16"]);
+add3("movbe", ["r16", "m16"]);
+
 export const FORMS: readonly Form[] = forms;
