@@ -425,11 +425,9 @@ export class X86Cpu implements Cpu {
   getReg(r: number): number {
     return (this.g[2 * r + 1] >>> 0) * TWO32 + (this.g[2 * r] >>> 0);
   }
+  /** Set a 64-bit register from an integer number in (-2^53, 2^53): negative values are
+   *  stored as two's complement (a syscall's -errno needs no BigInt). */
   setReg(r: number, v: number): void {
-    if (v < 0) {
-      this.setRegBig(r, BigInt(v));
-      return;
-    }
     this.g[2 * r] = v >>> 0;
     this.g[2 * r + 1] = Math.floor(v / TWO32) | 0;
   }

@@ -138,6 +138,10 @@ test("rflags, registers as numbers and bigints, FXSAVE image, copyStateFrom", ()
   assert.equal(cpu.getRegBig(5), 0xfedcba9876543210n);
   cpu.setReg(6, 0x7fffffffffff);
   assert.equal(cpu.getReg(6), 0x7fffffffffff);
+  cpu.setReg(0, -22);
+  assert.equal(cpu.getRegBig(0), 0xffffffffffffffean);
+  cpu.setReg(0, -(2 ** 40) - 1);
+  assert.equal(cpu.getRegBig(0), BigInt.asUintN(64, -(2n ** 40n) - 1n));
   cpu.fsBase = 0xc000123000;
   const img = cpu.fxsave();
   assert.equal(img.length, 512);
