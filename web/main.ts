@@ -37,7 +37,9 @@ const st = {
 const metrics: { firstOutputMs?: number; runs: number } = { runs: 0 };
 (window as unknown as { rt0Metrics: typeof metrics }).rt0Metrics = metrics;
 
-const worker = new Worker("worker.js");
+/** Started by index.html's inline script, before this bundle loaded. */
+const early = (window as unknown as { rt0Early?: { worker: Worker; first: string; bytes?: Promise<Response> } }).rt0Early;
+const worker = early?.worker ?? new Worker("worker.js");
 const send = (c: Command, transfer: Transferable[] = []): void => worker.postMessage(c, transfer);
 
 // ---- terminal -------------------------------------------------------------------------
@@ -449,9 +451,7 @@ function mostCommon(xs: string[]): string {
 // ---- start: list the bundled samples and run hello --------------------------------------
 async function init(): Promise<void> {
   setButtons();
-  // Fetch the first sample while the list arrives: it is what the first second is spent on.
-  const first = new URLSearchParams(location.search).get("sample") ?? "hello";
-  const early = first === "none" ? undefined : fetch(`samples/${first}`);
+  const first = early?.first ?? new URLSearchParams(location.search).get("sample") ?? "hello";
   let samples: Sample[] = [];
   try {
     samples = (await (await fetch("samples/index.json")).json()) as Sample[];
@@ -468,7 +468,7 @@ async function init(): Promise<void> {
     box.appendChild(b);
   }
   const s = samples.find((x) => x.file === first);
-  if (s) await loadSample(s, early);
+  if (s) await loadSample(s, early?.bytes);
 }
 renderStacks();
 void init();
