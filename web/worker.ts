@@ -73,6 +73,8 @@ class Session {
   private readonly stackTimes: number[] = [];
   /** First-instruction addresses of the bootstrap steps (from a finished trace), and how far this run got. */
   stepPcs: number[] | undefined;
+  /** Step address → index of the last step starting there (steps only move forward). */
+  private stepAt = new Map<number, number>();
   stepTitles: string[] = [];
   bootIdx = -1;
   private t0 = 0;
@@ -183,14 +185,13 @@ class Session {
       const t = this.machine?.proc.threads.find((x) => x.cpu === this.focus);
       if (t !== undefined && t.state === RUNNABLE) return true;
     }
-    // Bootstrap progress: steps are reached in order (a resumed instruction was counted already).
+    // Bootstrap progress: a step's first instruction moves it forward (never back; a resumed
+    // instruction was counted already). Works when the addresses arrive mid-run too.
     let reached = false;
-    const pcs = this.stepPcs;
-    if (pcs !== undefined) {
-      while (this.bootIdx + 1 < pcs.length && pcs[this.bootIdx + 1] === rip) {
-        this.bootIdx++;
-        reached = true;
-      }
+    const j = this.stepAt.get(rip);
+    if (j !== undefined && j > this.bootIdx) {
+      this.bootIdx = j;
+      reached = true;
     }
     if (this.stopAtEntry) {
       this.stopAtEntry = false;
@@ -265,6 +266,7 @@ class Session {
     while (this.stepPcs.length > 0 && this.stepPcs[this.stepPcs.length - 1] === 0) {
       this.stepPcs.pop();
     }
+    this.stepAt = new Map(this.stepPcs.map((pc, k) => [pc, k]));
   }
 
   private postStacks(force: boolean): void {
