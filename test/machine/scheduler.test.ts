@@ -251,3 +251,20 @@ test("epoll + eventfd as Go's netpoller uses them: blocking wait woken by anothe
   const { m } = machine(main, [child]);
   assert.equal((await m.run()).status, 0);
 });
+
+test("madvise(MADV_DONTNEED) zeroes private anonymous pages and keeps their protection", async () => {
+  const main: Program = function* (cpu) {
+    const page = Number(yield { sys: NR.mmap, args: [0, 3 * 4096, 3, 0x22, -1, 0] });
+    cpu.mem.write(page, new Uint8Array(3 * 4096).fill(0x5a));
+    assert.equal(yield { sys: 10, args: [page + 4096, 4096, 1] }, 0n); // mprotect middle page read-only
+    assert.equal(yield { sys: 28, args: [page, 3 * 4096, 4] }, 0n);
+    assert.ok(cpu.mem.read(page, 3 * 4096, true).every((b) => b === 0), "zero after DONTNEED");
+    assert.deepEqual([cpu.mem.protOf(page), cpu.mem.protOf(page + 4096), cpu.mem.protOf(page + 8192)], [3, 1, 3]);
+    cpu.mem.write(page, new Uint8Array([1]));
+    assert.equal(yield { sys: 28, args: [page, 4096, 8] }, 0n, "MADV_FREE is a hint");
+    assert.equal(cpu.mem.readU8(page), 1);
+    assert.equal(BigInt.asIntN(64, yield { sys: 28, args: [0x10000, 4096, 4] }), -12n, "ENOMEM when unmapped");
+    yield { sys: NR.exit_group, args: [0] };
+  };
+  assert.equal((await machine(main).m.run()).status, 0);
+});

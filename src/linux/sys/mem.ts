@@ -67,9 +67,24 @@ function sysMprotect(t: Thread, a: Args): number {
   return 0;
 }
 
+const MADV_DONTNEED = 4, MADV_REMOVE = 9;
+
+/** madvise: hints are no-ops, except MADV_DONTNEED (and MADV_REMOVE), after which private
+ *  anonymous pages read back as zero, as on Linux (Go's scavenger relies on it). */
 function sysMadvise(t: Thread, a: Args): number {
-  const addr = a.u(0);
+  const addr = a.u(0), len = pageUp(a.u(1)), advice = a.i32(2), mem = t.proc.mem;
   if (addr % PAGE_SIZE !== 0) return -EINVAL;
+  if (advice !== MADV_DONTNEED && advice !== MADV_REMOVE) return 0;
+  if (!allMapped(t, addr, len)) return -ENOMEM;
+  let start = addr, prot = mem.protOf(addr);
+  for (let p = addr + PAGE_SIZE; p <= addr + len; p += PAGE_SIZE) {
+    const q = p < addr + len ? mem.protOf(p) : -2;
+    if (q !== prot) {
+      mem.map(start, p - start, prot);
+      start = p;
+      prot = q;
+    }
+  }
   return 0;
 }
 
