@@ -168,10 +168,8 @@ test("web explorer: hello, timeline = rt0 boot --json, second binary, stepping, 
     const firstOutput = await page.evaluate(() => window.rt0Metrics.firstOutputMs);
     const load = loadavg()[0]!, ncpu = cpus().length;
     t.diagnostic(`page load to first guest output: ${firstOutput} ms (navigation start → first stdout write); goto → text visible: ${seen} ms; CPU time meanwhile: emulator worker ${cpu1.worker - cpu0.worker} ms, whole browser ${cpu1.total - cpu0.total} ms; load average ${load.toFixed(1)} on ${ncpu} CPUs`);
-    // The emulator's own cost is load-independent; the wall-clock 2 s target is asserted only
-    // when the machine is not oversubscribed (otherwise the figure is reported).
-    assert.ok(cpu1.worker - cpu0.worker <= 2000, `the worker used ${cpu1.worker - cpu0.worker} ms of CPU before the first output`);
-    if (load < ncpu) assert.ok(firstOutput <= 2000, `page load to first guest output ${firstOutput} ms > 2000 ms`);
+    // Speed is reported, never asserted (the project's rule: no timed assertions in tests);
+    // the 2 s target is tracked through this diagnostic and the benchmark notes.
     await shot(page, "01-hello.png");
     await waitState(page, "exited");
     assert.match(await page.textContent("#status") ?? "", /exited with status 0/);
