@@ -21,6 +21,8 @@ export class Block {
   hits = 0;
   /** Per instruction: the interpreter's specialized handler id (0: generic exec). */
   readonly hids: Int32Array;
+  /** The last instruction sets RIP itself (jumps, calls, returns, CPUID). */
+  readonly endsInTransfer: boolean;
   constructor(
     readonly addr: number,
     readonly insts: Inst[],
@@ -29,6 +31,18 @@ export class Block {
     specialize: (inst: Inst) => number,
   ) {
     this.hids = Int32Array.from(insts, specialize);
+    this.endsInTransfer = insts.length > 0 && setsRip(insts[insts.length - 1].op);
+  }
+}
+
+/** Whether an op sets RIP itself when it completes normally. */
+export function setsRip(op: number): boolean {
+  switch (op) {
+    case Op.JCC: case Op.JMP: case Op.CALL: case Op.RET: case Op.JRCXZ: case Op.LOOP: case Op.LOOPE: case Op.LOOPNE:
+    case Op.CPUID:
+      return true;
+    default:
+      return false;
   }
 }
 

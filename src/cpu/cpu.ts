@@ -495,8 +495,13 @@ export class X86Cpu implements Cpu {
       const rip = f64[RIP_F64];
       let b: Block | null = null;
       if (prev !== null) {
+        // Two successor slots (fall-through and taken) avoid the Map for most transitions.
         const nb: Block | null = prev.next;
         if (nb !== null && nb.addr === rip && nb.valid) b = nb;
+        else {
+          const tb: Block | null = prev.taken;
+          if (tb !== null && tb.addr === rip && tb.valid) b = tb;
+        }
       }
       if (b === null) {
         const cached = this.cache.get(rip);
@@ -511,7 +516,10 @@ export class X86Cpu implements Cpu {
             break;
           }
         }
-        if (prev !== null) prev.next = b;
+        if (prev !== null) {
+          if (rip === prev.end) prev.next = b;
+          else prev.taken = b;
+        }
       }
       const insts = b.insts;
       const hids = b.hids;
@@ -543,7 +551,7 @@ export class X86Cpu implements Cpu {
         break;
       }
       done += n;
-      if (n < insts.length || !isTransfer(insts[n - 1].op)) f64[RIP_F64] = insts[n - 1].addr + insts[n - 1].len;
+      if (n < insts.length || !b.endsInTransfer) f64[RIP_F64] = insts[n - 1].addr + insts[n - 1].len;
       prev = b;
     }
     this.retiredCount += done;
