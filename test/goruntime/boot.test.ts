@@ -104,10 +104,10 @@ test("rt0 boot --until stops at the named function", () => {
 
 test("rt0 boot: bad input is one line", () => {
   const r = runCli(["boot", "--until", "no.such.func", join(FIXTURE_BIN, "hello-go1.26")]);
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 1, r.stderr);
   assert.equal(r.stderr.trim().split("\n").length, 1);
   assert.match(r.stderr, /--until no\.such\.func: no such symbol/);
   const r2 = runCli(["boot", "--cpu-vendor", "via", join(FIXTURE_BIN, "hello-go1.26")]);
-  assert.equal(r2.status, 1);
+  assert.equal(r2.status, 1, r2.stderr);
   assert.match(r2.stderr, /--cpu-vendor must be intel or amd/);
 });
