@@ -131,7 +131,11 @@ function walk(n: Node | null, mp: number): Node | null {
         const k = n.kids;
         if (isVex) { n = k[mp] ?? null; break; }
         let next = k[mp] ?? null;
-        if (next === null && mp !== 0) {
+        if (next === null && mp === 1 && n.same66) {
+          // 66 selects the 16-bit form of the no-prefix instruction (objdump: no data16).
+          next = k[0] ?? null;
+          mpUsed = 4;
+        } else if (next === null && mp !== 0) {
           // The prefix is not part of this opcode: fall back (the prefix stays a prefix).
           next = mp >= 2 && k[1] && mpHas66 ? k[1] : k[0] ?? null;
           mpUsed = next === k[1] && next !== null ? 1 : 0;
@@ -427,7 +431,7 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   if (short) { invalid(out, pos - offset); return; }
   if (wDep && !(flags & (FF.F64 | FF.D64))) rexUsed |= 8;
   if (hasRex && !isVex && ((rexByte & 15 & ~rexUsed) !== 0 || (rexByte === 0x40 && (rexUsed & 0x40) === 0))) out.pfx |= P.REX_UNUSED;
-  if ((out.pfx & P.OPSIZE) !== 0 && mpUsed !== 1 && !(sizeDep && opsize === 2) && !vecOp) out.pfx |= P.OPSIZE_UNUSED;
+  if ((out.pfx & P.OPSIZE) !== 0 && mpUsed !== 1 && mpUsed !== 4 && !(sizeDep && opsize === 2) && !vecOp) out.pfx |= P.OPSIZE_UNUSED;
   // BND (F2) on branches, NOTRACK (3E) on indirect CALL/JMP.
   const fop = form.op;
   if ((out.pfx & P.REPNE) !== 0 && (fop === Op.JCC || fop === Op.JMP || fop === Op.CALL || fop === Op.RET)) out.pfx = (out.pfx & ~P.REPNE) | P.BND;

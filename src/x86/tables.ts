@@ -76,6 +76,8 @@ export class Node {
   vex: Form | null = null;
   /** Whether any form under this node reads a ModRM byte. */
   modrm = false;
+  /** PFX: the 66 variant is the no-prefix form with 16-bit operands (BSF/BSR/MOVBE). */
+  same66 = false;
   constructor(readonly kind: number) {}
 }
 
@@ -165,7 +167,14 @@ function build(s: Spec | undefined): Node | null {
     else if ("w0" in o || "w1" in o) { n = new Node(NK.W); n.kids = [build(o.w0), build(o.w1)]; }
     else if ("l0" in o || "l1" in o) { n = new Node(NK.L); n.kids = [build(o.l0), build(o.l1)]; }
     else if ("vex" in o || "leg" in o) { n = new Node(NK.ENC); n.kids = [build(o.leg), build(o.vex)]; }
-    else { n = new Node(NK.PFX); n.kids = [build(o.np), build(o.p66), build(o.f3), build(o.f2)]; }
+    else {
+      n = new Node(NK.PFX);
+      // A 66 variant spelled exactly like the no-prefix one (BSF/BSR/MOVBE Gv,Ev) is the same
+      // instruction with 16-bit operands: 66 stays an operand-size prefix, not a mandatory one.
+      const p66 = o.p66 !== undefined && o.p66 === o.np && typeof o.np === "string" && /\bGv\b|\bEv\b|\bMv\b/.test(o.np) ? undefined : o.p66;
+      n.kids = [build(o.np), build(p66), build(o.f3), build(o.f2)];
+      n.same66 = p66 === undefined && o.p66 !== undefined;
+    }
   }
   n.modrm = n.kind === NK.REG || n.kind === NK.RM || n.kind === NK.MOD || n.kids.some((k) => k !== null && k.modrm);
   return n;
