@@ -56,6 +56,7 @@ export function buildProgram(): Command {
     .option("--deterministic", "virtual clock, seeded randomness, fixed scheduling")
     .option("--seed <n>", "seed for --deterministic")
     .option("--max-instructions <n>", "stop (non-zero exit) after this many instructions")
+    .option("--stats-file <file>", "write {instructions, seconds, status} of the run as JSON (for benchmarks)")
     .passThroughOptions()
     .action(async (bin: string, args: string[], opts: import("./run.js").RunCliOptions) => {
       const { runCommand } = await import("./run.js");

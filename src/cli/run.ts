@@ -26,6 +26,7 @@ export interface RunCliOptions {
   deterministic?: boolean;
   seed?: string;
   maxInstructions?: string;
+  statsFile?: string;
 }
 
 function parseModel(o: RunCliOptions): CpuModel {
@@ -110,7 +111,16 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   process.on("SIGINT", onSigint);
   let r: RunResult;
   try {
+    const t0 = performance.now();
     r = await machine.run();
+    if (o.statsFile !== undefined) {
+      const seconds = (performance.now() - t0) / 1000;
+      try {
+        fs.writeFileSync(o.statsFile, JSON.stringify({ instructions: r.instructions, seconds, status: r.status }) + "\n");
+      } catch (e) {
+        throw new UserError(`--stats-file ${o.statsFile}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   } finally {
     process.off("SIGINT", onSigint);
     host.close();
