@@ -34,7 +34,10 @@ function parseArgs(argv: string[]): Options {
       if (v === undefined) fail(`${a} needs a value`);
       return v;
     };
-    if (a === "--go") o.go = val() === "all" ? installedGo() : val().split(",");
+    if (a === "--go") {
+      const v = val();
+      o.go = v === "all" ? installedGo() : v.split(",");
+    }
     else if (a === "--filter") o.filter = new RegExp(val());
     else if (a === "--runs") o.runs = Math.max(1, Number(val()));
     else if (a === "--profile") o.profile = val();
