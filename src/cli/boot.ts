@@ -71,7 +71,7 @@ export async function bootCommand(binArg: string | undefined, args: string[], o:
     w({ event: "output", stdout, stderr });
     w({ event: "end", status: r.status, instructions: r.instructions, untilReached: tracer.untilReached, checksFailed: events.reduce((n, e) => n + e.checks.filter((c) => !c.ok).length, 0) });
   } else {
-    process.stdout.write(renderText(bin, gobin.goVersion ?? "?", vendor, events, stdout, stderr, tracer.untilReached ? o.until : undefined));
+    process.stdout.write(renderText(binArg ?? "the bundled sample fixtures/bin/hello-go1.26", gobin.goVersion ?? "?", vendor, events, stdout, stderr, tracer.untilReached ? o.until : undefined));
   }
   const failed = events.some((e) => e.checks.some((c) => !c.ok));
   process.exitCode = failed ? 1 : 0;
