@@ -8,7 +8,7 @@ import { randomFillSync } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { resolve as hostResolve } from "node:path";
 import type { DirEntry, Host, HostStream, Stat, Vfs, VfsFile } from "../linux/vfs.js";
-import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN } from "../linux/vfs.js";
+import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN, drainChunks } from "../linux/vfs.js";
 import { EAGAIN, EINVAL, EIO, ELOOP, ENOENT, ENOTDIR } from "../linux/errno.js";
 import { O_APPEND, O_CLOEXEC, O_NOFOLLOW, O_NONBLOCK } from "../linux/abi.js";
 
@@ -303,16 +303,7 @@ class InStream implements HostStream {
     }
     this.start();
     if (this.chunks.length === 0) return this.eof ? 0 : -EAGAIN;
-    let n = 0;
-    while (n < buf.length && this.chunks.length > 0) {
-      const c = this.chunks[0]!;
-      const k = Math.min(c.length, buf.length - n);
-      buf.set(c.subarray(0, k), n);
-      n += k;
-      if (k === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(k);
-    }
-    return n;
+    return drainChunks(this.chunks, buf);
   }
   write(): number {
     return -EINVAL;

@@ -3,7 +3,7 @@
 // page, performance.now() as the clock and crypto.getRandomValues for randomness. No node:*.
 
 import type { DirEntry, Host, HostStream, Stat, Vfs, VfsFile } from "../linux/vfs.js";
-import { DT_DIR, DT_REG, S_IFDIR, S_IFREG } from "../linux/vfs.js";
+import { DT_DIR, DT_REG, S_IFDIR, S_IFREG, drainChunks } from "../linux/vfs.js";
 import { EACCES, EAGAIN, EBADF, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EPERM } from "../linux/errno.js";
 import { O_ACCMODE, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_TRUNC } from "../linux/abi.js";
 
@@ -246,16 +246,7 @@ export class QueueStream implements HostStream {
   }
   read(buf: Uint8Array): number {
     if (this.chunks.length === 0) return this.eof ? 0 : -EAGAIN;
-    let n = 0;
-    while (n < buf.length && this.chunks.length > 0) {
-      const c = this.chunks[0]!;
-      const k = Math.min(c.length, buf.length - n);
-      buf.set(c.subarray(0, k), n);
-      n += k;
-      if (k === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(k);
-    }
-    return n;
+    return drainChunks(this.chunks, buf);
   }
   write(): number {
     return -EBADF;

@@ -77,6 +77,21 @@ export interface HostStream {
   winsize?(): { rows: number; cols: number };
 }
 
+/** Move queued input chunks into buf (a host stream's read): returns the bytes copied and
+ *  leaves any remainder queued. */
+export function drainChunks(chunks: Uint8Array[], buf: Uint8Array): number {
+  let n = 0;
+  while (n < buf.length && chunks.length > 0) {
+    const c = chunks[0]!;
+    const k = Math.min(c.length, buf.length - n);
+    buf.set(c.subarray(0, k), n);
+    n += k;
+    if (k === c.length) chunks.shift();
+    else chunks[0] = c.subarray(k);
+  }
+  return n;
+}
+
 /** Everything the Linux layer needs from the host. */
 export interface Host {
   vfs: Vfs;
