@@ -1,6 +1,6 @@
 // `rt0 run [options] BIN [args...]`: run a static linux/amd64 binary under the emulator with
 // stdin/stdout/stderr passed through and the exit status Linux would give (128+n when a signal
-// kills it). Options: --strace[-file], --env/--clear-env, --root, CPU model, determinism, limits.
+// kills it). Options: strace, env, root, CPU model, determinism, limits, and --diag-file/--quiet.
 
 import * as fs from "node:fs";
 import { basename, relative, resolve, isAbsolute, sep } from "node:path";
@@ -27,6 +27,10 @@ export interface RunCliOptions {
   seed?: string;
   maxInstructions?: string;
   statsFile?: string;
+  /** rt0's own warnings (unimplemented syscalls, SIGILL reasons) go to this file, not stderr. */
+  diagFile?: string;
+  /** Drop rt0's warnings (fatal one-line errors still go to stderr). */
+  quiet?: boolean;
 }
 
 function parseModel(o: RunCliOptions): CpuModel {
@@ -95,6 +99,17 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const straceOut = straceFd ?? 2;
   const strace = o.strace || straceFd !== undefined ? (line: string) => { fs.writeSync(straceOut, line); } : undefined;
 
+  let diagFd: number | undefined;
+  if (o.diagFile !== undefined) {
+    try {
+      diagFd = fs.openSync(o.diagFile, "w");
+    } catch (e) {
+      throw new UserError(`--diag-file ${o.diagFile}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const diagOut = diagFd ?? 2;
+  const warn = o.quiet && diagFd === undefined ? (): void => {} : (m: string): void => { fs.writeSync(diagOut, m + "\n"); };
+
   const host = new NodeHost({ root });
   let cache: DecodeCache | undefined;
   const machine = new Machine({
@@ -105,7 +120,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
       cache = c.cache;
       return c;
     },
-    deterministic: !!o.deterministic, seed, strace, maxInstructions, cwd,
+    deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd,
   });
   const onSigint = (): void => machine.sendSignal(2);
   process.on("SIGINT", onSigint);
@@ -125,6 +140,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
     process.off("SIGINT", onSigint);
     host.close();
     if (straceFd !== undefined) fs.closeSync(straceFd);
+    if (diagFd !== undefined) fs.closeSync(diagFd);
   }
   if (r.limitReached) {
     process.stderr.write(`rt0: stopped after ${r.instructions} instructions (--max-instructions ${maxInstructions})\n`);

@@ -19,8 +19,11 @@ export function firstDiff(want: string, got: string): string | undefined {
   return "outputs differ";
 }
 
-/** rt0's own warnings in a run's output ("rt0: SIGILL ...", "syscall ... not implemented"). */
-export function rt0Warning(output: string, want = ""): string | undefined {
+/** rt0's own warnings: the first line of its diagnostics file when there is one, else a line
+ *  of the run's output that looks like one ("rt0: SIGILL ...", "syscall ... not implemented"). */
+export function rt0Warning(output: string, want = "", diag?: string): string | undefined {
+  const d = diag?.split("\n").find((l) => l.trim() !== "");
+  if (d !== undefined) return clip(d, 160);
   const expected = new Set(want.split("\n"));
   for (const line of output.split("\n")) {
     if (expected.has(line)) continue;
@@ -38,7 +41,7 @@ export function statusText(o: Outcome): string {
 export function judgeRun(o: Outcome, want: string): string | undefined {
   if (o.status === 0 && !o.timedOut && o.output === want) return undefined;
   const parts: string[] = [];
-  const warn = rt0Warning(o.output, want);
+  const warn = rt0Warning(o.output, want, o.diag);
   if (warn) parts.push(warn);
   if (o.timedOut) parts.push(`timeout after ${(o.ms / 1000).toFixed(0)}s`);
   else if (o.status !== 0) parts.push(statusText(o));
@@ -51,7 +54,7 @@ export function judgeRun(o: Outcome, want: string): string | undefined {
 export function judgePkg(o: Outcome): string | undefined {
   if (o.status === 0 && !o.timedOut) return undefined;
   const parts: string[] = [];
-  const warn = rt0Warning(o.output);
+  const warn = rt0Warning(o.output, "", o.diag);
   if (warn) parts.push(warn);
   parts.push(o.timedOut ? `timeout after ${(o.ms / 1000).toFixed(0)}s` : statusText(o));
   const lines = o.output.split("\n");

@@ -3,7 +3,8 @@
 // a table per release, a JSON file and known-failures lists. Usage: docs/conformance.md.
 
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CACHE, buildPkgTest, buildRunTest, nativeCached, saveNative } from "./build.js";
@@ -132,8 +133,18 @@ async function native(bin: string, args: string[], cwd: string, env: NodeJS.Proc
   return o;
 }
 
-function rt0(o: Options, bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome> {
-  return runCombined(o.rt0[0]!, [...o.rt0.slice(1), bin, ...args], { cwd, env, timeoutMs });
+/** Run bin under rt0 with its own warnings in a separate file (--diag-file), so a warning never
+ *  changes the output Go's rules compare; the warnings come back as Outcome.diag. */
+async function rt0(o: Options, bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome> {
+  const dir = mkdtempSync(join(tmpdir(), "rt0diag-"));
+  const diagPath = join(dir, "diag");
+  try {
+    const r = await runCombined(o.rt0[0]!, [...o.rt0.slice(1), "--diag-file", diagPath, bin, ...args], { cwd, env, timeoutMs });
+    if (existsSync(diagPath)) r.diag = readFileSync(diagPath, "latin1");
+    return r;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function runTask(o: Options, tc: Toolchain, name: string, file: string, outFile: string | undefined): () => Promise<Result> {

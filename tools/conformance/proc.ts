@@ -14,6 +14,8 @@ export interface Outcome {
   timedOut: boolean;
   output: string;
   ms: number;
+  /** rt0's own diagnostics (its --diag-file), apart from the program's output. */
+  diag?: string;
 }
 
 export function runCombined(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Outcome> {
