@@ -7,6 +7,7 @@ import { Inst } from "../x86/inst.js";
 import { Op } from "../x86/ops.js";
 import { PAGE_SIZE } from "../mem/api.js";
 import type { Space } from "../mem/space.js";
+import type { JitFn } from "./jit.js";
 
 /** Longest block (instructions). */
 export const MAX_BLOCK = 64;
@@ -17,8 +18,10 @@ export class Block {
   /** Successor blocks cached by the run loop (fall-through / last taken target). */
   next: Block | null = null;
   taken: Block | null = null;
-  /** Times entered (for a later JIT tier's hotness test). */
+  /** Times entered by the interpreter (the JIT tier's hotness test). */
   hits = 0;
+  /** The compiled form (jit.ts), once the block is hot. */
+  jit: JitFn | null = null;
   /** Per instruction: the interpreter's specialized handler id (0: generic exec). */
   readonly hids: Int32Array;
   /** The last instruction sets RIP itself (jumps, calls, returns, CPUID). */

@@ -20,6 +20,7 @@ import {
 } from "./state.js";
 import { execVec } from "./sse.js";
 import { execExt } from "./ext.js";
+import { compileBlock } from "./jit.js";
 
 const TWO32 = 4294967296;
 
@@ -355,6 +356,9 @@ export function specialize(inst: Inst): number {
 
 let tscNow = 1_000_000_000;
 
+/** Default hotness threshold of the JIT tier (interpreted entries before compiling a block). */
+export const JIT_THRESHOLD = 16;
+
 export class X86Cpu implements Cpu {
   readonly s = new State();
   /** GPRs and flags (Int32Array over the state buffer). */
@@ -380,6 +384,10 @@ export class X86Cpu implements Cpu {
   w3 = 0;
   private codeHook: CodeHook | null = null;
   private cpuidOut = new Int32Array(4);
+  /** Interpreted entries before a block is compiled (0: at once; Infinity: never). */
+  jitThreshold = JIT_THRESHOLD;
+  /** Set by compiled code: the block index of the instruction that stopped or faulted. */
+  jitAt = 0;
 
   constructor(readonly mem: Memory, readonly model: CpuModel, cache?: DecodeCache) {
     if (!(mem instanceof Space)) throw new Error("X86Cpu needs a Space (src/mem/space.ts)");
@@ -488,6 +496,8 @@ export class X86Cpu implements Cpu {
   run(maxInstructions: number): StopReason {
     if (this.codeHook !== null) return this.runHooked(maxInstructions);
     const f64 = this.f64;
+    const g = this.g;
+    const space = this.space;
     let done = 0;
     let prev: Block | null = null;
     let stop: number = STOP.SLICE_END;
@@ -524,6 +534,33 @@ export class X86Cpu implements Cpu {
       const insts = b.insts;
       const hids = b.hids;
       let n = insts.length;
+      let jit = b.jit;
+      if (jit === null && b.hits++ >= this.jitThreshold) jit = b.jit = compileBlock(b);
+      if (jit !== null && n <= maxInstructions - done) {
+        let r: number;
+        try {
+          r = jit(this, g, f64, space, insts, hids);
+        } catch (e) {
+          if (e !== MEM_FAULT) throw e;
+          const i = this.jitAt;
+          f64[RIP_F64] = insts[i].addr;
+          this.takeFault();
+          done += i;
+          stop = STOP.FAULT;
+          break;
+        }
+        if (r !== CONT) {
+          let i = this.jitAt;
+          if (r === STOP.SYSCALL || r === STOP.BREAKPOINT) i++;
+          else f64[RIP_F64] = insts[i].addr;
+          done += i;
+          stop = r;
+          break;
+        }
+        done += n;
+        prev = b;
+        continue;
+      }
       if (n > maxInstructions - done) n = maxInstructions - done;
       let i = 0;
       let r = CONT;

@@ -46,10 +46,10 @@ function known(): Map<string, string> {
   return m;
 }
 
-test("every recorded case matches the host CPU (registers, defined flags, MXCSR, XMM, memory)", () => {
+for (const jit of [false, true]) test(`every recorded case matches the host CPU (registers, defined flags, MXCSR, XMM, memory)${jit ? ", through the JIT tier" : ""}`, () => {
   const { head, cases } = load();
   const skip = known();
-  const emu = new Emu(3);
+  const emu = new Emu(3, jit);
   const failures: string[] = [];
   const forms = new Set<number>();
   let compared = 0;

@@ -1,6 +1,6 @@
 // Driver of the CPU differential tests. Generates cases (gen.ts), runs them on this machine's
 // CPU (harness.c, built here with gcc) and on rt0 (emu.ts), and reports mismatches per form.
-//   node dist/tools/cpudiff/run.js [--per-form N] [--seed S] [--level L] [--filter RE] [--golden FILE]
+//   node dist/tools/cpudiff/run.js [--per-form N] [--seed S] [--level L] [--filter RE] [--golden FILE] [--jit]
 // --golden writes the cases and native results (gzip) for test/cpu/diff.test.ts.
 
 import { execFileSync } from "node:child_process";
@@ -42,7 +42,7 @@ function main(): void {
   }
   const batch = Number(arg("--batch", "100"));
   const harness = buildHarness();
-  const emu = new Emu(level);
+  const emu = new Emu(level, process.argv.includes("--jit"));
   const perFormCount = new Map<string, number>();
   const bad = new Map<string, { n: number; first: string }>();
   let total = 0;

@@ -1,0 +1,603 @@
+// The JIT tier: a hot decoded block becomes one JavaScript function (new Function) with its
+// instructions' operands, sizes and addresses folded into straight-line code. Forms it does not
+// know call the interpreter's handler for that one instruction, so every block can be compiled.
+
+import { K, P, R, type Inst } from "../x86/inst.js";
+import { Op } from "../x86/ops.js";
+import type { Space } from "../mem/space.js";
+import type { Block } from "./cache.js";
+import { K_ADD, K_DEC, K_INC, K_LOGIC, K_SAR, K_SHL, K_SHR, K_SUB, carry, cond } from "./flags.js";
+import { FL_AUX, FL_DST, FL_OP, FL_RES, FL_SIZE, FL_SRC, FSBASE_F64, GSBASE_F64, RIP_F64, XMM_I32 } from "./state.js";
+
+/** What compiled code needs from the CPU (X86Cpu implements it). */
+export interface JitHost {
+  /** The interpreter's generic handler / specialized handler for one instruction. */
+  exec(inst: Inst): number;
+  fast(inst: Inst, h: number): number;
+  /** Index in the block of the instruction that stopped the block (a STOP or a fault). */
+  jitAt: number;
+}
+
+/** A compiled block: returns -1 (CONT) after the whole block ran and RIP was set, or a STOP
+ *  code with host.jitAt naming the instruction; memory faults propagate as MEM_FAULT with
+ *  host.jitAt set. */
+export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space, I: Inst[], H: Int32Array) => number;
+
+const TWO32 = 4294967296;
+const TWO32S = "4294967296";
+/** The one-byte/two-byte-immediate mask per size. */
+const MASK: Record<number, string> = { 1: "255", 2: "65535" };
+
+/** Statistics (for rt0 run --stats-file and the benchmark notes). */
+export const jitStats = { blocks: 0, insts: 0, generic: 0, ms: 0 };
+
+/** A flags-setting instruction whose values are still in the flag locals (fd0 fd1 fs0 fs1 fr0 fr1). */
+interface Setter {
+  kind: number;
+  size: number;
+}
+
+const isGpr = (k: number, r: number): boolean => k === K.REG && r >= 0 && r < 16;
+
+class Gen {
+  out: string[] = [];
+  /** The code that stores the last setter's lazy flags, not yet emitted. */
+  pending = "";
+  /** The last setter whose operands are in the flag locals (null: unknown, read g). */
+  known: Setter | null = null;
+  generic = 0;
+
+  emit(s: string): void {
+    this.out.push(s);
+  }
+
+  /** Emit the pending flag store (before anything that may read g's flags or leave). */
+  flush(): void {
+    if (this.pending !== "") {
+      this.out.push(this.pending);
+      this.pending = "";
+    }
+  }
+
+  /** A setter recorded its operands in the flag locals: its store becomes pending (replacing
+   *  an earlier one that nothing could observe). */
+  setFlags(kind: number, size: number, withOperands: boolean, aux = false): void {
+    let s = `g[${FL_OP}]=${kind};g[${FL_SIZE}]=${size};g[${FL_RES}]=fr0;g[${FL_RES + 1}]=fr1;`;
+    if (withOperands) s += `g[${FL_DST}]=fd0;g[${FL_DST + 1}]=fd1;g[${FL_SRC}]=fs0;g[${FL_SRC + 1}]=fs1;`;
+    if (aux) s += `g[${FL_AUX}]=fa;`;
+    this.pending = s;
+    this.known = { kind, size };
+  }
+
+  /** Flags are changed in g by something else (a helper or the interpreter). */
+  clobberFlags(): void {
+    this.flush();
+    this.known = null;
+  }
+}
+
+/** Code computing the effective address of inst's memory operand into `a`. */
+function ea(inst: Inst): string | null {
+  if (inst.addrsize !== 8 && inst.addrsize !== 4) return null;
+  if (inst.base === R.RIP) return `a=${inst.addr + inst.len + inst.disp};`;
+  const b = inst.base, x = inst.index;
+  if (b > 15 || x > 15) return null;
+  let lo = b >= 0 ? `(g[${2 * b}]>>>0)` : "";
+  let hi = b >= 0 ? `g[${2 * b + 1}]` : "";
+  if (inst.disp !== 0 || lo === "") lo += (lo === "" ? "" : "+") + String(inst.disp);
+  if (x >= 0) {
+    lo += `+(g[${2 * x}]>>>0)*${inst.scale}`;
+    hi += (hi === "" ? "" : "+") + (inst.scale === 1 ? `g[${2 * x + 1}]` : `Math.imul(g[${2 * x + 1}],${inst.scale})`);
+  }
+  if (hi === "") hi = "0";
+  let s = `u=${lo};v=${hi};`;
+  if (inst.seg === R.FS || inst.seg === R.GS) {
+    const i = inst.seg === R.FS ? FSBASE_F64 : GSBASE_F64;
+    s += `t=f64[${i}];u+=t%${TWO32S};v+=Math.floor(t/${TWO32S});`;
+  }
+  if (inst.addrsize === 4) return s + "a=u>>>0;";
+  s += `if(u<0||u>=${TWO32S}){c=Math.floor(u/${TWO32S});u-=c*${TWO32S};v+=c;}v|=0;`;
+  s += `a=v===0?u:(v>>>0)*${TWO32S}+u;`;
+  return s;
+}
+
+/** Read a GPR of a size into (lv, hv). */
+function rdReg(r: number, size: number, lv: string, hv: string): string {
+  switch (size) {
+    case 8: return `${lv}=g[${2 * r}];${hv}=g[${2 * r + 1}];`;
+    case 4: return `${lv}=g[${2 * r}];${hv}=0;`;
+    default: return `${lv}=g[${2 * r}]&${MASK[size]};${hv}=0;`;
+  }
+}
+
+/** Write (lv, hv) to a GPR of a size (r < 16). */
+function wrReg(r: number, size: number, lv: string, hv: string): string {
+  switch (size) {
+    case 8: return `g[${2 * r}]=${lv};g[${2 * r + 1}]=${hv};`;
+    case 4: return `g[${2 * r}]=${lv};g[${2 * r + 1}]=0;`;
+    case 2: return `g[${2 * r}]=(g[${2 * r}]&-65536)|(${lv}&65535);`;
+    default: return `g[${2 * r}]=(g[${2 * r}]&-256)|(${lv}&255);`;
+  }
+}
+
+/** Load (lv, hv) from memory at `a`. */
+function rdMem(size: number, lv: string, hv: string): string {
+  switch (size) {
+    case 8: return `${lv}=m.rd64(a);${hv}=m.hi;`;
+    case 4: return `${lv}=m.rd32(a);${hv}=0;`;
+    case 2: return `${lv}=m.rd16(a);${hv}=0;`;
+    default: return `${lv}=m.rd8(a);${hv}=0;`;
+  }
+}
+
+function wrMem(size: number, lv: string, hv: string): string {
+  switch (size) {
+    case 8: return `m.wr64(a,${lv},${hv});`;
+    case 4: return `m.wr32(a,${lv});`;
+    case 2: return `m.wr16(a,${lv});`;
+    default: return `m.wr8(a,${lv});`;
+  }
+}
+
+/** Immediate of a size as (lo, hi) literals. */
+function immOf(inst: Inst, size: number): [string, string] {
+  switch (size) {
+    case 8: return [String(inst.imm), String(inst.immHi)];
+    case 4: return [String(inst.imm), "0"];
+    case 2: return [String(inst.imm & 0xffff), "0"];
+    default: return [String(inst.imm & 255), "0"];
+  }
+}
+
+/** Code reading operand j (REG/MEM/IMM) of a size into (lv, hv); a memory operand computes `a`
+ *  first. null when the operand is not a plain GPR, memory or immediate. */
+function rdOperand(inst: Inst, j: number, size: number, lv: string, hv: string): string | null {
+  const k = j === 0 ? inst.k0 : j === 1 ? inst.k1 : inst.k2;
+  const r = j === 0 ? inst.r0 : j === 1 ? inst.r1 : inst.r2;
+  if (k === K.REG) return isGpr(k, r) ? rdReg(r, size, lv, hv) : null;
+  if (k === K.MEM) {
+    const e = ea(inst);
+    return e === null ? null : e + rdMem(size, lv, hv);
+  }
+  if (k === K.IMM) {
+    const [l, h] = immOf(inst, size);
+    return `${lv}=${l};${hv}=${h};`;
+  }
+  return null;
+}
+
+/** Result-based condition pieces for a setter of a size. */
+function zeroOf(size: number): string {
+  return size === 8 ? "(fr0|fr1)===0" : "fr0===0";
+}
+function signOfRes(size: number): string {
+  switch (size) {
+    case 8: return "fr1<0";
+    case 4: return "fr0<0";
+    case 2: return "(fr0&32768)!==0";
+    default: return "(fr0&128)!==0";
+  }
+}
+
+/** A condition-code test as a JS expression (flushes and reads g when it cannot be derived from
+ *  the last known setter). */
+function condExpr(gen: Gen, cc: number): string {
+  const k = gen.known;
+  if (k !== null) {
+    const size = k.size;
+    if (k.kind === K_SUB) {
+      const ult = (a: string, b: string): string => size === 8
+        ? `(${a}1!==${b}1?(${a}1>>>0)<(${b}1>>>0):(${a}0>>>0)<(${b}0>>>0))`
+        : `((${a}0>>>0)<(${b}0>>>0))`;
+      const ext = (v: string): string => size === 4 ? `(${v}|0)` : size === 2 ? `((${v}<<16)>>16)` : `((${v}<<24)>>24)`;
+      const slt = (a: string, b: string): string => size === 8
+        ? `(${a}1!==${b}1?${a}1<${b}1:(${a}0>>>0)<(${b}0>>>0))`
+        : `(${ext(a + "0")}<${ext(b + "0")})`;
+      const eq = size === 8 ? "(fd0===fs0&&fd1===fs1)" : "(fd0===fs0)";
+      switch (cc) {
+        case 2: return ult("fd", "fs");
+        case 3: return `!${ult("fd", "fs")}`;
+        case 4: return eq;
+        case 5: return `!${eq}`;
+        case 6: return `!${ult("fs", "fd")}`;
+        case 7: return ult("fs", "fd");
+        case 12: return slt("fd", "fs");
+        case 13: return `!${slt("fd", "fs")}`;
+        case 14: return `!${slt("fs", "fd")}`;
+        case 15: return slt("fs", "fd");
+      }
+    } else if (k.kind === K_LOGIC) {
+      const z = zeroOf(size), sg = signOfRes(size);
+      switch (cc) {
+        case 0: case 2: return "false";
+        case 1: case 3: return "true";
+        case 4: case 6: return `(${z})`;
+        case 5: case 7: return `!(${z})`;
+        case 8: case 12: return `(${sg})`;
+        case 9: case 13: return `!(${sg})`;
+        case 14: return `(${z}||${sg})`;
+        case 15: return `!(${z}||${sg})`;
+      }
+    } else {
+      switch (cc) {
+        case 4: return `(${zeroOf(size)})`;
+        case 5: return `!(${zeroOf(size)})`;
+        case 8: return `(${signOfRes(size)})`;
+        case 9: return `!(${signOfRes(size)})`;
+      }
+    }
+  }
+  gen.flush();
+  return `cond(g,${cc})`;
+}
+
+/** Compile one instruction (not the block's last transfer handling); false: use the interpreter. */
+function genInst(gen: Gen, inst: Inst, idx: number, last: boolean): boolean {
+  if ((inst.pfx & (P.VEX | P.EVEX | P.XOP | P.LOCK)) !== 0) return false;
+  const op = inst.op;
+  const e = (s: string): void => gen.emit(s);
+  const at = `k=${idx};`;
+  const next = inst.addr + inst.len;
+  switch (op) {
+    case Op.NOP: case Op.ENDBR64: case Op.PAUSE: case Op.PREFETCHT0: case Op.PREFETCHNTA:
+      return true;
+
+    case Op.MOV: {
+      const s = inst.s0;
+      if (s !== 1 && s !== 2 && s !== 4 && s !== 8) return false;
+      if (inst.k0 === K.REG) {
+        if (!isGpr(inst.k0, inst.r0)) return false;
+        if (inst.k1 === K.MEM) {
+          const a = ea(inst);
+          if (a === null) return false;
+          gen.flush();
+          e(at + a + rdMem(s, "lo", "hi") + wrReg(inst.r0, s, "lo", "hi"));
+          return true;
+        }
+        if (isGpr(inst.k1, inst.r1)) {
+          const r0 = inst.r0, r1 = inst.r1;
+          if (s === 8) e(`g[${2 * r0}]=g[${2 * r1}];g[${2 * r0 + 1}]=g[${2 * r1 + 1}];`);
+          else e(rdReg(r1, s, "lo", "hi") + wrReg(r0, s, "lo", "hi"));
+          return true;
+        }
+        if (inst.k1 === K.IMM) {
+          const [l, h] = immOf(inst, s);
+          e(wrReg(inst.r0, s, l, h));
+          return true;
+        }
+        return false;
+      }
+      if (inst.k0 === K.MEM) {
+        const a = ea(inst);
+        if (a === null) return false;
+        let src: string;
+        if (isGpr(inst.k1, inst.r1)) src = rdReg(inst.r1, s, "lo", "hi");
+        else if (inst.k1 === K.IMM) {
+          const [l, h] = immOf(inst, s);
+          src = `lo=${l};hi=${h};`;
+        } else return false;
+        gen.flush();
+        e(at + src + a + wrMem(s, "lo", "hi"));
+        return true;
+      }
+      return false;
+    }
+
+    case Op.MOVZX: case Op.MOVSX: case Op.MOVSXD: {
+      const s0 = inst.s0, s1 = inst.s1;
+      if (!isGpr(inst.k0, inst.r0) || (s0 !== 4 && s0 !== 8) || (s1 !== 1 && s1 !== 2 && s1 !== 4)) return false;
+      let rd: string;
+      if (inst.k1 === K.MEM) {
+        const a = ea(inst);
+        if (a === null) return false;
+        gen.flush();
+        rd = at + a + rdMem(s1, "lo", "hi");
+      } else if (isGpr(inst.k1, inst.r1)) rd = rdReg(inst.r1, s1, "lo", "hi");
+      else return false;
+      if (op === Op.MOVZX) {
+        if (s1 === 4) return false;
+        e(rd + wrReg(inst.r0, s0, "lo", "0"));
+      } else {
+        const x = s1 === 1 ? "lo=(lo<<24)>>24;" : s1 === 2 ? "lo=(lo<<16)>>16;" : "lo|=0;";
+        e(rd + x + wrReg(inst.r0, s0, "lo", "(lo>>31)"));
+      }
+      return true;
+    }
+
+    case Op.LEA: {
+      const s = inst.s0;
+      if (!isGpr(inst.k0, inst.r0) || (s !== 8 && s !== 4) || inst.k1 !== K.MEM) return false;
+      if (inst.base === R.RIP) {
+        const v = next + inst.disp;
+        const lo = v % TWO32, hi = Math.floor(v / TWO32);
+        e(wrReg(inst.r0, s, String(lo | 0), String(hi | 0)));
+        return true;
+      }
+      const b = inst.base, x = inst.index;
+      if (b > 15 || x > 15 || inst.addrsize !== 8) return false;
+      let lo = b >= 0 ? `(g[${2 * b}]>>>0)` : "";
+      let hi = b >= 0 ? `g[${2 * b + 1}]` : "";
+      if (inst.disp !== 0 || lo === "") lo += (lo === "" ? "" : "+") + String(inst.disp);
+      if (x >= 0) {
+        lo += `+(g[${2 * x}]>>>0)*${inst.scale}`;
+        hi += (hi === "" ? "" : "+") + (inst.scale === 1 ? `g[${2 * x + 1}]` : `Math.imul(g[${2 * x + 1}],${inst.scale})`);
+      }
+      if (s === 4) {
+        e(`g[${2 * inst.r0}]=${lo};g[${2 * inst.r0 + 1}]=0;`);
+        return true;
+      }
+      if (hi === "") hi = "0";
+      e(`lo=${lo};hi=${hi};c=Math.floor(lo/${TWO32S});g[${2 * inst.r0}]=lo|0;g[${2 * inst.r0 + 1}]=(hi+c)|0;`);
+      return true;
+    }
+
+    case Op.ADD: case Op.SUB: case Op.CMP: case Op.AND: case Op.OR: case Op.XOR: case Op.TEST: {
+      const s = inst.s0;
+      if (s !== 1 && s !== 2 && s !== 4 && s !== 8) return false;
+      const dstReg = isGpr(inst.k0, inst.r0);
+      if (!dstReg && inst.k0 !== K.MEM) return false;
+      const writes = op !== Op.CMP && op !== Op.TEST;
+      let code = "";
+      let faults = false;
+      // Destination, then source (the memory operand's address is computed once).
+      if (dstReg) code += rdReg(inst.r0, s, "fd0", "fd1");
+      else {
+        const a = ea(inst);
+        if (a === null) return false;
+        code += a + rdMem(s, "fd0", "fd1");
+        faults = true;
+      }
+      if (inst.k1 === K.MEM) {
+        if (!dstReg) return false;
+        const a = ea(inst);
+        if (a === null) return false;
+        code += a + rdMem(s, "fs0", "fs1");
+        faults = true;
+      } else {
+        const r = rdOperand(inst, 1, s, "fs0", "fs1");
+        if (r === null) return false;
+        code += r;
+      }
+      let kind: number;
+      switch (op) {
+        case Op.ADD:
+          kind = K_ADD;
+          if (s === 8) code += "t=(fd0>>>0)+(fs0>>>0);fr0=t|0;fr1=(fd1+fs1+(t>=4294967296?1:0))|0;";
+          else if (s === 4) code += "fr0=(fd0+fs0)|0;fr1=0;";
+          else code += `fr0=(fd0+fs0)&${MASK[s]};fr1=0;`;
+          break;
+        case Op.SUB: case Op.CMP:
+          kind = K_SUB;
+          if (s === 8) code += "t=(fd0>>>0)-(fs0>>>0);fr0=t|0;fr1=(fd1-fs1-(t<0?1:0))|0;";
+          else if (s === 4) code += "fr0=(fd0-fs0)|0;fr1=0;";
+          else code += `fr0=(fd0-fs0)&${MASK[s]};fr1=0;`;
+          break;
+        case Op.AND: case Op.TEST: kind = K_LOGIC; code += "fr0=fd0&fs0;fr1=fd1&fs1;"; break;
+        case Op.OR: kind = K_LOGIC; code += "fr0=fd0|fs0;fr1=fd1|fs1;"; break;
+        default: kind = K_LOGIC; code += "fr0=fd0^fs0;fr1=fd1^fs1;"; break;
+      }
+      if (writes) code += dstReg ? wrReg(inst.r0, s, "fr0", "fr1") : wrMem(s, "fr0", "fr1");
+      if (faults) {
+        gen.flush();
+        code = at + code;
+      }
+      e(code);
+      gen.setFlags(kind, s, kind !== K_LOGIC);
+      return true;
+    }
+
+    case Op.INC: case Op.DEC: case Op.NEG: case Op.NOT: {
+      const s = inst.s0;
+      if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
+      const r = inst.r0;
+      let code = rdReg(r, s, "fd0", "fd1");
+      if (op === Op.NOT) {
+        e(code + wrReg(r, s, "~fd0", s === 8 ? "~fd1" : "0"));
+        return true;
+      }
+      if (op === Op.NEG) {
+        code += s === 8 ? "fr0=-fd0|0;fr1=(~fd1+(fd0===0?1:0))|0;" : "fr0=-fd0|0;fr1=0;";
+        code += "fs0=fd0;fs1=fd1;fd0=0;fd1=0;";
+        e(code + wrReg(r, s, "fr0", "fr1"));
+        gen.setFlags(K_SUB, s, true);
+        return true;
+      }
+      // INC/DEC keep CF: read it from the current flags first.
+      gen.flush();
+      code += "fa=carry(g);";
+      if (op === Op.INC) code += s === 8 ? "fr0=(fd0+1)|0;fr1=fr0===0?(fd1+1)|0:fd1;" : "fr0=(fd0+1)|0;fr1=0;";
+      else code += s === 8 ? "fr0=(fd0-1)|0;fr1=fd0===0?(fd1-1)|0:fd1;" : "fr0=(fd0-1)|0;fr1=0;";
+      code += "fs0=1;fs1=0;";
+      e(code + wrReg(r, s, "fr0", "fr1"));
+      gen.setFlags(op === Op.INC ? K_INC : K_DEC, s, true, true);
+      return true;
+    }
+
+    case Op.SHL: case Op.SHR: case Op.SAR: {
+      const s = inst.s0;
+      if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8) || inst.k1 !== K.IMM) return false;
+      const c = inst.imm & (s === 8 ? 63 : 31);
+      if (c === 0) return false;
+      const r = inst.r0;
+      let code = rdReg(r, s, "fd0", "fd1");
+      const kind = op === Op.SHL ? K_SHL : op === Op.SHR ? K_SHR : K_SAR;
+      if (s === 4) {
+        code += op === Op.SHL ? `fr0=fd0<<${c};` : op === Op.SHR ? `fr0=(fd0>>>${c})|0;` : `fr0=fd0>>${c};`;
+        code += "fr1=0;";
+      } else if (op === Op.SHL) {
+        code += c < 32 ? `fr1=(fd1<<${c})|(fd0>>>${32 - c});fr0=fd0<<${c};` : `fr1=fd0<<${c - 32};fr0=0;`;
+      } else if (op === Op.SHR) {
+        code += c < 32 ? `fr0=(fd0>>>${c})|(fd1<<${32 - c});fr1=(fd1>>>${c})|0;` : `fr0=(fd1>>>${c - 32})|0;fr1=0;`;
+      } else {
+        code += c < 32 ? `fr0=(fd0>>>${c})|(fd1<<${32 - c});fr1=fd1>>${c};` : `fr0=fd1>>${c - 32};fr1=fd1>>31;`;
+      }
+      code += `fs0=${c};fs1=0;`;
+      e(code + wrReg(r, s, "fr0", "fr1"));
+      gen.setFlags(kind, s, true);
+      return true;
+    }
+
+    case Op.SETCC: {
+      if (!isGpr(inst.k0, inst.r0) || inst.s0 !== 1) return false;
+      const x = condExpr(gen, inst.cond);
+      e(`g[${2 * inst.r0}]=(g[${2 * inst.r0}]&-256)|(${x}?1:0);`);
+      return true;
+    }
+
+    case Op.CMOVCC: {
+      const s = inst.s0;
+      if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
+      let rd: string;
+      if (inst.k1 === K.MEM) {
+        const a = ea(inst);
+        if (a === null) return false;
+        gen.flush();
+        rd = at + a + rdMem(s, "lo", "hi");
+      } else if (isGpr(inst.k1, inst.r1)) rd = rdReg(inst.r1, s, "lo", "hi");
+      else return false;
+      const x = condExpr(gen, inst.cond);
+      const r = inst.r0;
+      e(rd + `if(${x}){${wrReg(r, s, "lo", "hi")}}` + (s === 4 ? `else g[${2 * r + 1}]=0;` : ""));
+      return true;
+    }
+
+    case Op.PUSH: {
+      if (inst.s0 !== 8) return false;
+      let src: string;
+      if (isGpr(inst.k0, inst.r0)) src = rdReg(inst.r0, 8, "lo", "hi");
+      else if (inst.k0 === K.IMM) src = `lo=${inst.imm};hi=${inst.immHi};`;
+      else return false;
+      gen.flush();
+      e(at + src + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;m.wr64(t,lo,hi);g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;`);
+      return true;
+    }
+    case Op.POP: {
+      if (inst.s0 !== 8 || !isGpr(inst.k0, inst.r0)) return false;
+      gen.flush();
+      e(at + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);lo=m.rd64(t);hi=m.hi;t+=8;g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;` +
+        wrReg(inst.r0, 8, "lo", "hi"));
+      return true;
+    }
+
+    case Op.MOVUPS: case Op.MOVDQU: case Op.MOVUPD: case Op.MOVAPS: case Op.MOVDQA: case Op.MOVAPD: {
+      if (inst.opsize !== 16) return false;
+      const aligned = op === Op.MOVAPS || op === Op.MOVDQA || op === Op.MOVAPD;
+      const xr = (r: number): number => XMM_I32 + 4 * (r - R.XMM0);
+      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
+      if (isX(inst.k0, inst.r0) && isX(inst.k1, inst.r1)) {
+        const d = xr(inst.r0), s = xr(inst.r1);
+        e(`g[${d}]=g[${s}];g[${d + 1}]=g[${s + 1}];g[${d + 2}]=g[${s + 2}];g[${d + 3}]=g[${s + 3}];`);
+        return true;
+      }
+      if (aligned) return false; // the alignment check (#GP) stays in the interpreter
+      if (isX(inst.k0, inst.r0) && inst.k1 === K.MEM) {
+        const a = ea(inst);
+        if (a === null) return false;
+        const d = xr(inst.r0);
+        gen.flush();
+        e(at + a + `lo=m.rd64(a);hi=m.hi;t=m.rd64(a+8);c=m.hi;g[${d}]=lo;g[${d + 1}]=hi;g[${d + 2}]=t;g[${d + 3}]=c;`);
+        return true;
+      }
+      if (inst.k0 === K.MEM && isX(inst.k1, inst.r1)) {
+        const a = ea(inst);
+        if (a === null) return false;
+        const s = xr(inst.r1);
+        gen.flush();
+        e(at + a + `m.probeWrite(a,16);m.wr64(a,g[${s}],g[${s + 1}]);m.wr64(a+8,g[${s + 2}],g[${s + 3}]);`);
+        return true;
+      }
+      return false;
+    }
+    case Op.XORPS: case Op.PXOR: case Op.XORPD: {
+      // Only the zeroing idiom (Go's XORPS X15, X15).
+      if (inst.k0 !== K.REG || inst.k1 !== K.REG || inst.r0 !== inst.r1 || inst.r0 < R.XMM0 || inst.r0 >= R.XMM0 + 16 || inst.opsize !== 16) return false;
+      const d = XMM_I32 + 4 * (inst.r0 - R.XMM0);
+      e(`g[${d}]=0;g[${d + 1}]=0;g[${d + 2}]=0;g[${d + 3}]=0;`);
+      return true;
+    }
+
+    // ---- control transfers (always the block's last instruction) ----
+    case Op.JCC: {
+      if (!last) return false;
+      const x = condExpr(gen, inst.cond);
+      gen.flush();
+      e(`f64[${RIP_F64}]=${x}?${inst.target}:${next};return -1;`);
+      return true;
+    }
+    case Op.JMP: {
+      if (!last) return false;
+      if (inst.k0 === K.REL) {
+        gen.flush();
+        e(`f64[${RIP_F64}]=${inst.target};return -1;`);
+        return true;
+      }
+      const rd = rdOperand(inst, 0, 8, "lo", "hi");
+      if (rd === null || inst.s0 !== 8) return false;
+      gen.flush();
+      e(at + rd + `f64[${RIP_F64}]=(hi>>>0)*${TWO32S}+(lo>>>0);return -1;`);
+      return true;
+    }
+    case Op.CALL: {
+      if (!last) return false;
+      let tgt: string;
+      if (inst.k0 === K.REL) tgt = `lo=${inst.target};`;
+      else {
+        if (inst.s0 !== 8) return false;
+        const rd = rdOperand(inst, 0, 8, "lo", "hi");
+        if (rd === null) return false;
+        tgt = rd + `lo=(hi>>>0)*${TWO32S}+(lo>>>0);`;
+      }
+      gen.flush();
+      e(at + tgt + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;m.wr64(t,${next % TWO32 | 0},${Math.floor(next / TWO32) | 0});` +
+        `g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;f64[${RIP_F64}]=lo;return -1;`);
+      return true;
+    }
+    case Op.RET: {
+      if (!last || inst.nops !== 0) return false;
+      gen.flush();
+      e(at + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);lo=m.rd64(t);hi=m.hi;t+=8;g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;` +
+        `f64[${RIP_F64}]=(hi>>>0)*${TWO32S}+(lo>>>0);return -1;`);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Compile a block to a JS function. */
+export function compileBlock(b: Block): JitFn {
+  const t0 = performance.now();
+  const gen = new Gen();
+  const insts = b.insts;
+  const n = insts.length;
+  let endsWithReturn = false;
+  for (let i = 0; i < n; i++) {
+    const inst = insts[i];
+    const last = i === n - 1;
+    if (genInst(gen, inst, i, last)) {
+      if (last && (inst.op === Op.JCC || inst.op === Op.JMP || inst.op === Op.CALL || inst.op === Op.RET)) endsWithReturn = true;
+      continue;
+    }
+    // The interpreter runs this one instruction over the state in g.
+    gen.clobberFlags();
+    gen.generic++;
+    const call = b.hids[i] === 0 ? `host.exec(I[${i}])` : `host.fast(I[${i}],H[${i}])`;
+    gen.emit(`k=${i};r=${call};if(r!==-1){host.jitAt=${i};return r;}`);
+    if (last && b.endsInTransfer) endsWithReturn = true;
+  }
+  if (!endsWithReturn) {
+    gen.flush();
+    gen.emit(`f64[${RIP_F64}]=${b.end};`);
+  }
+  gen.flush();
+  const body =
+    "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,r=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0;" +
+    `try{${gen.out.join("\n")}\n}catch(e){host.jitAt=k;throw e;}return -1;`;
+  const factory = new Function("cond", "carry", `return function block_${b.addr.toString(16)}(host,g,f64,m,I,H){${body}};`) as
+    (c: typeof cond, cy: typeof carry) => JitFn;
+  const fn = factory(cond, carry);
+  jitStats.blocks++;
+  jitStats.insts += n;
+  jitStats.generic += gen.generic;
+  jitStats.ms += performance.now() - t0;
+  return fn;
+}
