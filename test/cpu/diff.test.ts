@@ -2,6 +2,8 @@
 // cases of tools/cpudiff (every form, a few cases each), with the native results recorded in
 // test/testdata/cpu/cases.bin.gz by `node dist/tools/cpudiff/run.js --per-form 4 --seed 7
 // --level 3 --golden test/testdata/cpu/cases.bin.gz`. The full run (>= 200,000 cases): tools/cpudiff/full.sh.
+// Flag producer + SETcc/CMOVcc pairs (the JIT derives conditions inside a block):
+// `node dist/tools/cpudiff/pairs.js --per-form 8 --golden test/testdata/cpu/pairs.bin.gz`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -15,8 +17,8 @@ interface Golden {
   state: number;
 }
 
-function load(): { head: Golden; cases: { form: number; code: Uint8Array; input: Uint8Array; status: number; out: Uint8Array }[] } {
-  const buf = gunzipSync(readFileSync(join(TESTDATA, "cpu", "cases.bin.gz")));
+function load(file = "cases.bin.gz"): { head: Golden; cases: { form: number; code: Uint8Array; input: Uint8Array; status: number; out: Uint8Array }[] } {
+  const buf = gunzipSync(readFileSync(join(TESTDATA, "cpu", file)));
   assert.equal(buf.toString("latin1", 0, 8), "CPUDGLD1");
   const n = buf.readUInt32LE(8);
   const head = JSON.parse(buf.toString("utf8", 12, 12 + n)) as Golden;
@@ -64,5 +66,18 @@ for (const jit of [false, true]) test(`every recorded case matches the host CPU 
   }
   assert.ok(compared >= 3000, `only ${compared} cases`);
   assert.ok(forms.size >= 1150, `only ${forms.size} forms`);
+  assert.deepEqual(failures.slice(0, 20), []);
+});
+
+for (const jit of [false, true]) test(`flag producer + SETcc/CMOVcc pairs match the host CPU${jit ? ", through the JIT tier" : ""}`, () => {
+  const { head, cases } = load("pairs.bin.gz");
+  const emu = new Emu(1, jit, 64);
+  const failures: string[] = [];
+  for (const c of cases) {
+    const f = head.forms[c.form];
+    const diff = compare(f.undef, c, emu.run(c.code, c.input));
+    if (diff !== "") failures.push(`${f.name} + reader [${Buffer.from(c.code).toString("hex")}]: ${diff}`);
+  }
+  assert.ok(cases.length >= 1500, `only ${cases.length} cases`);
   assert.deepEqual(failures.slice(0, 20), []);
 });

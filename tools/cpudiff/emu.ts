@@ -16,8 +16,9 @@ const SIGILL = 4, SIGFPE = 8, SIGSEGV = 11;
 export class Emu {
   readonly mem = new Space();
   readonly cpu: X86Cpu;
-  /** jit: run each case through the JIT tier (the block [instruction, INT3] compiled at once). */
-  constructor(level: 1 | 2 | 3 = 1, readonly jit = false) {
+  /** jit: run each case through the JIT tier (the block [code..., INT3] compiled at once);
+   *  budget: instructions per run (more than 1 runs the code up to the padding's INT3). */
+  constructor(level: 1 | 2 | 3 = 1, readonly jit = false, readonly budget = jit ? 2 : 1) {
     this.mem.map(CODEBASE, 0x1000, PROT_READ | PROT_EXEC);
     this.mem.map(MEMBASE, 0x1000, PROT_READ | PROT_WRITE);
     this.cpu = new X86Cpu(this.mem, { vendor: "GenuineIntel", level });
@@ -36,9 +37,9 @@ export class Emu {
     cpu.s.i32[MXCSR_I32] = dv.getUint32(MXCSR_OFF, true);
     cpu.s.u8.set(input.subarray(XMM_OFF, XMM_OFF + 256), XMM_BYTE);
     cpu.rip = CODEBASE;
-    let stop: number = cpu.run(this.jit ? 2 : 1);
-    // Through the JIT the padding's INT3 ends the run after the instruction.
-    if (this.jit && stop === STOP.BREAKPOINT) stop = STOP.SLICE_END;
+    let stop: number = cpu.run(this.budget);
+    // With a budget past the code, the padding's INT3 ends the run after it.
+    if (this.budget > 1 && stop === STOP.BREAKPOINT) stop = STOP.SLICE_END;
     const out = new Uint8Array(STATE);
     const ov = new DataView(out.buffer);
     let status = 0;
