@@ -14,6 +14,7 @@ import { X86Cpu } from "../cpu/cpu.js";
 import type { DecodeCache } from "../cpu/cache.js";
 import type { Cpu, CpuModel } from "../cpu/api.js";
 import type { Host } from "../linux/vfs.js";
+import type { Memory } from "../mem/api.js";
 import { openBinary, type GoBinary } from "../gobin/binary.js";
 
 export function parseVendor(v: string): CpuModel["vendor"] {
@@ -55,15 +56,16 @@ export async function runObserved(o: {
 }): Promise<ObservedRun> {
   const real = new NodeHost({});
   const host = o.wrapHost ? o.wrapHost(real) : real;
-  let cache: DecodeCache | undefined;
+  // One decode cache per address space (execve gives a process a new one).
+  const caches = new WeakMap<Memory, DecodeCache>();
   const env = Object.entries(process.env).filter((kv): kv is [string, string] => kv[1] !== undefined).map(([k, v]) => `${k}=${v}`);
   let machine: Machine | undefined = undefined;
   machine = new Machine({
     host, bin: o.bytes, argv: [o.bin, ...o.args], envp: env, exePath: fs.realpathSync(resolve(o.bin)), model: o.model,
     newMemory: () => new Space(),
     newCpu: (mem) => {
-      const c = new X86Cpu(mem, o.model, cache);
-      cache = c.cache;
+      const c = new X86Cpu(mem, o.model, caches.get(mem));
+      caches.set(mem, c.cache);
       c.setCodeHook((rip) => {
         if (o.detached?.()) {
           c.setCodeHook(null);

@@ -111,13 +111,14 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const warn = o.quiet && diagFd === undefined ? (): void => {} : (m: string): void => { fs.writeSync(diagOut, m + "\n"); };
 
   const host = new NodeHost({ root });
-  let cache: DecodeCache | undefined;
+  // One decode cache per address space (execve gives a process a new one).
+  const caches = new WeakMap<Memory, DecodeCache>();
   const machine = new Machine({
     host, bin: bytes, argv: [bin, ...args], envp: [...env].map(([k, v]) => `${k}=${v}`), exePath, model,
     newMemory: (): Memory => new Space(),
     newCpu: (mem) => {
-      const c = new X86Cpu(mem, model, cache);
-      cache = c.cache;
+      const c = new X86Cpu(mem, model, caches.get(mem));
+      caches.set(mem, c.cache);
       return c;
     },
     deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd,

@@ -1,13 +1,13 @@
-// Open file descriptions: host files and directories, the host's stdio streams, pipes and
-// eventfds. Reads and writes never block here: they return -EAGAIN and the syscall layer parks
-// the thread until poll() reports readiness. `gen` counts readiness changes (for EPOLLET).
+// Open file descriptions: host files and directories, host stdio, pipes, eventfds and pidfds.
+// Reads and writes never block here: they return -EAGAIN and the syscall layer parks the
+// thread until poll() reports readiness. `gen` counts readiness changes (for EPOLLET).
 
 import { EAGAIN, EBADF, EINVAL, ESPIPE, EPIPE, ENOTDIR, EISDIR } from "./errno.js";
 import { EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLERR, O_NONBLOCK } from "./abi.js";
 import { S_IFCHR, S_IFIFO, S_IFREG, type DirEntry, type HostStream, type Stat, type VfsFile } from "./vfs.js";
 
 export interface FileDesc {
-  readonly kind: "file" | "dir" | "stream" | "pipe" | "eventfd" | "epoll" | "proc" | "socket";
+  readonly kind: "file" | "dir" | "stream" | "pipe" | "eventfd" | "epoll" | "proc" | "socket" | "pidfd";
   /** File status flags (access mode, O_NONBLOCK, O_APPEND). */
   flags: number;
   /** Guest path it was opened with, when any (strace, /proc/self/fd). */
@@ -220,4 +220,23 @@ export class MemFileDesc extends Base implements FileDesc {
 
 export function isNonblock(f: FileDesc): boolean {
   return (f.flags & O_NONBLOCK) !== 0;
+}
+
+/** What a pidfd needs of its process (kept abstract: files.ts sits below process.ts). */
+export interface PidTarget {
+  readonly pid: number;
+  exitStatus: number | undefined;
+}
+
+/** pidfd_open / CLONE_PIDFD: refers to one process; readable once it has ended. */
+export class PidFd extends Base implements FileDesc {
+  readonly kind = "pidfd";
+  constructor(readonly target: PidTarget, flags: number) {
+    super();
+    this.flags = flags;
+    this.path = "anon_inode:[pidfd]";
+  }
+  stat(): Stat | number { return fakeStat(0o600); }
+  override read(_buf: Uint8Array): number { return -EINVAL; }
+  override poll(): number { return this.target.exitStatus !== undefined ? EPOLLIN : 0; }
 }

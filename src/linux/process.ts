@@ -1,6 +1,6 @@
-// The Linux process as rt0 models it: one address space, an fd table, signal actions, and
-// guest threads (each a Cpu plus tid, signal mask, alternate stack and pending signals). Threads
-// block by parking with a Wait; the scheduler in src/machine polls and wakes them.
+// The Linux process as rt0 models it: an address space, an fd table, signal actions, parent and
+// children, and guest threads (each a Cpu plus tid, signal mask, alternate stack and pending
+// signals). Threads block by parking with a Wait; the scheduler in src/machine wakes them.
 
 import type { Cpu } from "../cpu/api.js";
 import { GPR } from "../cpu/api.js";
@@ -9,8 +9,14 @@ import type { Clock } from "./clock.js";
 import type { FileDesc } from "./files.js";
 import { StreamDesc } from "./files.js";
 import type { Host } from "./vfs.js";
-import { O_RDONLY, O_WRONLY, SS_DISABLE, NSIG } from "./abi.js";
+import type { Kernel, KernelOptions } from "./kernel.js";
+import { O_RDONLY, O_WRONLY, SS_DISABLE, NSIG, SIGCHLD, SIG_IGN } from "./abi.js";
 import { EBADF, EMFILE } from "./errno.js";
+import { sendToProcess } from "./signal.js";
+
+/** SIGCHLD si_code values and the sigaction flag that asks for no zombies. */
+export const CLD_EXITED = 1, CLD_KILLED = 2;
+const SA_NOCLDWAIT = 2;
 
 export const RUNNABLE = 0, BLOCKED = 1, EXITED = 2;
 
@@ -19,9 +25,11 @@ export interface SigInfo {
   code: number;
   /** si_addr for faults. */
   addr?: number;
-  /** si_pid/si_uid for kill/tgkill. */
+  /** si_pid/si_uid for kill/tgkill and SIGCHLD. */
   pid?: number;
   uid?: number;
+  /** si_status of SIGCHLD: the exit code or the signal. */
+  status?: number;
 }
 
 export interface SigAction {
@@ -73,31 +81,29 @@ export interface FdEntry {
   cloexec: boolean;
 }
 
-export interface ProcessOptions {
-  host: Host;
+/** What the first process is made of (later ones come from fork and execve). */
+export interface ProcessInit {
   mem: Memory;
-  clock: Clock;
-  /** A fresh Cpu sharing `mem` and the decode cache (clone). */
-  newCpu: () => Cpu;
   /** Guest path of the executable (/proc/self/exe, AT_EXECFN). */
   exePath: string;
-  /** --strace sink, one line at a time (with newline). */
-  strace?: (line: string) => void;
-  /** rt0's own diagnostics (unknown syscalls, SIGILL reasons). */
-  warn: (msg: string) => void;
-  deterministic: boolean;
-  seed: number;
+  parent?: Process;
 }
 
 export class Process {
-  readonly pid = 1000;
-  readonly ppid = 999;
-  readonly mem: Memory;
+  readonly pid: number;
+  ppid: number;
+  /** Process group (kill(0), kill(-pgid), setpgid). */
+  pgid: number;
+  parent: Process | undefined;
+  /** Children not yet waited for (live or zombie). */
+  readonly children = new Set<Process>();
+  /** The address space: shared with the parent after clone(CLONE_VM), replaced by execve. */
+  mem: Memory;
+  exePath: string;
   readonly host: Host;
   readonly clock: Clock;
-  readonly opts: ProcessOptions;
+  readonly opts: KernelOptions;
   threads: Thread[] = [];
-  private nextTid = 1000;
   fds = new Map<number, FdEntry>();
   sigactions: SigAction[] = [];
   cwd = "/";
@@ -110,31 +116,66 @@ export class Process {
   exitStatus: number | undefined;
   /** The signal that killed the process, if any. */
   killedBy = 0;
+  /** The status word wait4 reports (exit code << 8, or the signal). */
+  waitStatus = 0;
+  /** The signal the parent gets when this process ends (SIGCHLD after fork; 0: none). */
+  exitSignal = 0;
+  /** A clone(CLONE_VFORK) child: false until it execs or exits (its parent waits for that). */
+  vforkDone = true;
   futexWaiters = new Map<number, Thread[]>();
-  warned = new Set<string>();
   /** Any thread state or fd readiness changed: the scheduler re-polls parked threads. */
   dirty = false;
   /** sched_yield asked for a thread switch. */
   yieldNow = false;
-  /** Instructions retired by all threads so far (kept by the scheduler). */
+  /** Instructions retired by this process's threads so far (kept by the scheduler). */
   retired = 0;
   private rng: bigint;
 
-  constructor(opts: ProcessOptions) {
-    this.opts = opts;
-    this.mem = opts.mem;
-    this.host = opts.host;
-    this.clock = opts.clock;
-    this.rng = BigInt(opts.seed) ^ 0x9e3779b97f4a7c15n;
+  constructor(readonly kernel: Kernel, init: ProcessInit) {
+    this.opts = kernel.opts;
+    this.mem = init.mem;
+    this.exePath = init.exePath;
+    this.host = kernel.opts.host;
+    this.clock = kernel.opts.clock;
+    this.pid = kernel.allocId();
+    const parent = init.parent;
+    this.parent = parent;
+    this.ppid = parent ? parent.pid : 999;
+    this.pgid = parent ? parent.pgid : this.pid;
+    this.rng = parent ? parent.nextRandom() : BigInt(kernel.opts.seed) ^ 0x9e3779b97f4a7c15n;
+    kernel.procs.set(this.pid, this);
+    if (parent) {
+      parent.children.add(this);
+      for (const a of parent.sigactions) this.sigactions.push({ ...a });
+      for (const [fd, e] of parent.fds) {
+        e.file.refs++;
+        this.fds.set(fd, { file: e.file, cloexec: e.cloexec });
+      }
+      this.cwd = parent.cwd;
+      this.umask = parent.umask;
+      this.cmdline = parent.cmdline;
+      this.brkStart = parent.brkStart;
+      this.brk = parent.brk;
+      this.onSyscallDone = parent.onSyscallDone;
+      return;
+    }
     for (let i = 0; i <= NSIG; i++) this.sigactions.push({ handler: 0, flags: 0, restorer: 0, mask: 0n });
-    this.fds.set(0, { file: new StreamDesc(opts.host.stdin, O_RDONLY), cloexec: false });
-    this.fds.set(1, { file: new StreamDesc(opts.host.stdout, O_WRONLY), cloexec: false });
-    this.fds.set(2, { file: new StreamDesc(opts.host.stderr, O_WRONLY), cloexec: false });
+    this.fds.set(0, { file: new StreamDesc(this.host.stdin, O_RDONLY), cloexec: false });
+    this.fds.set(1, { file: new StreamDesc(this.host.stdout, O_WRONLY), cloexec: false });
+    this.fds.set(2, { file: new StreamDesc(this.host.stderr, O_WRONLY), cloexec: false });
   }
 
+  /** A new Cpu on this process's address space. */
+  newCpu(): Cpu {
+    return this.opts.newCpu(this.mem);
+  }
+
+  /** A new thread; the first one (and the one execve leaves) has tid = pid. */
   newThread(cpu: Cpu): Thread {
-    const t = new Thread(this, this.nextTid++, cpu);
+    const tid = this.threads.some((x) => x.tid === this.pid) ? this.kernel.allocId() : this.pid;
+    const t = new Thread(this, tid, cpu);
     this.threads.push(t);
+    this.kernel.threads.push(t);
     return t;
   }
 
@@ -191,14 +232,18 @@ export class Process {
       return;
     }
     for (let i = 0; i < buf.length; i += 8) {
-      // splitmix64
-      this.rng = BigInt.asUintN(64, this.rng + 0x9e3779b97f4a7c15n);
-      let z = this.rng;
-      z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
-      z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
-      z ^= z >> 31n;
+      const z = this.nextRandom();
       for (let k = 0; k < 8 && i + k < buf.length; k++) buf[i + k] = Number((z >> BigInt(8 * k)) & 0xffn);
     }
+  }
+
+  /** The seeded generator's next 64 bits (splitmix64). */
+  nextRandom(): bigint {
+    this.rng = BigInt.asUintN(64, this.rng + 0x9e3779b97f4a7c15n);
+    let z = this.rng;
+    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
+    return z ^ (z >> 31n);
   }
 
   // ---- thread parking
@@ -253,21 +298,58 @@ export class Process {
   // ---- ending
 
   exitGroup(status: number): void {
-    if (this.exitStatus === undefined) this.exitStatus = status & 0xff;
+    if (this.exitStatus === undefined) {
+      this.exitStatus = status & 0xff;
+      this.waitStatus = (status & 0xff) << 8;
+    }
     for (const t of this.threads) {
       t.state = EXITED;
       t.wait = undefined;
     }
     this.futexWaiters.clear();
+    this.ended();
   }
 
   killBySignal(sig: number): void {
     if (this.exitStatus === undefined) {
       this.exitStatus = 128 + sig;
       this.killedBy = sig;
+      this.waitStatus = sig;
     }
     this.exitGroup(this.exitStatus);
   }
+
+  /** Once, when the last thread is gone: close the descriptors, release a vfork parent, give
+   *  the children to init and tell the parent (its exit signal; wait4 sees a zombie). */
+  private ended(): void {
+    if (this.exitedDone) return;
+    this.exitedDone = true;
+    for (const fd of [...this.fds.keys()]) this.closeFd(fd);
+    this.vforkDone = true;
+    for (const c of this.children) {
+      c.parent = undefined;
+      c.ppid = 1;
+      if (c.exitStatus !== undefined) this.kernel.procs.delete(c.pid);
+    }
+    this.children.clear();
+    const parent = this.parent;
+    if (!parent || parent.exitStatus !== undefined) {
+      this.kernel.procs.delete(this.pid);
+      return;
+    }
+    parent.dirty = true;
+    const sig = this.exitSignal;
+    if (sig === 0) return;
+    const act = parent.sigactions[sig];
+    if (sig === SIGCHLD && act && (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT) !== 0)) {
+      // The parent asked not to keep zombies: reaped now.
+      parent.children.delete(this);
+      this.kernel.procs.delete(this.pid);
+    }
+    const code = this.killedBy ? CLD_KILLED : CLD_EXITED;
+    sendToProcess(parent, { signo: sig, code, pid: this.pid, uid: 0, status: this.killedBy || (this.exitStatus ?? 0) });
+  }
+  private exitedDone = false;
 
   exitThread(t: Thread, status: number): void {
     t.state = EXITED;
@@ -285,9 +367,7 @@ export class Process {
   }
 
   warnOnce(key: string, msg: string): void {
-    if (this.warned.has(key)) return;
-    this.warned.add(key);
-    this.opts.warn(msg);
+    this.kernel.warnOnce(key, msg);
   }
 }
 

@@ -28,8 +28,17 @@ const GREG_ORDER = [GPR.R8, GPR.R9, GPR.R10, GPR.R11, GPR.R12, GPR.R13, GPR.R14,
 /** RFLAGS bits user code may change through sigreturn (the kernel's FIX_EFLAGS). */
 const FIX_EFLAGS = 0x50dd5;
 
+/** A signal that would be ignored and is not blocked is dropped when sent, as Linux does (it
+ *  interrupts nothing). */
+function ignoredNow(t: Thread, sig: number): boolean {
+  if ((t.sigmask & sigbit(sig)) !== 0n) return false;
+  const h = t.proc.sigactions[sig]?.handler;
+  return h === SIG_IGN || (h === SIG_DFL && defaultAction(sig) === "ign");
+}
+
 /** Queue an asynchronous signal for one thread (tgkill/tkill). */
 export function sendToThread(t: Thread, info: SigInfo): void {
+  if (t.state === EXITED || ignoredNow(t, info.signo)) return;
   if (info.signo < 32 && t.pending.some((p) => p.signo === info.signo)) return;
   t.pending.push(info);
   t.proc.dirty = true;
@@ -39,6 +48,8 @@ export function sendToThread(t: Thread, info: SigInfo): void {
 export function sendToProcess(p: Process, info: SigInfo): void {
   const live = p.threads.filter((t) => t.state !== EXITED);
   if (live.length === 0) return;
+  // SIGKILL needs no thread to run: the process ends now, whatever its threads wait for.
+  if (info.signo === SIGKILL) return p.killBySignal(SIGKILL);
   const t = live.find((x) => (x.sigmask & sigbit(info.signo)) === 0n) ?? live[0]!;
   sendToThread(t, info);
 }
@@ -147,6 +158,7 @@ function setupFrame(t: Thread, info: SigInfo): void {
   else {
     dv.setInt32(SIGINFO + 16, info.pid ?? 0, true);
     dv.setInt32(SIGINFO + 20, info.uid ?? 0, true);
+    if (info.status !== undefined) dv.setInt32(SIGINFO + 24, info.status, true);
   }
   mem.write(f, frame);
 

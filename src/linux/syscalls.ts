@@ -17,9 +17,11 @@ import { fsRows } from "./sys/fs.js";
 import { pollRows } from "./sys/poll.js";
 import { procRows } from "./sys/proc.js";
 import { netRows } from "./sys/net.js";
+import { execRows } from "./sys/exec.js";
+import { waitRows } from "./sys/wait.js";
 
 export const TABLE: (SyscallRow | undefined)[] = new Array(512).fill(undefined);
-for (const group of [memRows, threadRows, signalRows, timeRows, fsRows, pollRows, procRows, netRows]) {
+for (const group of [memRows, threadRows, signalRows, timeRows, fsRows, pollRows, procRows, netRows, execRows, waitRows]) {
   for (const r of group) {
     if (TABLE[r.nr]) throw new Error(`syscall ${r.name} defined twice`);
     TABLE[r.nr] = r;
@@ -38,6 +40,8 @@ export function doSyscall(t: Thread): void {
   t.sysArgs = args;
   const row = nr >= 0 ? TABLE[nr] : undefined;
   let r: number;
+  // execve replaces the address space: strace reads its arguments from the old one.
+  const mem = p.mem;
   if (!row) {
     const name = SYSCALL_NAMES.get(nr) ?? "unknown";
     p.warnOnce(`sys${nrBig}`, `rt0: warning: syscall ${nrBig} (${name}) not implemented, returning ENOSYS`);
@@ -53,9 +57,9 @@ export function doSyscall(t: Thread): void {
   p.dirty = true;
   if (r === BLOCK) return;
   if (r === NORETURN) {
-    // rt_sigreturn "returns" the restored RAX; exit and exit_group never return.
-    const shown = row?.name === "rt_sigreturn" ? Number(BigInt.asIntN(64, cpu.getRegBig(GPR.RAX))) : undefined;
-    if (p.opts.strace) p.opts.strace(prefix(t) + formatSyscall(nr, row?.name ?? "", row, args, shown, p.mem) + "\n");
+    // rt_sigreturn "returns" the restored RAX, a successful execve 0; exit and exit_group never return.
+    const shown = row?.name === "rt_sigreturn" ? Number(BigInt.asIntN(64, cpu.getRegBig(GPR.RAX))) : row?.name === "execve" ? 0 : undefined;
+    if (p.opts.strace) p.opts.strace(prefix(t) + formatSyscall(nr, row?.name ?? "", row, args, shown, mem) + "\n");
     t.sysNr = -1;
     return;
   }
@@ -63,7 +67,7 @@ export function doSyscall(t: Thread): void {
 }
 
 function prefix(t: Thread): string {
-  return t.proc.threads.length > 1 ? `[pid ${t.tid}] ` : "";
+  return t.proc.kernel.multi() ? `[pid ${t.tid}] ` : "";
 }
 
 /** Route finished syscalls to the --strace sink. */

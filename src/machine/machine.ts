@@ -1,10 +1,11 @@
-// The machine: one Linux process loaded from an ELF, its guest threads run round-robin in
-// slices inside one JS thread. Syscalls park threads; when every thread is parked the run loop
-// awaits the host (a timer or stdin) without blocking Node's event loop.
+// The machine: a Linux process loaded from an ELF (and the processes it forks and execs), every
+// guest thread run round-robin in slices inside one JS thread. Syscalls park threads; when all
+// are parked the run loop awaits the host (a timer or stdin) without blocking Node's event loop.
 
 import { GPR, STOP, type Cpu, type CpuModel } from "../cpu/api.js";
 import type { Memory } from "../mem/api.js";
 import { Process, BLOCKED, RUNNABLE, EXITED, type Thread } from "../linux/process.js";
+import { Kernel } from "../linux/kernel.js";
 import { RealClock, VirtualClock, type Clock } from "../linux/clock.js";
 import { loadElf, type Loaded } from "../linux/loader.js";
 import { doSyscall, installStrace } from "../linux/syscalls.js";
@@ -24,7 +25,7 @@ export interface MachineOptions {
   exePath: string;
   model: CpuModel;
   newMemory: () => Memory;
-  /** A new Cpu on `mem` (all threads share one decode cache: the factory owns it). */
+  /** A new Cpu on `mem` (all threads on one Memory share its decode cache: the factory owns it). */
   newCpu: (mem: Memory) => Cpu;
   deterministic?: boolean;
   seed?: number;
@@ -58,7 +59,9 @@ export interface RunResult {
 const DEFAULT_SLICE = 20000;
 
 export class Machine {
+  /** The first process (its pid stays through execve; its exit ends the run). */
   readonly proc: Process;
+  readonly kernel: Kernel;
   readonly mem: Memory;
   readonly clock: Clock;
   readonly loaded: Loaded;
@@ -67,16 +70,19 @@ export class Machine {
   private cur = -1;
   private wakeUp: (() => void) | undefined;
   private lastYield = 0;
+  /** Instructions retired by every process. */
+  private retired = 0;
 
   constructor(readonly o: MachineOptions) {
     this.slice = o.slice ?? DEFAULT_SLICE;
     this.mem = o.newMemory();
     this.clock = o.deterministic ? new VirtualClock() : new RealClock(o.host);
     const warn = o.warn ?? ((m: string) => { o.host.stderr.write(new TextEncoder().encode(m + "\n")); });
-    this.proc = new Process({
-      host: o.host, mem: this.mem, clock: this.clock, newCpu: () => o.newCpu(this.mem), exePath: o.exePath,
+    this.kernel = new Kernel({
+      host: o.host, clock: this.clock, newMemory: o.newMemory, newCpu: o.newCpu, model: o.model,
       strace: o.strace, warn, deterministic: !!o.deterministic, seed: o.seed ?? 0,
     });
+    this.proc = new Process(this.kernel, { mem: this.mem, exePath: o.exePath });
     if (o.cwd) this.proc.cwd = o.cwd;
     this.proc.cmdline = new TextEncoder().encode(o.argv.map((a) => a + "\0").join(""));
     installStrace(this.proc);
@@ -91,7 +97,7 @@ export class Machine {
     cpu.rflags = 0x202;
     this.proc.newThread(cpu);
     o.host.onWake = () => {
-      this.proc.dirty = true;
+      for (const p of this.kernel.procs.values()) p.dirty = true;
       const w = this.wakeUp;
       this.wakeUp = undefined;
       if (w) w();
@@ -116,8 +122,8 @@ export class Machine {
         await this.idle();
         continue;
       }
-      this.runSlice(t, Math.min(this.slice, max - p.retired));
-      if (p.retired >= max && p.exitStatus === undefined) {
+      this.runSlice(t, Math.min(this.slice, max - this.retired));
+      if (this.retired >= max && p.exitStatus === undefined) {
         limitReached = true;
         break;
       }
@@ -131,16 +137,16 @@ export class Machine {
       status: limitReached ? 124 : (p.exitStatus ?? 0),
       signal: p.killedBy,
       limitReached,
-      instructions: p.retired,
+      instructions: this.retired,
       illegal: this.illegal,
     };
   }
 
   /** Finish the waits that can finish: signals, readiness, deadlines. */
   private pollParked(): void {
-    const p = this.proc;
     let now = -1;
-    for (const t of p.threads) {
+    for (const t of this.kernel.threads) {
+      const p = t.proc;
       if (t.state !== BLOCKED) continue;
       const w = t.wait!;
       if (w.interruptible && hasDeliverable(t)) {
@@ -159,12 +165,12 @@ export class Machine {
         if (w.deadline <= now) p.unpark(t, w.onTimeout());
       }
     }
-    p.dirty = false;
+    for (const p of this.kernel.procs.values()) p.dirty = false;
   }
 
   /** Next runnable thread after the current one (round robin). */
   private pick(): Thread | undefined {
-    const ts = this.proc.threads;
+    const ts = this.kernel.threads;
     const n = ts.length;
     for (let i = 1; i <= n; i++) {
       const k = (this.cur + i) % n;
@@ -178,15 +184,15 @@ export class Machine {
   }
 
   private reap(): void {
-    this.proc.threads = this.proc.threads.filter((t) => t.state !== EXITED);
+    this.kernel.threads = this.kernel.threads.filter((t) => t.state !== EXITED);
+    for (const p of this.kernel.procs.values()) p.threads = p.threads.filter((t) => t.state !== EXITED);
     this.cur = -1;
   }
 
   /** Every thread is parked: jump the virtual clock, or await a timer or a host event. */
   private async idle(): Promise<void> {
-    const p = this.proc;
     let deadline = Infinity;
-    for (const t of p.threads) if (t.state === BLOCKED && t.wait!.deadline < deadline) deadline = t.wait!.deadline;
+    for (const t of this.kernel.threads) if (t.state === BLOCKED && t.wait!.deadline < deadline) deadline = t.wait!.deadline;
     if (this.clock.virtual && deadline !== Infinity) {
       this.clock.advanceTo(deadline);
       await yieldToHost();
@@ -206,7 +212,7 @@ export class Machine {
   }
 
   private runSlice(t: Thread, budget: number): void {
-    const p = this.proc, cpu = t.cpu;
+    const p = t.proc, cpu = t.cpu;
     deliverPending(t);
     while (budget > 0 && t.state === RUNNABLE && p.exitStatus === undefined) {
       const before = cpu.retired;
@@ -214,6 +220,7 @@ export class Machine {
       const ran = cpu.retired - before;
       budget -= ran;
       p.retired += ran;
+      this.retired += ran;
       this.clock.addInstructions(ran);
       switch (stop) {
         case STOP.SLICE_END:

@@ -164,14 +164,14 @@ test("an unknown syscall returns ENOSYS and warns once by name", async () => {
   const main: Program = function* () {
     assert.equal(BigInt.asIntN(64, yield { sys: 999 }), -38n);
     assert.equal(BigInt.asIntN(64, yield { sys: 999 }), -38n);
-    assert.equal(BigInt.asIntN(64, yield { sys: 59, args: [0, 0, 0] }), -38n);
+    assert.equal(BigInt.asIntN(64, yield { sys: 101, args: [0, 0, 0] }), -38n);
     yield { sys: NR.exit_group, args: [3] };
   };
   const { m, host } = machine(main);
   assert.equal((await m.run()).status, 3);
   assert.equal(host.stderr.text(),
     "rt0: warning: syscall 999 (unknown) not implemented, returning ENOSYS\n" +
-    "rt0: warning: syscall 59 (execve) not implemented, returning ENOSYS\n");
+    "rt0: warning: syscall 101 (ptrace) not implemented, returning ENOSYS\n");
 });
 
 test("--max-instructions stops a spinning guest", async () => {

@@ -150,7 +150,7 @@ function doOpen(t: Thread, path: string | number, flags: number, mode: number): 
   if (typeof path === "number") return path;
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const virt = procPath(p, path);
-  if (virt === "exe") path = p.opts.exePath;
+  if (virt === "exe") path = p.exePath;
   else if (virt === "none") {
     if (cleanPath(path) === "/proc/self/cmdline" && p.cmdline) return p.allocFd(new MemFileDesc(p.cmdline, 0, path), cloexec);
     return -ENOENT;
@@ -209,7 +209,7 @@ function statPath(t: Thread, path: string | number, follow: boolean): Stat | num
   const virt = procPath(p, path);
   if (virt === "exe") {
     if (!follow) return { ...blankStat(), mode: S_IFLNK | 0o777 };
-    path = p.opts.exePath;
+    path = p.exePath;
   } else if (virt === "none") return -ENOENT;
   return p.host.vfs.stat(path, follow);
 }
@@ -384,7 +384,7 @@ function doReadlink(t: Thread, path: string | number, buf: number, size: number)
   if ((size | 0) <= 0) return -EINVAL;
   const virt = procPath(p, path);
   let target: string | number;
-  if (virt === "exe") target = p.opts.exePath;
+  if (virt === "exe") target = p.exePath;
   else if (virt === "none") target = -ENOENT;
   else target = p.host.vfs.readlink(path);
   if (typeof target === "number") return target;
@@ -460,7 +460,7 @@ function sysFaccessat(t: Thread, a: Args): number {
   const path = argPath(t, a.i32(0), a.u(1));
   if (typeof path === "number") return path;
   const virt = procPath(t.proc, path);
-  if (virt === "exe") return t.proc.host.vfs.access(t.proc.opts.exePath, a.i32(2));
+  if (virt === "exe") return t.proc.host.vfs.access(t.proc.exePath, a.i32(2));
   if (virt === "none") return -ENOENT;
   return t.proc.host.vfs.access(path, a.i32(2));
 }

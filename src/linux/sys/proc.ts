@@ -94,6 +94,23 @@ function sysGetrusage(t: Thread, a: Args): number {
   return 0;
 }
 
+function sysGetpgid(t: Thread, a: Args): number {
+  const pid = a.i32(0);
+  if (pid === 0) return t.proc.pgid;
+  const p = t.proc.kernel.procs.get(pid);
+  return p ? p.pgid : -ESRCH;
+}
+
+/** setpgid: the caller or one of its children joins (or starts) a process group. */
+function sysSetpgid(t: Thread, a: Args): number {
+  const pid = a.i32(0), pgid = a.i32(1), self = t.proc;
+  if (pgid < 0) return -EINVAL;
+  const target = pid === 0 || pid === self.pid ? self : [...self.children].find((c) => c.pid === pid);
+  if (!target) return -ESRCH;
+  target.pgid = pgid === 0 ? target.pid : pgid;
+  return 0;
+}
+
 export const procRows: SyscallRow[] = rows(NR, {
   getpid: [[], (t) => t.proc.pid],
   getppid: [[], (t) => t.proc.ppid],
@@ -101,8 +118,10 @@ export const procRows: SyscallRow[] = rows(NR, {
   geteuid: [[], () => 0],
   getgid: [[], () => 0],
   getegid: [[], () => 0],
-  getpgrp: [[], (t) => t.proc.pid],
-  getpgid: [["int"], (t) => t.proc.pid],
+  getpgrp: [[], (t) => t.proc.pgid],
+  getpgid: [["int"], sysGetpgid],
+  setpgid: [["int", "int"], sysSetpgid],
+  setsid: [[], (t) => { t.proc.pgid = t.proc.pid; return t.proc.pid; }],
   getsid: [["int"], (t) => t.proc.pid],
   getgroups: [["int", "ptr"], () => 0],
   uname: [["ptr"], sysUname],

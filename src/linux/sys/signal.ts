@@ -91,18 +91,29 @@ function sysRtSigreturn(t: Thread): number {
 }
 
 function sysKill(t: Thread, a: Args): number {
-  const pid = a.i32(0), sig = a.i32(1), p = t.proc;
+  const pid = a.i32(0), sig = a.i32(1), p = t.proc, k = p.kernel;
   if (sig < 0 || sig > NSIG) return -EINVAL;
-  if (pid !== p.pid && pid !== 0 && pid !== -1 && pid !== -p.pid) return -ESRCH;
-  if (sig !== 0) sendToProcess(p, { signo: sig, code: SI_USER, pid: p.pid, uid: 0 });
+  const info = { signo: sig, code: SI_USER, pid: p.pid, uid: 0 };
+  if (pid > 0) {
+    const target = k.procs.get(pid);
+    if (!target) return -ESRCH;
+    // A zombie can still be signalled (nothing happens).
+    if (sig !== 0 && target.exitStatus === undefined) sendToProcess(target, info);
+    return 0;
+  }
+  // A process group (0: the caller's), or every process but the caller (-1).
+  const group = pid === 0 ? p.pgid : -pid;
+  const targets = [...k.procs.values()].filter((x) => x.exitStatus === undefined && (pid === -1 ? x !== p : x.pgid === group));
+  if (targets.length === 0) return pid === -1 ? 0 : -ESRCH;
+  if (sig !== 0) for (const x of targets) sendToProcess(x, info);
   return 0;
 }
 
 function sysTgkill(t: Thread, a: Args): number {
   const tgid = a.i32(0), tid = a.i32(1), sig = a.i32(2), p = t.proc;
-  if (sig < 0 || sig > NSIG || tid <= 0) return -EINVAL;
-  if (tgid !== p.pid) return -ESRCH;
-  const target = p.thread(tid);
+  if (sig < 0 || sig > NSIG || tid <= 0 || tgid <= 0) return -EINVAL;
+  const proc = p.kernel.procs.get(tgid);
+  const target = proc?.thread(tid);
   if (!target) return -ESRCH;
   if (sig !== 0) sendToThread(target, { signo: sig, code: SI_TKILL, pid: p.pid, uid: 0 });
   return 0;
@@ -111,7 +122,7 @@ function sysTgkill(t: Thread, a: Args): number {
 function sysTkill(t: Thread, a: Args): number {
   const tid = a.i32(0), sig = a.i32(1), p = t.proc;
   if (sig < 0 || sig > NSIG || tid <= 0) return -EINVAL;
-  const target = p.thread(tid);
+  const target = p.kernel.thread(tid);
   if (!target) return -ESRCH;
   if (sig !== 0) sendToThread(target, { signo: sig, code: SI_TKILL, pid: p.pid, uid: 0 });
   return 0;

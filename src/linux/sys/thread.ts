@@ -1,4 +1,4 @@
-// Thread syscalls: clone (threads only: Go's CLONE_VM|FS|FILES|SIGHAND|SYSVSEM|THREAD|SETTLS),
+// Thread syscalls: clone (threads: Go's CLONE_VM|FS|FILES|SIGHAND|SYSVSEM|THREAD|SETTLS; processes in exec.ts),
 // exit, exit_group, futex (WAIT/WAKE, private or not, with timeouts), set_tid_address, gettid,
 // sched_yield (a real switch), arch_prctl (FS/GS base).
 
@@ -13,15 +13,14 @@ import {
 } from "../abi.js";
 import { GPR } from "../../cpu/api.js";
 import { clockNow, readTimespec } from "./time.js";
+import { cloneProcess } from "./exec.js";
 
 function sysClone(t: Thread, a: Args): number {
   const flags = a.u32(0), stack = a.u(1), ptid = a.u(2), ctid = a.u(3), tls = a.u(4);
   const p = t.proc;
-  if (!(flags & CLONE_THREAD) || !(flags & CLONE_VM)) {
-    p.warnOnce("clone-fork", `rt0: warning: clone without CLONE_THREAD (fork/vfork, flags 0x${flags.toString(16)}) not implemented, returning ENOSYS`);
-    return -ENOSYS;
-  }
-  const cpu = p.opts.newCpu();
+  if (!(flags & CLONE_THREAD)) return cloneProcess(t, flags, stack, ptid, ctid, tls);
+  if (!(flags & CLONE_VM)) return -EINVAL;
+  const cpu = p.newCpu();
   cpu.copyStateFrom(t.cpu);
   const child = p.newThread(cpu);
   child.sigmask = t.sigmask;

@@ -1,0 +1,65 @@
+// The processes rt0 runs side by side in one JS thread: pid/tid numbering, the table of
+// processes (live and zombie), the run queue of every guest thread, and what fork/execve need
+// to make a new address space and Cpu. One Kernel per Machine.
+
+import type { Cpu, CpuModel } from "../cpu/api.js";
+import type { Memory } from "../mem/api.js";
+import type { Clock } from "./clock.js";
+import type { Host } from "./vfs.js";
+import type { Process, Thread } from "./process.js";
+
+export interface KernelOptions {
+  host: Host;
+  clock: Clock;
+  /** A fresh, empty address space (execve). */
+  newMemory: () => Memory;
+  /** A new Cpu on `mem`; Cpus on the same Memory share its decode cache. */
+  newCpu: (mem: Memory) => Cpu;
+  /** The CPU presented to every process (CPUID, AT_HWCAP). */
+  model: CpuModel;
+  /** --strace sink, one line at a time (with newline). */
+  strace?: (line: string) => void;
+  /** rt0's own diagnostics (unknown syscalls, SIGILL reasons). */
+  warn: (msg: string) => void;
+  deterministic: boolean;
+  seed: number;
+}
+
+export class Kernel {
+  /** Processes by pid, until their parent has waited for them. */
+  readonly procs = new Map<number, Process>();
+  /** Every guest thread of every process, in creation order (the scheduler's queue). */
+  threads: Thread[] = [];
+  /** Diagnostics already given (each is reported once per run). */
+  readonly warned = new Set<string>();
+  private nextId = 1000;
+
+  constructor(readonly opts: KernelOptions) {}
+
+  /** A new pid or tid (one numbering, as on Linux). */
+  allocId(): number {
+    return this.nextId++;
+  }
+
+  warnOnce(key: string, msg: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.opts.warn(msg);
+  }
+
+  /** The live thread with this tid, in any process. */
+  thread(tid: number): Thread | undefined {
+    for (const p of this.procs.values()) {
+      const t = p.thread(tid);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** More than one process or thread exists (strace then prefixes lines with the tid). */
+  multi(): boolean {
+    if (this.procs.size > 1) return true;
+    for (const p of this.procs.values()) if (p.threads.length > 1) return true;
+    return false;
+  }
+}

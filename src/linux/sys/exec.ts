@@ -1,0 +1,200 @@
+// New processes: clone without CLONE_THREAD (Go's vfork: CLONE_VM|CLONE_VFORK, with CLONE_PIDFD
+// since Go 1.23), vfork, and execve/execveat of a static x86-64 ELF read through the Vfs, which
+// gives the process a new address space and one thread with the new image.
+
+import { NR } from "../sysnums.js";
+import { rows, BLOCK, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
+import { Process, EXITED, type Thread } from "../process.js";
+import { E2BIG, EACCES, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOEXEC, ENOSYS } from "../errno.js";
+import {
+  AT_EMPTY_PATH, AT_FDCWD, CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_SETTLS, CLONE_VFORK,
+  CLONE_VM, O_RDONLY, SIG_IGN, SIGCHLD,
+} from "../abi.js";
+import { PidFd } from "../files.js";
+import { cleanPath, S_IFMT, S_IFREG } from "../vfs.js";
+import { loadElf, checkRunnable } from "../loader.js";
+import { resolveAt } from "./fs.js";
+import { UserError } from "../../base/assert.js";
+import { GPR } from "../../cpu/api.js";
+
+export const CLONE_PIDFD = 0x1000;
+/** Flags a process clone may carry that change nothing here (SIGCHLD etc. are in the low byte). */
+const CLONE_HARMLESS = 0x00800000 /* CLONE_UNTRACED */ | 0x00002000 /* CLONE_PTRACE */ | 0x00400000 /* CLONE_DETACHED */;
+const X_OK = 1;
+const MAX_ARGS = 1 << 17, MAX_ARG_BYTES = 2 << 20;
+
+/** clone without CLONE_THREAD: a child process sharing the address space (CLONE_VM), the
+ *  parent thread parked until it execs or exits when CLONE_VFORK asks for that. */
+export function cloneProcess(t: Thread, flags: number, stack: number, ptid: number, ctid: number, tls: number): number {
+  const p = t.proc;
+  const known = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |
+    CLONE_CHILD_CLEARTID | CLONE_HARMLESS | 0xff;
+  if (!(flags & CLONE_VM) || (flags & ~known) !== 0) {
+    // A copy of the address space (plain fork) or shared fs/files/handlers/namespaces.
+    p.warnOnce(`clone-${flags}`, `rt0: warning: clone of a process with flags 0x${(flags >>> 0).toString(16)} not implemented (only CLONE_VM [|CLONE_VFORK|CLONE_PIDFD]), returning ENOSYS`);
+    return -ENOSYS;
+  }
+  if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID)) return -EINVAL;
+  const child = new Process(p.kernel, { mem: p.mem, exePath: p.exePath, parent: p });
+  child.exitSignal = flags & 0xff;
+  child.vforkDone = (flags & CLONE_VFORK) === 0;
+  const cpu = child.newCpu();
+  cpu.copyStateFrom(t.cpu);
+  if (stack) cpu.setReg(GPR.RSP, stack);
+  if (flags & CLONE_SETTLS) cpu.fsBase = tls;
+  cpu.setReg(GPR.RAX, 0);
+  const ct = child.newThread(cpu);
+  ct.sigmask = t.sigmask;
+  ct.altSp = t.altSp;
+  ct.altSize = t.altSize;
+  ct.altFlags = t.altFlags;
+  if (flags & CLONE_PIDFD) p.mem.writeU32(ptid, openPidfd(p, child));
+  if (flags & CLONE_PARENT_SETTID) p.mem.writeU32(ptid, child.pid);
+  if (flags & CLONE_CHILD_SETTID) p.mem.writeU32(ctid, child.pid);
+  if (flags & CLONE_CHILD_CLEARTID) ct.clearTid = ctid;
+  p.dirty = true;
+  if (!child.vforkDone) {
+    p.park(t, { deadline: Infinity, interruptible: false, onTimeout: () => child.pid, poll: () => (child.vforkDone ? child.pid : undefined) });
+    return BLOCK;
+  }
+  return child.pid;
+}
+
+function openPidfd(p: Process, child: Process): number {
+  return p.allocFd(new PidFd(child, O_RDONLY), true);
+}
+
+/** Read a NULL-terminated array of string pointers (argv, envp). */
+function readStrings(p: Process, addr: number, budget: { bytes: number }): string[] | number {
+  const out: string[] = [];
+  if (addr === 0) return out;
+  for (let i = 0; ; i++) {
+    if (i >= MAX_ARGS) return -E2BIG;
+    const ptr = p.mem.readU64(addr + 8 * i);
+    if (ptr === 0) return out;
+    const s = p.mem.readCString(ptr, 131073);
+    if (s.length > 131072) return -E2BIG;
+    budget.bytes += s.length + 1 + 8;
+    if (budget.bytes > MAX_ARG_BYTES) return -E2BIG;
+    out.push(s);
+  }
+}
+
+/** Read a whole executable through the Vfs; a negative number is an errno. */
+function readExecutable(p: Process, path: string): Uint8Array | number {
+  const st = p.host.vfs.stat(path, true);
+  if (typeof st === "number") return st;
+  if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
+  const acc = p.host.vfs.access(path, X_OK);
+  if (acc < 0) return acc;
+  const f = p.host.vfs.open(path, O_RDONLY, 0);
+  if (typeof f === "number") return f;
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = new Uint8Array(Math.max(65536, st.size - total));
+      const n = f.read(buf, total);
+      if (n < 0) return n;
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    const all = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) { all.set(c, off); off += c.length; }
+    return all;
+  } finally {
+    f.close();
+  }
+}
+
+function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, envpAddr: number, flags: number): number {
+  const p = t.proc;
+  if (pathAddr === 0) return -EFAULT;
+  const given = p.mem.readCString(pathAddr, 4097);
+  if (given.length > 4096) return -ENAMETOOLONG;
+  if (given === "" && (flags & AT_EMPTY_PATH)) {
+    const f = p.getFile(dirfd);
+    if (!f?.path) return -ENOENT;
+  }
+  let full = given === "" && (flags & AT_EMPTY_PATH) ? p.getFile(dirfd)!.path! : resolveAt(p, dirfd, given);
+  if (typeof full === "number") return full;
+  const c = cleanPath(full);
+  if (c === "/proc/self/exe" || c === `/proc/${p.pid}/exe` || c === "/proc/thread-self/exe") full = p.exePath;
+  const budget = { bytes: 0 };
+  const argv = readStrings(p, argvAddr, budget);
+  if (typeof argv === "number") return argv;
+  const envp = readStrings(p, envpAddr, budget);
+  if (typeof envp === "number") return envp;
+
+  const bytes = readExecutable(p, full);
+  if (typeof bytes === "number") return bytes;
+  const refuse = (why: string): number => {
+    p.warnOnce(`exec-${full}`, `rt0: warning: execve ${given}: ${why}; returning ENOEXEC`);
+    return -ENOEXEC;
+  };
+  if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
+    if (bytes[0] === 0x23 && bytes[1] === 0x21) {
+      const line = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 128))).split("\n")[0]!;
+      return refuse(`a script (${line}): rt0 runs static ELF binaries only`);
+    }
+    return refuse("not an ELF executable");
+  }
+  const mem = p.opts.newMemory();
+  const random = new Uint8Array(16);
+  p.randomFill(random);
+  let loaded;
+  try {
+    checkRunnable(bytes);
+    loaded = loadElf(mem, bytes, { argv, envp, execfn: given, random, model: p.opts.model });
+  } catch (e) {
+    if (e instanceof UserError) return refuse(e.message);
+    throw e;
+  }
+
+  // The point of no return: the old image and every thread go.
+  for (const x of p.threads) {
+    x.state = EXITED;
+    x.wait = undefined;
+  }
+  p.futexWaiters.clear();
+  p.threads = [];
+  p.mem = mem;
+  p.exePath = full;
+  p.cmdline = new TextEncoder().encode(argv.map((s) => s + "\0").join(""));
+  p.brkStart = p.brk = loaded.brk;
+  for (const a of p.sigactions) {
+    if (a.handler !== SIG_IGN) a.handler = 0;
+    a.flags = 0;
+    a.restorer = 0;
+    a.mask = 0n;
+  }
+  for (const [fd, e] of [...p.fds]) if (e.cloexec) p.closeFd(fd);
+  const cpu = p.newCpu();
+  for (let r = 0; r < 16; r++) cpu.setReg(r, 0);
+  cpu.setReg(GPR.RSP, loaded.sp);
+  cpu.rip = loaded.entry;
+  cpu.rflags = 0x202;
+  const nt = p.newThread(cpu);
+  nt.sigmask = t.sigmask;
+  nt.pending = t.pending;
+  p.vforkDone = true;
+  p.dirty = true;
+  return NORETURN;
+}
+
+function sysExecve(t: Thread, a: Args): number {
+  return doExecve(t, AT_FDCWD, a.u(0), a.u(1), a.u(2), 0);
+}
+
+function sysExecveat(t: Thread, a: Args): number {
+  return doExecve(t, a.i32(0), a.u(1), a.u(2), a.u(3), a.i32(4));
+}
+
+export const execRows: SyscallRow[] = rows(NR, {
+  execve: [["path", "strarr", "strarr"], sysExecve],
+  execveat: [["dirfd", "path", "strarr", "strarr", "atflags"], sysExecveat],
+  vfork: [[], (t) => cloneProcess(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0)],
+});
