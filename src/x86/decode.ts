@@ -5,7 +5,7 @@
 import { Inst, K, P, R, resetInst } from "./inst.js";
 import { Op } from "./ops.js";
 import {
-  FF, Form, MODRM0, NK, Node, OK, SZ, T0, T0F, T0F38, T0F3A, TE0F, TE0F38, TE0F3A, TX87MEM, TX87REG,
+  FF, Form, NK, Node, OK, SZ, T0, T0F, T0F38, T0F3A, TE0F, TE0F38, TE0F3A, TX87MEM, TX87REG,
 } from "./tables.js";
 
 // Decoder state for the instruction being decoded (module-level: no allocation per call).
@@ -157,6 +157,13 @@ function walk(n: Node | null, mp: number): Node | null {
 let mpUsed = 0;
 let mpHas66 = false;
 
+/** Whether a one-byte opcode reads a ModRM byte (also looked up for VEX/EVEX map 0). */
+function modrm0(opc: number): boolean {
+  if (opc >= 0xd8 && opc <= 0xdf) return true;
+  const n = T0.get(opc);
+  return n !== null && n.modrm;
+}
+
 /**
  * Decode one instruction at code[offset] whose address is addr into out. Never throws.
  * At most 15 bytes (and no byte past code.length) are read.
@@ -212,9 +219,9 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   let opc = rd();
   if (opc === 0x0f) {
     opc = rd();
-    if (opc === 0x38) { map = 2; opc = rd(); root = T0F38[opc]!; }
-    else if (opc === 0x3a) { map = 3; opc = rd(); root = T0F3A[opc]!; }
-    else { map = 1; root = T0F[opc]!; }
+    if (opc === 0x38) { map = 2; opc = rd(); root = T0F38.get(opc); }
+    else if (opc === 0x3a) { map = 3; opc = rd(); root = T0F3A.get(opc); }
+    else { map = 1; root = T0F.get(opc); }
   } else if (opc === 0xc4 || opc === 0xc5) {
     if (hasRex || (pfx & (P.OPSIZE | P.REP | P.REPNE | P.LOCK)) !== 0) { invalid(out, pos - offset); return; }
     isVex = true;
@@ -233,7 +240,7 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
     out.pfx = pfx;
     mp = pp === 1 ? 1 : pp === 2 ? 2 : pp === 3 ? 3 : 0;
     opc = rd();
-    root = map === 1 ? T0F[opc]! : map === 2 ? T0F38[opc]! : map === 3 ? T0F3A[opc]! : null;
+    root = map === 1 ? T0F.get(opc) : map === 2 ? T0F38.get(opc) : map === 3 ? T0F3A.get(opc) : null;
   } else if (opc === 0x62) {
     if (hasRex || (pfx & (P.OPSIZE | P.REP | P.REPNE | P.LOCK)) !== 0) { invalid(out, pos - offset); return; }
     isVex = true; isEvex = true;
@@ -251,19 +258,19 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
     out.pfx = pfx;
     mp = pp === 1 ? 1 : pp === 2 ? 2 : pp === 3 ? 3 : 0;
     opc = rd();
-    root = map === 1 ? T0F[opc]! : map === 2 ? T0F38[opc]! : map === 3 ? T0F3A[opc]! : null;
-    eroot = map === 1 ? TE0F[opc]! : map === 2 ? TE0F38[opc]! : map === 3 ? TE0F3A[opc]! : null;
+    root = map === 1 ? T0F.get(opc) : map === 2 ? T0F38.get(opc) : map === 3 ? T0F3A.get(opc) : null;
+    eroot = map === 1 ? TE0F.get(opc) : map === 2 ? TE0F38.get(opc) : map === 3 ? TE0F3A.get(opc) : null;
   } else {
-    root = T0[opc]!;
+    root = T0.get(opc);
     // 90 with REX.B is XCHG r8,rAX, not NOP.
-    if (opc === 0x90 && rexB) root = T0[0x91]!;
+    if (opc === 0x90 && rexB) root = T0.get(0x91);
     if (opc >= 0xd8 && opc <= 0xdf) root = null;
   }
   if (short) { invalid(out, pos - offset); return; }
   out.map = map;
   out.opcode = opc;
   const isX87 = map === 0 && opc >= 0xd8 && opc <= 0xdf && !isVex;
-  const needModrm = isX87 || (map === 0 ? MODRM0[opc] === 1 : map >= 2 || (root !== null && root.modrm) || (eroot !== null && eroot.modrm));
+  const needModrm = isX87 || (map === 0 ? modrm0(opc) : map >= 2 || (root !== null && root.modrm) || (eroot !== null && eroot.modrm));
   if (needModrm) {
     const m = rd();
     if (short) { invalid(out, pos - offset); return; }

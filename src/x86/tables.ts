@@ -1,9 +1,11 @@
-// Parses the opcode maps of spec.ts once, at load, into decision trees of plain objects that
-// decode.ts walks with a switch per node: no string handling on the decode path.
+// The decoder's decision trees over the x86-64 opcode maps, plain objects that decode.ts walks
+// with a switch per node: no string handling on the decode path. The trees come precomputed in
+// tables.generated.ts (tools/gen-x86-tables.ts parses spec.ts with specparse.ts); this file
+// turns that JSON into Node/Form objects, one opcode's tree on its first lookup.
 // Operand kinds and sizes of a form are small integers (OK.*, SZ.*) described below.
 
-import { Op, OP_BY_NAME } from "./ops.js";
-import { EVEX0F, EVEX0F38, EVEX0F3A, MAP0, MAP0F, MAP0F38, MAP0F3A, X87_MEM, X87_REG, type Spec, type SpecNode } from "./spec.js";
+import { Op } from "./ops.js";
+import { TABLES_JSON } from "./tables.generated.js";
 
 /** Operand kinds of a form (what the decoder does for that operand). */
 export const OK = {
@@ -81,129 +83,92 @@ export class Node {
   constructor(readonly kind: number) {}
 }
 
-const FIXED_REGS: Record<string, [number, number]> = {
-  al: [0, SZ.b], cl: [1, SZ.b], dx: [2, SZ.w], ax: [0, SZ.w], rax: [0, SZ.v], eax: [0, SZ.z],
-  st: [72, SZ.m], xmm0: [32, SZ.dq], fs: [28, SZ.w], gs: [29, SZ.w],
-};
-const KIND_LETTERS: Record<string, number> = {
-  E: OK.E, M: OK.M, R: OK.R, G: OK.G, B: OK.B, Z: OK.Z, V: OK.V, W: OK.W, U: OK.U, H: OK.H,
-  L: OK.L, P: OK.P, Q: OK.Q, N: OK.N, S: OK.S, C: OK.C, D: OK.D, K: OK.K, Y: OK.Y, T: OK.T,
-  F: OK.F, X: OK.X, I: OK.I, J: OK.J, O: OK.O,
-};
-const MODRM_KINDS = new Set<number>([OK.E, OK.M, OK.R, OK.G, OK.V, OK.W, OK.U, OK.P, OK.Q, OK.N, OK.S, OK.C, OK.D, OK.K, OK.Y, OK.F, OK.X]);
-const DROP_IN_LEGACY = new Set<number>([OK.H, OK.L]);
-
-function parseOpnd(tok: string): Opnd {
-  const fx = FIXED_REGS[tok];
-  if (fx) return { kind: OK.FIXED, size: fx[1], fixed: fx[0] };
-  if (tok === "one") return { kind: OK.ONE, size: SZ.b, fixed: -1 };
-  const kind = KIND_LETTERS[tok[0]!];
-  if (kind === undefined) throw new Error(`x86 spec: bad operand ${tok}`);
-  let s = tok.slice(1);
-  if (s === "") s = kind === OK.K || kind === OK.Y || kind === OK.T ? "q" : kind === OK.F ? "m" : "m";
-  const size = (SZ as Record<string, number>)[s];
-  if (size === undefined) throw new Error(`x86 spec: bad operand size ${tok}`);
-  return { kind, size, fixed: -1 };
+/** Every decision tree: opcode maps indexed by opcode byte; x87 by [escape 0..7][ModRM.reg]
+ *  (memory forms, and register forms: RM nodes or forms). */
+export interface Trees {
+  T0: (Node | null)[];
+  T0F: (Node | null)[];
+  T0F38: (Node | null)[];
+  T0F3A: (Node | null)[];
+  TE0F: (Node | null)[];
+  TE0F38: (Node | null)[];
+  TE0F3A: (Node | null)[];
+  TX87MEM: (Node | null)[][];
+  TX87REG: (Node | null)[][];
 }
 
-function opId(name: string): number {
-  const id = OP_BY_NAME.get(name.toUpperCase());
-  if (id === undefined) throw new Error(`x86 spec: mnemonic ${name} missing from ops.ts (run tools/gen-x86-ops.ts)`);
-  return id;
+// ---- the serialized form (written by tools/gen-x86-tables.ts, read below) ----
+// A form: [op, flags, cond, name, kind, size, fixed, kind, size, fixed, ...].
+// A node: 0 for null, else [kind, modrm | same66 << 1, leg form index, vex form index (-1:
+// none), ...kids].
+
+export type FormData = (number | string)[];
+export type NodeData = 0 | (number | NodeData)[];
+export interface TablesData {
+  forms: FormData[];
+  maps: Record<string, NodeData[]>;
+  x87mem: NodeData[][];
+  x87reg: NodeData[][];
 }
 
-function parseForm(s: string, node: Node): void {
-  const parts = s.trim().split(/\s+/);
-  let mnem = parts[0]!;
-  let opndText = "";
-  const flagToks: string[] = [];
-  for (const p of parts.slice(1)) {
-    if (p.startsWith(":")) flagToks.push(p.slice(1));
-    else opndText = p;
+const DATA = JSON.parse(TABLES_JSON) as TablesData;
+const FORMS: (Form | undefined)[] = new Array<Form | undefined>(DATA.forms.length);
+
+function form(id: number): Form | null {
+  if (id < 0) return null;
+  let f = FORMS[id];
+  if (f === undefined) {
+    const d = DATA.forms[id]!;
+    const opnds: Opnd[] = [];
+    for (let i = 4; i < d.length; i += 3) opnds.push({ kind: d[i] as number, size: d[i + 1] as number, fixed: d[i + 2] as number });
+    f = new Form(d[0] as number, d[3] as string, opnds, d[1] as number, d[2] as number);
+    FORMS[id] = f;
   }
-  let flags = 0;
-  let cond = -1;
-  for (const f of flagToks) {
-    if (f === "d64") flags |= FF.D64;
-    else if (f === "f64") flags |= FF.F64;
-    else if (f === "cc") flags |= FF.CC;
-    else if (f === "b") flags |= FF.BYTE;
-    else if (f === "b4") flags |= FF.B4;
-    else if (f === "b8") flags |= FF.B8;
-    else if (/^c\d+$/.test(f)) cond = Number(f.slice(1));
-    else throw new Error(`x86 spec: bad flag ${f} in ${s}`);
-  }
-  const opnds = opndText === "" ? [] : opndText.split(",").map(parseOpnd);
-  const modrm = opnds.some((o) => MODRM_KINDS.has(o.kind));
-  if (opnds.length > 0 && opnds[0]!.kind === OK.K) flags |= FF.KDST;
-  if (modrm) flags |= FF.MODRM;
-  let legacy = true, vex = false, vname = mnem;
-  if (mnem.startsWith("v:")) { mnem = mnem.slice(2); vname = "v" + mnem; vex = true; }
-  else if (mnem.startsWith("V:")) { mnem = mnem.slice(2); vname = mnem; vex = true; legacy = false; }
-  if (legacy) {
-    const lops = opnds.filter((o) => !DROP_IN_LEGACY.has(o.kind));
-    node.leg = new Form(opId(mnem), mnem, lops, flags, cond);
-  }
-  if (vex) node.vex = new Form(opId(vname), vname, opnds, flags | FF.VEX, cond);
-  node.modrm = modrm;
+  return f;
 }
 
-function build(s: Spec | undefined): Node | null {
-  if (s === undefined || s === "") return null;
-  if (typeof s === "string") {
-    if (s === "X87") return new Node(NK.X87);
-    const n = new Node(NK.FORM);
-    parseForm(s, n);
-    return n;
-  }
-  let n: Node;
-  if (Array.isArray(s)) {
-    n = new Node(NK.REG);
-    n.kids = (s as readonly Spec[]).map(build);
-  } else {
-    const o = s as SpecNode;
-    if (o.rm) { n = new Node(NK.RM); n.kids = o.rm.map(build); }
-    else if ("mem" in o || "reg" in o) { n = new Node(NK.MOD); n.kids = [build(o.mem), build(o.reg)]; }
-    else if ("w0" in o || "w1" in o) { n = new Node(NK.W); n.kids = [build(o.w0), build(o.w1)]; }
-    else if ("l0" in o || "l1" in o) { n = new Node(NK.L); n.kids = [build(o.l0), build(o.l1)]; }
-    else if ("vex" in o || "leg" in o) { n = new Node(NK.ENC); n.kids = [build(o.leg), build(o.vex)]; }
-    else {
-      n = new Node(NK.PFX);
-      // A 66 variant spelled exactly like the no-prefix one (BSF/BSR/MOVBE Gv,Ev) is the same
-      // instruction with 16-bit operands: 66 stays an operand-size prefix, not a mandatory one.
-      const p66 = o.p66 !== undefined && o.p66 === o.np && typeof o.np === "string" && /\bGv\b|\bEv\b|\bMv\b/.test(o.np) ? undefined : o.p66;
-      n.kids = [build(o.np), build(p66), build(o.f3), build(o.f2)];
-      n.same66 = p66 === undefined && o.p66 !== undefined;
-    }
-  }
-  n.modrm = n.kind === NK.REG || n.kind === NK.RM || n.kind === NK.MOD || n.kids.some((k) => k !== null && k.modrm);
+function node(d: NodeData): Node | null {
+  if (d === 0) return null;
+  const n = new Node(d[0] as number);
+  const bits = d[1] as number;
+  n.modrm = (bits & 1) !== 0;
+  n.same66 = (bits & 2) !== 0;
+  n.leg = form(d[2] as number);
+  n.vex = form(d[3] as number);
+  for (let i = 4; i < d.length; i++) n.kids.push(node(d[i] as NodeData));
   return n;
 }
 
-function buildMap(m: readonly Spec[] | Readonly<Record<number, Spec>>): (Node | null)[] {
-  const out: (Node | null)[] = new Array(256).fill(null);
-  for (let i = 0; i < 256; i++) out[i] = build((m as Record<number, Spec | undefined>)[i]);
-  return out;
+/** An opcode map whose trees are built on first lookup: `get(opc)`. */
+export class LazyMap {
+  private readonly nodes: (Node | null | undefined)[] = new Array<Node | null | undefined>(256).fill(undefined);
+  constructor(private readonly data: NodeData[]) {}
+  get(opc: number): Node | null {
+    let n = this.nodes[opc];
+    if (n === undefined) {
+      n = node(this.data[opc]!);
+      this.nodes[opc] = n;
+    }
+    return n;
+  }
 }
 
-if (MAP0.length !== 256 || MAP0F.length !== 256) {
-  throw new Error(`x86 spec: map sizes ${MAP0.length} ${MAP0F.length}`);
-}
-
-/** Decision trees: index by opcode byte. */
-export const T0 = buildMap(MAP0);
-export const T0F = buildMap(MAP0F);
-export const T0F38 = buildMap(MAP0F38);
-export const T0F3A = buildMap(MAP0F3A);
-export const TE0F = buildMap(EVEX0F);
-export const TE0F38 = buildMap(EVEX0F38);
-export const TE0F3A = buildMap(EVEX0F3A);
+export const T0 = new LazyMap(DATA.maps["T0"]!);
+export const T0F = new LazyMap(DATA.maps["T0F"]!);
+export const T0F38 = new LazyMap(DATA.maps["T0F38"]!);
+export const T0F3A = new LazyMap(DATA.maps["T0F3A"]!);
+export const TE0F = new LazyMap(DATA.maps["TE0F"]!);
+export const TE0F38 = new LazyMap(DATA.maps["TE0F38"]!);
+export const TE0F3A = new LazyMap(DATA.maps["TE0F3A"]!);
 /** x87: [escape 0..7][reg] memory forms; register forms [escape][reg] (RM nodes or forms). */
-export const TX87MEM = X87_MEM.map((row) => row.map(build));
-export const TX87REG = X87_REG.map((row) => row.map(build));
+export const TX87MEM = DATA.x87mem.map((row) => row.map(node));
+export const TX87REG = DATA.x87reg.map((row) => row.map(node));
 
-/** Whether a one-byte opcode reads a ModRM byte. */
-export const MODRM0 = new Uint8Array(256);
-for (let i = 0; i < 256; i++) MODRM0[i] = T0[i] !== null && T0[i]!.modrm ? 1 : 0;
-for (let i = 0xd8; i <= 0xdf; i++) MODRM0[i] = 1;
-
+/** Every tree, fully built (tests compare them with the spec parser's). */
+export function loadedTrees(): Trees {
+  const all = (m: LazyMap): (Node | null)[] => Array.from({ length: 256 }, (_, i) => m.get(i));
+  return {
+    T0: all(T0), T0F: all(T0F), T0F38: all(T0F38), T0F3A: all(T0F3A),
+    TE0F: all(TE0F), TE0F38: all(TE0F38), TE0F3A: all(TE0F3A), TX87MEM, TX87REG,
+  };
+}
