@@ -15,7 +15,11 @@ import { buildVdso, VDSO_SIZE } from "./vdso.js";
 
 export const STACK_TOP = 0x7ffffffff000;
 export const STACK_SIZE = 8 << 20;
+/** Linux's vDSO address without ASLR: where the vDSO goes when there is no room below the
+ *  executable (see vdsoAddress). */
 export const VDSO_ADDR = 0x7ffff7fc1000;
+/** Lowest address Linux lets a process map (vm.mmap_min_addr). */
+const MMAP_MIN_ADDR = 0x10000;
 /** Where a static-PIE (ET_DYN) executable is placed, as Linux does without randomization. */
 export const PIE_BASE = 0x555555554000;
 
@@ -49,6 +53,16 @@ function protOf(flags: number): number {
   return (flags & PF.R ? PROT_READ : 0) | (flags & PF.W ? PROT_WRITE : 0) | (flags & PF.X ? PROT_EXEC : 0);
 }
 
+/** Where the vDSO goes: just below the executable's lowest segment, one guard page apart, when
+ *  that is below 2 GiB (a classic non-PIE Go binary at 0x400000), else at VDSO_ADDR. Any address
+ *  is valid to the guest (it finds the vDSO through AT_SYSINFO_EHDR); keeping all guest code
+ *  below 2^31 keeps code addresses small integers in V8, so decoded-instruction records hold
+ *  them unboxed instead of as heap numbers. */
+export function vdsoAddress(lowestSegment: number): number {
+  const at = lowestSegment - pageUp(VDSO_SIZE) - PAGE_SIZE;
+  return lowestSegment < 0x80000000 && at >= MMAP_MIN_ADDR ? at : VDSO_ADDR;
+}
+
 /** Parse and check that rt0 can run this binary; UserError otherwise. */
 export function checkRunnable(bytes: Uint8Array): ElfFile {
   const elf = parseElf(bytes);
@@ -67,11 +81,13 @@ export function loadElf(mem: Memory, bytes: Uint8Array, o: LoadOptions): Loaded 
   const elf = checkRunnable(bytes);
   const bias = elf.header.type === ET.DYN ? PIE_BASE : 0;
   let end = 0;
+  let low = Infinity;
   for (const ph of elf.phdrs) {
     if (ph.type !== PT.LOAD || ph.memsz === 0) continue;
     const vaddr = ph.vaddr + bias;
     const start = pageDown(vaddr);
     const stop = pageUp(vaddr + ph.memsz);
+    low = Math.min(low, start);
     mem.map(start, stop - start, protOf(ph.flags));
     const lead = vaddr - start;
     const from = ph.offset - lead;
@@ -91,8 +107,9 @@ export function loadElf(mem: Memory, bytes: Uint8Array, o: LoadOptions): Loaded 
   }
 
   // vDSO.
-  mem.map(VDSO_ADDR, VDSO_SIZE, PROT_READ | PROT_EXEC);
-  mem.write(VDSO_ADDR, buildVdso(), true);
+  const vdso = vdsoAddress(low);
+  mem.map(vdso, VDSO_SIZE, PROT_READ | PROT_EXEC);
+  mem.write(vdso, buildVdso(), true);
 
   // Stack: strings at the top, then the vectors.
   mem.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE);
@@ -115,7 +132,7 @@ export function loadElf(mem: Memory, bytes: Uint8Array, o: LoadOptions): Loaded 
   const regs = new Int32Array(4);
   cpuid(o.model, featuresFor(o.model), 1, 0, regs);
   const auxv: [number, number][] = [
-    [AT_SYSINFO_EHDR, VDSO_ADDR],
+    [AT_SYSINFO_EHDR, vdso],
     [AT_MINSIGSTKSZ, 2048],
     [AT_HWCAP, regs[3]! >>> 0],
     [AT_PAGESZ, PAGE_SIZE],

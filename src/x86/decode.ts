@@ -169,6 +169,10 @@ function modrm0(opc: number): boolean {
  * At most 15 bytes (and no byte past code.length) are read.
  */
 export function decode(bytes: Uint8Array, offset: number, addr: number, out: Inst): void {
+  // An address below 2^31 is stored as a small integer even when the caller computed it as a
+  // double (RIP kept in a Float64Array): V8 then keeps Inst.addr/target unboxed, not as heap
+  // numbers allocated per record. (The vDSO sits below the executable for the same reason.)
+  if (addr >= 0 && addr < 0x80000000) addr |= 0;
   resetInst(out);
   out.addr = addr;
   code = bytes; pos = offset; short = false;
@@ -454,7 +458,10 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   }
   out.nops = opnds.length;
   out.len = pos - offset;
-  if (relSize !== 0) out.target = addr + out.len + out.imm;
+  if (relSize !== 0) {
+    const t = addr + out.len + out.imm;
+    out.target = t >= 0 && t < 0x80000000 ? t | 0 : t;
+  }
   out.opsize = vecOp ? vl : opsize;
   if (vecOp && !isVex && (opsize === 2 && mpUsed !== 1)) out.opsize = 16;
 }

@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { Space } from "../../src/mem/space.js";
-import { loadElf, checkRunnable, STACK_TOP } from "../../src/linux/loader.js";
-import { buildVdso, elfHash } from "../../src/linux/vdso.js";
+import { loadElf, checkRunnable, STACK_TOP, VDSO_ADDR, vdsoAddress } from "../../src/linux/loader.js";
+import { buildVdso, elfHash, VDSO_SIZE } from "../../src/linux/vdso.js";
 import { FIXTURE_BIN, TESTDATA } from "../helpers.js";
 import { UserError } from "../../src/base/assert.js";
 
@@ -73,9 +73,16 @@ for (const name of ["hello-go1.19", "hello-go1.26"]) {
     const vdso = aux.get(AT.SYSINFO_EHDR)!;
     assert.deepEqual(mem.read(vdso, 4), new Uint8Array([0x7f, 0x45, 0x4c, 0x46]));
     assert.equal(mem.protOf(vdso), 5);
+    assert.ok(vdso + VDSO_SIZE < 0x400000 && mem.protOf(vdso + VDSO_SIZE) === -1, "vDSO below the executable, an unmapped guard page between");
     assert.equal(mem.protOf(STACK_TOP - (8 << 20)), 3, "8 MiB stack mapped");
   });
 }
+
+test("vdsoAddress: below a low executable, at Linux's no-ASLR address otherwise", () => {
+  assert.equal(vdsoAddress(0x400000), 0x400000 - VDSO_SIZE - 4096);
+  assert.equal(vdsoAddress(0x555555554000), VDSO_ADDR, "static PIE");
+  assert.equal(vdsoAddress(0x10000), VDSO_ADDR, "no room above mmap_min_addr");
+});
 
 test("the vDSO image: readelf sees the four functions under LINUX_2.6 (golden), code is mov/syscall/ret", () => {
   const img = buildVdso();
