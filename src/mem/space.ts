@@ -1,13 +1,14 @@
 // The guest address space: a sparse 47-bit page table over lazily allocated 4 KiB frames that
 // live in 16 MiB ArrayBuffer arenas, with a direct-mapped TLB for the CPU's loads and stores
-// (the fast path) and checked host-side accessors (loader, syscalls, debugger).
+// (the fast path) and checked host-side accessors (loader, syscalls, debugger). A leaf of the
+// table wholly covered by one storage-less mapping (a PROT_NONE reservation) is one number.
 
 import { assert } from "../base/assert.js";
 import { GuestFault, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP, type Memory } from "./api.js";
 
 const TWO32 = 4294967296;
-/** Pages per leaf of the page table (the leaf covers 256 MiB of address space). */
-const LEAF_BITS = 16;
+/** Pages per leaf of the page table (a leaf covers 4 MiB of address space, a 4 KiB array). */
+const LEAF_BITS = 10;
 const LEAF_SIZE = 1 << LEAF_BITS;
 /** Frames per arena (16 MiB per ArrayBuffer). */
 const ARENA_FRAMES = 4096;
@@ -36,6 +37,9 @@ interface Range {
 export class Space implements Memory {
   /** Top-level table: leaf index (page >> 16) -> leaf of page entries. */
   private leaves = new Map<number, Int32Array>();
+  /** Leaves without an array: every page of the leaf has this entry and no storage (mapped
+   *  but never touched, e.g. Go's PROT_NONE heap reservations). */
+  private uniform = new Map<number, number>();
   private arenas: DataView[] = [];
   private arenaBytes: Uint8Array[] = [];
   private nextFrame = 0;
@@ -71,6 +75,11 @@ export class Space implements Memory {
     return (this.nextFrame - this.freeFrames.length) * PAGE_SIZE;
   }
 
+  /** Bytes of page-table leaves allocated (4 bytes per page of a leaf with an array). */
+  get pageTableBytes(): number {
+    return this.leaves.size * LEAF_SIZE * 4;
+  }
+
   constructor() {
     const dummy = new DataView(new ArrayBuffer(8));
     this.rView.fill(dummy);
@@ -80,19 +89,55 @@ export class Space implements Memory {
   // ---- page table ----
 
   private entry(page: number): number {
-    const leaf = this.leaves.get(Math.floor(page / LEAF_SIZE));
-    return leaf === undefined ? 0 : leaf[page % LEAF_SIZE];
+    const li = Math.floor(page / LEAF_SIZE);
+    const leaf = this.leaves.get(li);
+    if (leaf !== undefined) return leaf[page % LEAF_SIZE];
+    const u = this.uniform.get(li);
+    return u === undefined ? 0 : u;
+  }
+
+  /** The array of leaf li, made (from its uniform entry, or zero) when there is none. */
+  private leafArray(li: number): Int32Array {
+    let leaf = this.leaves.get(li);
+    if (leaf === undefined) {
+      leaf = new Int32Array(LEAF_SIZE);
+      const u = this.uniform.get(li);
+      if (u !== undefined) {
+        leaf.fill(u);
+        this.uniform.delete(li);
+      }
+      this.leaves.set(li, leaf);
+    }
+    return leaf;
   }
 
   private setEntry(page: number, e: number): void {
     const li = Math.floor(page / LEAF_SIZE);
-    let leaf = this.leaves.get(li);
-    if (leaf === undefined) {
-      if (e === 0) return;
-      leaf = new Int32Array(LEAF_SIZE);
-      this.leaves.set(li, leaf);
+    const leaf = this.leaves.get(li);
+    if (leaf !== undefined) {
+      leaf[page % LEAF_SIZE] = e;
+      return;
     }
-    leaf[page % LEAF_SIZE] = e;
+    if ((this.uniform.get(li) ?? 0) === e) return;
+    this.leafArray(li)[page % LEAF_SIZE] = e;
+  }
+
+  /** Set the entries of pages [first, end) to e, which has no storage (frames there must have
+   *  been released): whole leaves become uniform (or vanish for 0), partial ones get arrays. */
+  private fillEntries(first: number, end: number, e: number): void {
+    for (let p = first; p < end; ) {
+      const li = Math.floor(p / LEAF_SIZE);
+      const lo = li * LEAF_SIZE;
+      const stop = Math.min(end, lo + LEAF_SIZE);
+      if (p === lo && stop === lo + LEAF_SIZE) {
+        this.leaves.delete(li);
+        if (e === 0) this.uniform.delete(li);
+        else this.uniform.set(li, e);
+      } else if (e !== 0 || this.leaves.has(li) || this.uniform.has(li)) {
+        this.leafArray(li).fill(e, p - lo, stop - lo);
+      }
+      p = stop;
+    }
   }
 
   private allocFrame(): number {
@@ -132,14 +177,22 @@ export class Space implements Memory {
     assert(addr % PAGE_SIZE === 0 && addr >= 0 && len >= 0 && addr + len <= USER_TOP, `bad range 0x${addr.toString(16)}+${len}`);
   }
 
+  /** Call fn for every mapped page of [addr, addr+len) in a leaf with an array (pages of
+   *  uniform leaves have no storage and no decoded code: callers handle them as a whole). */
   private forPages(addr: number, len: number, fn: (page: number) => void): void {
     const first = addr / PAGE_SIZE;
     const end = Math.ceil((addr + len) / PAGE_SIZE);
     for (const r of this.ranges.slice()) {
       const a = Math.max(first, r.start);
       const b = Math.min(end, r.end);
-      for (let p = a; p < b; p++) {
-        if (this.entry(p) !== 0) fn(p);
+      for (let p = a; p < b; ) {
+        const li = Math.floor(p / LEAF_SIZE);
+        const stop = Math.min(b, (li + 1) * LEAF_SIZE);
+        const leaf = this.leaves.get(li);
+        if (leaf !== undefined) {
+          for (; p < stop; p++) if (leaf[p % LEAF_SIZE] !== 0) fn(p);
+        }
+        p = stop;
       }
     }
   }
@@ -163,17 +216,7 @@ export class Space implements Memory {
     this.forPages(addr, len, (p) => this.releasePage(p));
     const first = addr / PAGE_SIZE;
     const end = first + len / PAGE_SIZE;
-    for (let p = first; p < end; ) {
-      const li = Math.floor(p / LEAF_SIZE);
-      let leaf = this.leaves.get(li);
-      if (leaf === undefined) {
-        leaf = new Int32Array(LEAF_SIZE);
-        this.leaves.set(li, leaf);
-      }
-      const stop = Math.min(end, (li + 1) * LEAF_SIZE);
-      leaf.fill(MAPPED | (prot & 7), p % LEAF_SIZE, stop - li * LEAF_SIZE);
-      p = stop;
-    }
+    this.fillEntries(first, end, MAPPED | (prot & 7));
     this.addRange(first, end);
     this.flushTlb();
   }
@@ -183,6 +226,7 @@ export class Space implements Memory {
     len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
     if (len === 0) return;
     this.forPages(addr, len, (p) => this.releasePage(p));
+    this.fillEntries(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE, 0);
     this.removeRange(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE);
     this.flushTlb();
   }
@@ -190,6 +234,18 @@ export class Space implements Memory {
   protect(addr: number, len: number, prot: number): void {
     this.checkRange(addr, len);
     len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
+    const first = addr / PAGE_SIZE;
+    const end = first + len / PAGE_SIZE;
+    // Uniform leaves: a whole one changes its entry, a partly covered one gets its array.
+    if (this.uniform.size !== 0) {
+      for (let li = Math.floor(first / LEAF_SIZE); li * LEAF_SIZE < end; li++) {
+        const u = this.uniform.get(li);
+        if (u === undefined) continue;
+        const lo = li * LEAF_SIZE;
+        if (lo >= first && lo + LEAF_SIZE <= end) this.uniform.set(li, (u & ~7) | (prot & 7));
+        else this.leafArray(li);
+      }
+    }
     this.forPages(addr, len, (p) => {
       const e = this.entry(p);
       if ((e & PROT_EXEC) !== 0 && (prot & PROT_EXEC) === 0) this.dropCode(p);
@@ -553,8 +609,13 @@ export class Space implements Memory {
   /** A copy of this address space (fork): same mappings, copied contents. */
   clone(): Space {
     const s = new Space();
+    s.uniform = new Map(this.uniform);
     for (const r of this.ranges) {
       for (let p = r.start; p < r.end; p++) {
+        if (!this.leaves.has(Math.floor(p / LEAF_SIZE))) {
+          p = Math.min(r.end, (Math.floor(p / LEAF_SIZE) + 1) * LEAF_SIZE) - 1;
+          continue;
+        }
         const e = this.entry(p);
         if (e === 0) continue;
         const f = (e >>> 4) - 1;

@@ -147,3 +147,51 @@ test("clone copies contents and protections independently", () => {
   assert.equal(c.protOf(0x100000), PROT_NONE);
   assert.equal(c.residentBytes, 4096);
 });
+
+test("page table: untouched reservations are one entry per 4 MiB leaf; arrays only where needed", () => {
+  const m = new Space();
+  m.map(0xc000000000, 64 * 2 ** 30, PROT_NONE);
+  assert.equal(m.pageTableBytes, 0, "a leaf-aligned 64 GiB reservation needs no leaf arrays");
+  m.map(0x7f0000001000, 512 * 2 ** 20, PROT_NONE);
+  assert.equal(m.pageTableBytes, 2 * 4096, "two partly covered leaves");
+  assert.equal(m.protOf(0x7f0000001000), PROT_NONE);
+  assert.equal(m.protOf(0x7f0000000000), -1);
+  assert.equal(m.protOf(0x7f0020000fff), PROT_NONE);
+  assert.equal(m.protOf(0x7f0020001000), -1);
+  // Protecting a whole leaf changes its one entry; part of a leaf gets that leaf an array.
+  m.protect(0xc000400000, 0x400000, RW);
+  assert.equal(m.pageTableBytes, 2 * 4096);
+  assert.equal(m.protOf(0xc0007ff000), RW);
+  assert.equal(m.protOf(0xc000800000), PROT_NONE);
+  m.protect(0xc000800000, 0x1000, PROT_READ);
+  assert.equal(m.pageTableBytes, 3 * 4096);
+  assert.equal(m.protOf(0xc000800000), PROT_READ);
+  assert.equal(m.protOf(0xc000801000), PROT_NONE);
+  // Touching a page of a uniform leaf gives it an array; the data is there.
+  m.writeU32(0xc000500000, 77);
+  assert.equal(m.pageTableBytes, 4 * 4096);
+  assert.equal(m.readU32(0xc000500000), 77);
+  assert.equal(m.residentBytes, 4096);
+  // A fork copies both kinds of leaves.
+  const c = m.clone();
+  assert.equal(c.readU32(0xc000500000), 77);
+  assert.equal(c.protOf(0xc0007ff000), RW);
+  assert.equal(c.protOf(0xc000800000), PROT_READ);
+  assert.equal(c.protOf(0xc100000000), PROT_NONE);
+  assert.equal(c.pageTableBytes, 4 * 4096);
+  // Remapping and unmapping whole leaves drops their arrays and frees the storage.
+  m.map(0xc000400000, 0x800000, PROT_NONE);
+  assert.equal(m.residentBytes, 0);
+  assert.equal(m.pageTableBytes, 2 * 4096);
+  m.unmap(0xc000000000, 64 * 2 ** 30);
+  assert.equal(m.protOf(0xc000400000), -1);
+  assert.equal(m.pageTableBytes, 2 * 4096);
+  m.unmap(0x7f0000000000, 0x40000000);
+  assert.equal(m.mappedRanges().length, 0);
+  // Partial unmap inside a uniform leaf.
+  m.map(0x10000000, 0x800000, RW);
+  m.unmap(0x10001000, 0x1000);
+  assert.equal(m.protOf(0x10000000), RW);
+  assert.equal(m.protOf(0x10001000), -1);
+  assert.equal(m.protOf(0x10002000), RW);
+});
