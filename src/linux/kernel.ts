@@ -7,6 +7,7 @@ import type { Memory } from "../mem/api.js";
 import type { Clock } from "./clock.js";
 import type { Host } from "./vfs.js";
 import type { Process, Thread } from "./process.js";
+import type { FileDesc } from "./files.js";
 
 export interface KernelOptions {
   host: Host;
@@ -33,6 +34,8 @@ export class Kernel {
   /** Diagnostics already given (each is reported once per run). */
   readonly warned = new Set<string>();
   private nextId = 1000;
+  /** Called when an open file description's last descriptor is closed (flock drops its lock). */
+  onFileReleased?: (f: FileDesc) => void;
 
   constructor(readonly opts: KernelOptions) {}
 
@@ -54,6 +57,12 @@ export class Kernel {
       if (t) return t;
     }
     return undefined;
+  }
+
+  /** Does a live process other than `except` use this address space (vfork)? */
+  memShared(mem: Memory, except: Process): boolean {
+    for (const p of this.procs.values()) if (p !== except && p.mem === mem && p.exitStatus === undefined) return true;
+    return false;
   }
 
   /** More than one process or thread exists (strace then prefixes lines with the tid). */

@@ -13,6 +13,7 @@ import type { Kernel, KernelOptions } from "./kernel.js";
 import { O_RDONLY, O_WRONLY, SS_DISABLE, NSIG, SIGCHLD, SIG_IGN } from "./abi.js";
 import { EBADF, EMFILE } from "./errno.js";
 import { sendToProcess } from "./signal.js";
+import { dropShared } from "./shmap.js";
 
 /** SIGCHLD si_code values and the sigaction flag that asks for no zombies. */
 export const CLD_EXITED = 1, CLD_KILLED = 2;
@@ -220,7 +221,10 @@ export class Process {
   }
 
   private dropFile(f: FileDesc): void {
-    if (--f.refs === 0) f.release();
+    if (--f.refs === 0) {
+      f.release();
+      this.kernel.onFileReleased?.(f);
+    }
     this.dirty = true;
   }
 
@@ -324,6 +328,7 @@ export class Process {
   private ended(): void {
     if (this.exitedDone) return;
     this.exitedDone = true;
+    if (!this.kernel.memShared(this.mem, this)) dropShared(this.mem);
     for (const fd of [...this.fds.keys()]) this.closeFd(fd);
     this.vforkDone = true;
     for (const c of this.children) {

@@ -14,6 +14,7 @@ import { PidFd } from "../files.js";
 import { cleanPath, S_IFMT, S_IFREG } from "../vfs.js";
 import { loadElf, checkRunnable } from "../loader.js";
 import { resolveAt } from "./fs.js";
+import { dropShared } from "../shmap.js";
 import { UserError } from "../../base/assert.js";
 import { GPR } from "../../cpu/api.js";
 
@@ -161,6 +162,7 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   }
   p.futexWaiters.clear();
   p.threads = [];
+  if (!p.kernel.memShared(p.mem, p)) dropShared(p.mem);
   p.mem = mem;
   p.exePath = full;
   p.cmdline = new TextEncoder().encode(argv.map((s) => s + "\0").join(""));

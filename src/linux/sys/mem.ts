@@ -1,12 +1,14 @@
-// Memory syscalls: mmap (anonymous and private file copies), munmap, mprotect, madvise,
-// mincore, brk, mremap. Go reserves with PROT_NONE and commits with MAP_FIXED.
+// Memory syscalls: mmap (anonymous, file copies; shared writable ones written back, see
+// ../shmap.ts), munmap, msync, mprotect, madvise, mincore, brk. Go reserves with PROT_NONE.
 
 import { NR } from "../sysnums.js";
 import { rows, type Args, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
 import { EBADF, EEXIST, EINVAL, ENOMEM, ENOSYS, EACCES } from "../errno.js";
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, PROT_MASK } from "../abi.js";
-import { PAGE_SIZE, USER_TOP } from "../../mem/api.js";
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, PROT_MASK } from "../abi.js";
+import { PAGE_SIZE, PROT_WRITE, USER_TOP } from "../../mem/api.js";
+import type { FileDesc } from "../files.js";
+import { addSharedMapping, syncShared } from "../shmap.js";
 
 const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
@@ -33,8 +35,9 @@ export function sysMmap(t: Thread, a: Args): number {
     if (at < 0) return -ENOMEM;
   }
   let data: Uint8Array | undefined;
+  let file: FileDesc | undefined;
   if (!(flags & MAP_ANONYMOUS)) {
-    const f = t.proc.getFile(fd);
+    const f = (file = t.proc.getFile(fd));
     if (!f) return -EBADF;
     if (f.kind !== "file") return -EACCES;
     data = new Uint8Array(len);
@@ -42,15 +45,26 @@ export function sysMmap(t: Thread, a: Args): number {
     if (n < 0) return n;
     data = data.subarray(0, n);
   }
+  syncShared(mem, at, size, true);
   mem.map(at, size, prot);
   if (data && data.length > 0) mem.write(at, data, true);
+  if (file && (flags & MAP_SHARED) !== 0 && (prot & PROT_WRITE)) addSharedMapping(mem, at, size, file, off);
   return at;
 }
 
 function sysMunmap(t: Thread, a: Args): number {
   const addr = a.u(0), len = a.u(1);
   if (addr % PAGE_SIZE !== 0 || len === 0 || addr + len > USER_TOP) return -EINVAL;
+  syncShared(t.proc.mem, addr, pageUp(len), true);
   t.proc.mem.unmap(addr, pageUp(len));
+  return 0;
+}
+
+function sysMsync(t: Thread, a: Args): number {
+  const addr = a.u(0), len = pageUp(a.u(1)), flags = a.i32(2);
+  if (addr % PAGE_SIZE !== 0 || (flags & ~7) !== 0) return -EINVAL;
+  if (!allMapped(t, addr, len)) return -ENOMEM;
+  syncShared(t.proc.mem, addr, len, false);
   return 0;
 }
 
@@ -111,6 +125,7 @@ function sysBrk(t: Thread, a: Args): number {
 export const memRows: SyscallRow[] = rows(NR, {
   mmap: [["ptr", "uint", "prot", "mapflags", "fd", "int"], sysMmap, true],
   munmap: [["ptr", "uint"], sysMunmap],
+  msync: [["ptr", "uint", "hex"], sysMsync],
   mprotect: [["ptr", "uint", "prot"], sysMprotect],
   madvise: [["ptr", "uint", "int"], sysMadvise],
   mincore: [["ptr", "uint", "ptr"], sysMincore],
