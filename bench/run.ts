@@ -8,13 +8,15 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SRC = join(ROOT, "bench", "src");
 const OUT = join(ROOT, "bench", "out");
-const CLI = join(ROOT, "dist", "src", "cli", "main.js");
+/** The CLI as users start it: the bundled bin (tools/build-cli.mjs), else the module tree. */
+const BUNDLE = join(ROOT, "dist", "src", "cli", "rt0.mjs");
+const CLI = existsSync(BUNDLE) ? BUNDLE : join(ROOT, "dist", "src", "cli", "main.js");
 
 interface Options {
   go: string[];
@@ -141,7 +143,7 @@ function main(): void {
     .sort();
   const haveQemu = spawnSync("qemu-x86_64", ["--version"]).status === 0;
   const idle = median([0, 1, 2].map(() => measure([process.execPath, "-e", ""], 30_000).rssKiB));
-  process.stdout.write(`rt0 bench: go ${o.go.join(",")}; ${o.runs} runs each; qemu-x86_64 ${haveQemu ? "present" : "absent"}; idle node RSS ${(idle / 1024).toFixed(1)} MiB\n\n`);
+  process.stdout.write(`rt0 bench: go ${o.go.join(",")}; ${o.runs} runs each; qemu-x86_64 ${haveQemu ? "present" : "absent"}; idle node RSS ${(idle / 1024).toFixed(1)} MiB; rt0 = node ${relative(ROOT, CLI)}\n\n`);
   const rows: Row[] = [];
   const header = ["go", "program", "native", "qemu", "rt0", "rt0/native", "rt0/qemu", "MIPS", "native RSS", "rt0 RSS-idle", "status"];
   process.stdout.write(header.join("\t") + "\n");
