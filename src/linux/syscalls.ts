@@ -79,6 +79,6 @@ export function installStrace(p: Process): void {
     const nr = t.sysNr;
     if (nr < 0 && t.sysArgs.length === 0) return;
     const row = nr >= 0 ? TABLE[nr] : undefined;
-    sink(prefix(t) + formatSyscall(nr, row?.name ?? SYSCALL_NAMES.get(nr) ?? "", row, t.sysArgs, result, p.mem) + "\n");
+    sink(prefix(t) + formatSyscall(nr, row?.name ?? SYSCALL_NAMES.get(nr) ?? "", row, t.sysArgs, result, t.proc.mem) + "\n");
   };
 }

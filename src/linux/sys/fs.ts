@@ -228,7 +228,11 @@ function statAt(t: Thread, dirfd: number, pathAddr: number, flags: number): Stat
     if (dirfd === AT_FDCWD) return p.host.vfs.stat(p.cwd, true);
     return f ? f.stat() : -EBADF;
   }
-  return statPath(t, resolveAt(p, dirfd, s), !(flags & AT_SYMLINK_NOFOLLOW));
+  // A trailing slash resolves a final symbolic link even for lstat (and then needs a directory).
+  const slash = s.length > 1 && s.endsWith("/");
+  const st = statPath(t, resolveAt(p, dirfd, s), slash || !(flags & AT_SYMLINK_NOFOLLOW));
+  if (slash && typeof st !== "number" && (st.mode & S_IFMT) !== S_IFDIR) return -ENOTDIR;
+  return st;
 }
 
 function sysFstat(t: Thread, a: Args): number {
@@ -249,7 +253,7 @@ function sysNewfstatat(t: Thread, a: Args): number {
 
 function sysStat(follow: boolean) {
   return (t: Thread, a: Args): number => {
-    const s = statPath(t, argPath(t, AT_FDCWD, a.u(0)), follow);
+    const s = statAt(t, AT_FDCWD, a.u(0), follow ? 0 : AT_SYMLINK_NOFOLLOW);
     if (typeof s === "number") return s;
     writeStat(t.proc, a.u(1), s);
     return 0;
