@@ -4,7 +4,6 @@
 
 import * as fs from "node:fs";
 import { isatty } from "node:tty";
-import { randomFillSync } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { resolve as hostResolve } from "node:path";
 import type { DirEntry, Host, HostStream, Stat, Vfs, VfsFile } from "../linux/vfs.js";
@@ -340,11 +339,35 @@ export class NodeHost implements Host {
   realtimeMs(): number {
     return performance.timeOrigin + performance.now();
   }
+  /** /dev/urandom, opened on first use (-1: unavailable). Loading node:crypto alone would cost
+   *  a few milliseconds of every start-up; Go asks for random bytes in its first steps. */
+  private urandom: number | undefined;
   randomFill(buf: Uint8Array): void {
-    randomFillSync(buf);
+    if (this.urandom === undefined) {
+      try {
+        this.urandom = fs.openSync("/dev/urandom", "r");
+      } catch {
+        this.urandom = -1;
+      }
+    }
+    let n = 0;
+    if (this.urandom >= 0) {
+      try {
+        while (n < buf.length) {
+          const k = fs.readSync(this.urandom, buf, n, buf.length - n, null);
+          if (k <= 0) break;
+          n += k;
+        }
+      } catch {
+        // fall back below
+      }
+    }
+    for (let off = n; off < buf.length; off += 65536) globalThis.crypto.getRandomValues(buf.subarray(off, Math.min(buf.length, off + 65536)));
   }
-  /** Release host resources (the stdin stream) so Node can exit. */
+  /** Release host resources (the stdin stream, /dev/urandom) so Node can exit. */
   close(): void {
     this.stdin.close();
+    if (this.urandom !== undefined && this.urandom >= 0) fs.closeSync(this.urandom);
+    this.urandom = undefined;
   }
 }
