@@ -11,6 +11,8 @@ import type { JitFn } from "./jit.js";
 
 /** Longest block (instructions). */
 export const MAX_BLOCK = 64;
+/** Entries of the lookup memo (a power of two). */
+const MEMO_SIZE = 8192;
 
 export class Block {
   /** Still valid (false once its code page was written or unmapped). */
@@ -22,6 +24,8 @@ export class Block {
   hits = 0;
   /** The compiled form (jit.ts), once the block is hot. */
   jit: JitFn | null = null;
+  /** Most instructions the compiled form runs in one call (its trace's length). */
+  jitLen = 0;
   /** Per instruction: the interpreter's specialized handler id (0: generic exec). */
   readonly hids: Int32Array;
   /** The last instruction sets RIP itself (jumps, calls, returns, CPUID). */
@@ -78,6 +82,20 @@ export class DecodeCache {
 
   get(addr: number): Block | undefined {
     return this.blocks.get(addr);
+  }
+
+  /** Direct-mapped memo of recent lookups (returns and indirect jumps miss the successor
+   *  slots; this avoids the Map for them). */
+  private readonly memo: (Block | null)[] = new Array<Block | null>(MEMO_SIZE).fill(null);
+
+  /** get() through the memo (the run loops' lookup). */
+  lookup(addr: number): Block | undefined {
+    const k = addr & (MEMO_SIZE - 1);
+    const m = this.memo[k];
+    if (m !== null && m.addr === addr && m.valid) return m;
+    const b = this.blocks.get(addr);
+    if (b !== undefined) this.memo[k] = b;
+    return b;
   }
 
   /** Decode the block at addr (exec faults propagate as MEM_FAULT from the first byte). */

@@ -20,7 +20,7 @@ import {
 } from "./state.js";
 import { execVec } from "./sse.js";
 import { execExt } from "./ext.js";
-import { compileBlock } from "./jit.js";
+import { compileBlock, traceBlocks, type JitFn } from "./jit.js";
 
 const TWO32 = 4294967296;
 
@@ -357,7 +357,7 @@ export function specialize(inst: Inst): number {
 let tscNow = 1_000_000_000;
 
 /** Default hotness threshold of the JIT tier (interpreted entries before compiling a block). */
-export const JIT_THRESHOLD = 16;
+export const JIT_THRESHOLD = 100;
 
 export class X86Cpu implements Cpu {
   readonly s = new State();
@@ -386,8 +386,12 @@ export class X86Cpu implements Cpu {
   private cpuidOut = new Int32Array(4);
   /** Interpreted entries before a block is compiled (0: at once; Infinity: never). */
   jitThreshold = JIT_THRESHOLD;
-  /** Set by compiled code: the block index of the instruction that stopped or faulted. */
+  /** Set by compiled code: the address of the instruction that stopped or faulted, and the
+   *  instructions the call retired (before it). */
   jitAt = 0;
+  jitDone = 0;
+  /** A trace takes in only blocks that already ran (are in the cache): cold paths stay out. */
+  private readonly blockAt = (addr: number): Block | null => this.cache.get(addr) ?? null;
 
   constructor(readonly mem: Memory, readonly model: CpuModel, cache?: DecodeCache) {
     if (!(mem instanceof Space)) throw new Error("X86Cpu needs a Space (src/mem/space.ts)");
@@ -496,8 +500,6 @@ export class X86Cpu implements Cpu {
   run(maxInstructions: number): StopReason {
     if (this.codeHook !== null) return this.runHooked(maxInstructions);
     const f64 = this.f64;
-    const g = this.g;
-    const space = this.space;
     let done = 0;
     let prev: Block | null = null;
     let stop: number = STOP.SLICE_END;
@@ -514,7 +516,7 @@ export class X86Cpu implements Cpu {
         }
       }
       if (b === null) {
-        const cached = this.cache.get(rip);
+        const cached = this.cache.lookup(rip);
         if (cached !== undefined) b = cached;
         else {
           try {
@@ -534,31 +536,15 @@ export class X86Cpu implements Cpu {
       const insts = b.insts;
       const hids = b.hids;
       let n = insts.length;
-      let jit = b.jit;
-      if (jit === null && b.hits++ >= this.jitThreshold) jit = b.jit = compileBlock(b);
-      if (jit !== null && n <= maxInstructions - done) {
-        let r: number;
-        try {
-          r = jit(this, g, f64, space, insts, hids);
-        } catch (e) {
-          if (e !== MEM_FAULT) throw e;
-          const i = this.jitAt;
-          f64[RIP_F64] = insts[i].addr;
-          this.takeFault();
-          done += i;
-          stop = STOP.FAULT;
-          break;
-        }
+      if (b.jit === null && b.hits++ >= this.jitThreshold) b.jit = compileBlock(b, traceBlocks(b, this.blockAt));
+      if (b.jit !== null && b.jitLen <= maxInstructions - done) {
+        done += this.runChain(b, maxInstructions - done);
+        const r = this.chainStop;
         if (r !== CONT) {
-          let i = this.jitAt;
-          if (r === STOP.SYSCALL || r === STOP.BREAKPOINT) i++;
-          else f64[RIP_F64] = insts[i].addr;
-          done += i;
           stop = r;
           break;
         }
-        done += n;
-        prev = b;
+        prev = this.chainLast;
         continue;
       }
       if (n > maxInstructions - done) n = maxInstructions - done;
@@ -593,6 +579,55 @@ export class X86Cpu implements Cpu {
     }
     this.retiredCount += done;
     return stop as StopReason;
+  }
+
+  /** How the last runChain ended: CONT (the next block is not compiled or does not fit) or a
+   *  STOP code with RIP set; and the last block it ran (for the successor slots). */
+  private chainStop: number = CONT;
+  private chainLast: Block | null = null;
+
+  /** Run compiled blocks from b (compiled, fitting the budget) for as long as the next block
+   *  is compiled and fits; returns the instructions retired. */
+  private runChain(b: Block, budget: number): number {
+    const g = this.g, f64 = this.f64, space = this.space, cache = this.cache;
+    let done = 0;
+    let jb = b;
+    this.chainStop = CONT;
+    try {
+      for (;;) {
+        const r = (jb.jit as JitFn)(this, g, f64, space);
+        if (r !== CONT) {
+          // STOP.* from an instruction: SYSCALL/BREAKPOINT count as retired; others do not.
+          if (r === STOP.SYSCALL || r === STOP.BREAKPOINT) done++;
+          else f64[RIP_F64] = this.jitAt;
+          this.chainStop = r;
+          return done + this.jitDone;
+        }
+        done += this.jitDone;
+        const rip = f64[RIP_F64];
+        let nb = jb.next;
+        if (nb === null || nb.addr !== rip || !nb.valid) {
+          nb = jb.taken;
+          if (nb === null || nb.addr !== rip || !nb.valid) {
+            const c = cache.lookup(rip);
+            if (c === undefined) break;
+            nb = c;
+            if (rip === jb.end) jb.next = nb;
+            else jb.taken = nb;
+          }
+        }
+        if (nb.jit === null || nb.jitLen > budget - done) break;
+        jb = nb;
+      }
+    } catch (e) {
+      if (e !== MEM_FAULT) throw e;
+      f64[RIP_F64] = this.jitAt;
+      this.takeFault();
+      this.chainStop = STOP.FAULT;
+      return done + this.jitDone;
+    }
+    this.chainLast = jb;
+    return done;
   }
 
   /** The slow loop used while a code hook is attached: one instruction at a time. */

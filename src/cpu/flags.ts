@@ -145,9 +145,18 @@ export function materialize(s: Int32Array): number {
   return f;
 }
 
-/** Current CF as 0/1. */
+/** Current CF as 0/1 (computed alone: INC/DEC/ADC/SBB read it often). */
 export function carry(s: Int32Array): number {
-  return arithFlags(s) & CF;
+  const op = s[FL_OP];
+  const size = s[FL_SIZE];
+  switch (op) {
+    case K_NONE: return s[FL_BITS] & CF;
+    case K_LOGIC: return 0;
+    case K_SUB: return ult(s[FL_DST], s[FL_DST + 1], s[FL_SRC], s[FL_SRC + 1], size) ? 1 : 0;
+    case K_ADD: return ult(s[FL_RES], s[FL_RES + 1], s[FL_DST], s[FL_DST + 1], size) ? 1 : 0;
+    case K_INC: case K_DEC: return s[FL_AUX] & CF;
+    default: return arithFlags(s) & CF;
+  }
 }
 
 /** Evaluate condition code cc (0..15: O NO B AE E NE BE A S NS P NP L GE LE G). */

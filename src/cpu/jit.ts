@@ -5,23 +5,25 @@
 import { K, P, R, type Inst } from "../x86/inst.js";
 import { Op } from "../x86/ops.js";
 import type { Space } from "../mem/space.js";
-import type { Block } from "./cache.js";
-import { K_ADD, K_DEC, K_INC, K_LOGIC, K_SAR, K_SHL, K_SHR, K_SUB, carry, cond } from "./flags.js";
-import { FL_AUX, FL_DST, FL_OP, FL_RES, FL_SIZE, FL_SRC, FSBASE_F64, GSBASE_F64, RIP_F64, XMM_I32 } from "./state.js";
+import { endsBlock, type Block } from "./cache.js";
+import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, arithFlags, carry, cond } from "./flags.js";
+import { FL_AUX, FL_BITS, FL_DST, FL_OP, FL_RES, FL_SIZE, FL_SRC, FSBASE_F64, GSBASE_F64, RIP_F64, XMM_I32 } from "./state.js";
 
 /** What compiled code needs from the CPU (X86Cpu implements it). */
 export interface JitHost {
   /** The interpreter's generic handler / specialized handler for one instruction. */
   exec(inst: Inst): number;
   fast(inst: Inst, h: number): number;
-  /** Index in the block of the instruction that stopped the block (a STOP or a fault). */
+  /** Address of the instruction that stopped the call (a STOP or a fault). */
   jitAt: number;
+  /** Instructions retired by the call (not counting one that stopped it). */
+  jitDone: number;
 }
 
-/** A compiled block: returns -1 (CONT) after the whole block ran and RIP was set, or a STOP
- *  code with host.jitAt naming the instruction; memory faults propagate as MEM_FAULT with
- *  host.jitAt set. */
-export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space, I: Inst[], H: Int32Array) => number;
+/** A compiled trace (one block, or a block and the fall-through blocks after it): returns -1
+ *  (CONT) with RIP set and host.jitDone = instructions run, or a STOP code with host.jitAt
+ *  naming the instruction; memory faults propagate as MEM_FAULT with host.jitAt/jitDone set. */
+export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space) => number;
 
 const TWO32 = 4294967296;
 const TWO32S = "4294967296";
@@ -29,12 +31,64 @@ const TWO32S = "4294967296";
 const MASK: Record<number, string> = { 1: "255", 2: "65535" };
 
 /** Statistics (for rt0 run --stats-file and the benchmark notes). */
-export const jitStats = { blocks: 0, insts: 0, generic: 0, ms: 0 };
+export const jitStats = { blocks: 0, traced: 0, insts: 0, generic: 0, ms: 0 };
 
-/** A flags-setting instruction whose values are still in the flag locals (fd0 fd1 fs0 fs1 fr0 fr1). */
+/** A flags-setting instruction whose values are still in the flag locals (fd0 fd1 fs0 fs1 fr0 fr1);
+ *  kind PARTIAL: an instruction that changed only some flags (mask) whose new values are in the
+ *  locals fc (CF) and fz (ZF). */
 interface Setter {
   kind: number;
   size: number;
+  mask?: number;
+}
+const PARTIAL = -1;
+const CF_BIT = 1, ZF_BIT = 64, OF_BIT = 2048;
+
+/** High 32 bits of the unsigned 32x32 product. */
+function mulhu(a: number, b: number): number {
+  a >>>= 0;
+  b >>>= 0;
+  const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
+  const ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+  const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (hh + (lh >>> 16) + (hl >>> 16) + Math.floor(mid / 65536)) | 0;
+}
+
+/** Ops that write all six arithmetic flags without reading any (for the dead-flags scan). */
+function writesAllFlags(inst: Inst): boolean {
+  switch (inst.op) {
+    case Op.ADD: case Op.SUB: case Op.CMP: case Op.AND: case Op.OR: case Op.XOR: case Op.TEST: case Op.NEG:
+    case Op.IMUL: case Op.MUL:
+      return true;
+    case Op.SHL: case Op.SHR: case Op.SAR:
+      return inst.k1 === K.IMM && (inst.imm & (inst.s0 === 8 ? 63 : 31)) !== 0;
+  }
+  return false;
+}
+
+/** Ops that neither read nor write arithmetic flags. */
+function flagNeutral(op: number): boolean {
+  switch (op) {
+    case Op.MOV: case Op.MOVZX: case Op.MOVSX: case Op.MOVSXD: case Op.LEA: case Op.PUSH: case Op.POP: case Op.NOP:
+    case Op.BSWAP: case Op.NOT: case Op.XCHG: case Op.MOVUPS: case Op.MOVDQU: case Op.MOVUPD: case Op.MOVAPS:
+    case Op.MOVDQA: case Op.MOVAPD: case Op.MOVQ: case Op.MOVD: case Op.PXOR: case Op.XORPS: case Op.PAND: case Op.POR:
+    case Op.PANDN: case Op.ANDPS: case Op.ORPS: case Op.ENDBR64: case Op.PAUSE: case Op.PREFETCHT0: case Op.PREFETCHNTA:
+      return true;
+  }
+  return false;
+}
+
+/** Whether the flags an instruction writes are overwritten, unread, later in its block (then
+ *  the JIT need not compute them). A memory fault in between would expose the stale flags to a
+ *  signal handler; no Go handler reads them (a documented imprecision of the JIT tier). */
+function flagsDead(insts: Inst[], i: number): boolean {
+  for (let j = i + 1; j < insts.length; j++) {
+    const x = insts[j];
+    if ((x.pfx & (P.VEX | P.EVEX | P.XOP)) !== 0) return false;
+    if (writesAllFlags(x)) return true;
+    if (!flagNeutral(x.op)) return false;
+  }
+  return false;
 }
 
 const isGpr = (k: number, r: number): boolean => k === K.REG && r >= 0 && r < 16;
@@ -46,6 +100,11 @@ class Gen {
   /** The last setter whose operands are in the flag locals (null: unknown, read g). */
   known: Setter | null = null;
   generic = 0;
+
+  /** Position of the instruction being generated in the trace (instructions before it). */
+  pos = 0;
+  /** Address where the trace continues after the current block (-1: it ends there). */
+  fallInto = -1;
 
   emit(s: string): void {
     this.out.push(s);
@@ -67,6 +126,18 @@ class Gen {
     if (aux) s += `g[${FL_AUX}]=fa;`;
     this.pending = s;
     this.known = { kind, size };
+  }
+
+  /** An instruction changed only the flags in mask (CF from local fc, ZF from fz, OF from fo):
+   *  the previous flags must be in g first; the merge is pending like a setter's store. */
+  setPartial(mask: number, size: number): void {
+    this.flush();
+    let set = "";
+    if (mask & CF_BIT) set += "|fc";
+    if (mask & ZF_BIT) set += `|(fz?${ZF_BIT}:0)`;
+    if (mask & OF_BIT) set += `|(fo?${OF_BIT}:0)`;
+    this.pending = `g[${FL_BITS}]=(arithFlags(g)&${~mask})${set};g[${FL_OP}]=0;`;
+    this.known = { kind: PARTIAL, size, mask };
   }
 
   /** Flags are changed in g by something else (a helper or the interpreter). */
@@ -183,7 +254,11 @@ function signOfRes(size: number): string {
  *  the last known setter). */
 function condExpr(gen: Gen, cc: number): string {
   const k = gen.known;
-  if (k !== null) {
+  if (k !== null && k.kind === PARTIAL) {
+    const m = k.mask ?? 0;
+    if ((m & CF_BIT) !== 0 && (cc === 2 || cc === 3)) return cc === 2 ? "(fc!==0)" : "(fc===0)";
+    if ((m & ZF_BIT) !== 0 && (cc === 4 || cc === 5)) return cc === 4 ? "fz" : "!fz";
+  } else if (k !== null) {
     const size = k.size;
     if (k.kind === K_SUB) {
       const ult = (a: string, b: string): string => size === 8
@@ -231,12 +306,31 @@ function condExpr(gen: Gen, cc: number): string {
   return `cond(g,${cc})`;
 }
 
+/** CF (0/1) as a JS expression, from the last known setter when possible. */
+function carryExpr(gen: Gen): string {
+  const k = gen.known;
+  if (k !== null && k.kind === PARTIAL) {
+    if (((k.mask ?? 0) & CF_BIT) !== 0) return "fc";
+  } else if (k !== null) {
+    const size = k.size;
+    const ult = (a: string, b: string): string => size === 8
+      ? `(${a}1!==${b}1?(${a}1>>>0)<(${b}1>>>0):(${a}0>>>0)<(${b}0>>>0))`
+      : `((${a}0>>>0)<(${b}0>>>0))`;
+    if (k.kind === K_SUB) return `(${ult("fd", "fs")}?1:0)`;
+    if (k.kind === K_ADD) return `(${ult("fr", "fd")}?1:0)`;
+    if (k.kind === K_LOGIC) return "0";
+    if (k.kind === K_INC || k.kind === K_DEC) return "fa";
+  }
+  gen.flush();
+  return "carry(g)";
+}
+
 /** Compile one instruction (not the block's last transfer handling); false: use the interpreter. */
-function genInst(gen: Gen, inst: Inst, idx: number, last: boolean): boolean {
+function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]): boolean {
   if ((inst.pfx & (P.VEX | P.EVEX | P.XOP | P.LOCK)) !== 0) return false;
   const op = inst.op;
   const e = (s: string): void => gen.emit(s);
-  const at = `k=${idx};`;
+  const at = `k=${gen.pos};ka=${inst.addr};`;
   const next = inst.addr + inst.len;
   switch (op) {
     case Op.NOP: case Op.ENDBR64: case Op.PAUSE: case Op.PREFETCHT0: case Op.PREFETCHNTA:
@@ -388,6 +482,18 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean): boolean {
 
     case Op.INC: case Op.DEC: case Op.NEG: case Op.NOT: {
       const s = inst.s0;
+      if ((op === Op.INC || op === Op.DEC) && inst.k0 === K.MEM && (s === 4 || s === 8)) {
+        const a = ea(inst);
+        if (a === null) return false;
+        gen.flush();
+        let code = `fa=${carryExpr(gen)};` + at + a + rdMem(s, "fd0", "fd1");
+        if (op === Op.INC) code += s === 8 ? "fr0=(fd0+1)|0;fr1=fr0===0?(fd1+1)|0:fd1;" : "fr0=(fd0+1)|0;fr1=0;";
+        else code += s === 8 ? "fr0=(fd0-1)|0;fr1=fd0===0?(fd1-1)|0:fd1;" : "fr0=(fd0-1)|0;fr1=0;";
+        code += "fs0=1;fs1=0;" + wrMem(s, "fr0", "fr1");
+        e(code);
+        gen.setFlags(op === Op.INC ? K_INC : K_DEC, s, true, true);
+        return true;
+      }
       if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
       const r = inst.r0;
       let code = rdReg(r, s, "fd0", "fd1");
@@ -402,9 +508,8 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean): boolean {
         gen.setFlags(K_SUB, s, true);
         return true;
       }
-      // INC/DEC keep CF: read it from the current flags first.
-      gen.flush();
-      code += "fa=carry(g);";
+      // INC/DEC keep CF: read it from the current flags first (before the flag locals change).
+      code = `fa=${carryExpr(gen)};` + code;
       if (op === Op.INC) code += s === 8 ? "fr0=(fd0+1)|0;fr1=fr0===0?(fd1+1)|0:fd1;" : "fr0=(fd0+1)|0;fr1=0;";
       else code += s === 8 ? "fr0=(fd0-1)|0;fr1=fd0===0?(fd1-1)|0:fd1;" : "fr0=(fd0-1)|0;fr1=0;";
       code += "fs0=1;fs1=0;";
@@ -415,6 +520,22 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean): boolean {
 
     case Op.SHL: case Op.SHR: case Op.SAR: {
       const s = inst.s0;
+      if (isGpr(inst.k0, inst.r0) && (s === 4 || s === 8) && inst.k1 === K.REG && inst.r1 === R.RCX && inst.s1 === 1) {
+        // Count in CL, known only at run time: a zero count changes nothing (not even flags).
+        const r = inst.r0;
+        const kind = op === Op.SHL ? K_SHL : op === Op.SHR ? K_SHR : K_SAR;
+        gen.clobberFlags();
+        let body = rdReg(r, s, "fd0", "fd1");
+        if (s === 4) body += op === Op.SHL ? "fr0=fd0<<c;" : op === Op.SHR ? "fr0=(fd0>>>c)|0;" : "fr0=fd0>>c;";
+        else if (op === Op.SHL) body += "if(c<32){fr1=(fd1<<c)|(fd0>>>(32-c));fr0=fd0<<c;}else{fr1=fd0<<(c-32);fr0=0;}";
+        else if (op === Op.SHR) body += "if(c<32){fr0=(fd0>>>c)|(fd1<<(32-c));fr1=(fd1>>>c)|0;}else{fr0=(fd1>>>(c-32))|0;fr1=0;}";
+        else body += "if(c<32){fr0=(fd0>>>c)|(fd1<<(32-c));fr1=fd1>>c;}else{fr0=fd1>>(c-32);fr1=fd1>>31;}";
+        if (s === 4) body += "fr1=0;";
+        body += wrReg(r, s, "fr0", "fr1");
+        body += `g[${FL_OP}]=${kind};g[${FL_SIZE}]=${s};g[${FL_RES}]=fr0;g[${FL_RES + 1}]=fr1;g[${FL_DST}]=fd0;g[${FL_DST + 1}]=fd1;g[${FL_SRC}]=c;g[${FL_SRC + 1}]=0;`;
+        e(`c=g[2]&${s === 8 ? 63 : 31};if(c!==0){${body}}` + (s === 4 ? `else g[${2 * r + 1}]=0;` : ""));
+        return true;
+      }
       if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8) || inst.k1 !== K.IMM) return false;
       const c = inst.imm & (s === 8 ? 63 : 31);
       if (c === 0) return false;
@@ -508,11 +629,141 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean): boolean {
       }
       return false;
     }
-    case Op.XORPS: case Op.PXOR: case Op.XORPD: {
-      // Only the zeroing idiom (Go's XORPS X15, X15).
-      if (inst.k0 !== K.REG || inst.k1 !== K.REG || inst.r0 !== inst.r1 || inst.r0 < R.XMM0 || inst.r0 >= R.XMM0 + 16 || inst.opsize !== 16) return false;
-      const d = XMM_I32 + 4 * (inst.r0 - R.XMM0);
-      e(`g[${d}]=0;g[${d + 1}]=0;g[${d + 2}]=0;g[${d + 3}]=0;`);
+
+    case Op.ADC: case Op.SBB: {
+      const s = inst.s0;
+      if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
+      const src = rdOperand(inst, 1, s, "fs0", "fs1");
+      if (src === null || inst.k1 === K.MEM) return false;
+      let code = `fa=${carryExpr(gen)};` + rdReg(inst.r0, s, "fd0", "fd1") + src;
+      if (op === Op.ADC) {
+        code += s === 8 ? "t=(fd0>>>0)+(fs0>>>0)+fa;fr0=t|0;fr1=(fd1+fs1+(t>=4294967296?1:0))|0;" : "fr0=(fd0+fs0+fa)|0;fr1=0;";
+      } else {
+        code += s === 8 ? "t=(fd0>>>0)-(fs0>>>0)-fa;fr0=t|0;fr1=(fd1-fs1-(t<0?1:0))|0;" : "fr0=(fd0-fs0-fa)|0;fr1=0;";
+      }
+      e(code + wrReg(inst.r0, s, "fr0", "fr1"));
+      gen.setFlags(op === Op.ADC ? K_ADC : K_SBB, s, true, true);
+      return true;
+    }
+
+    case Op.ROL: case Op.ROR: {
+      const s = inst.s0;
+      if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8) || inst.k1 !== K.IMM) return false;
+      const c = inst.imm & (s === 8 ? 63 : 31);
+      if (c === 0) return false;
+      const w = s * 8;
+      const k = op === Op.ROL ? c % w : (w - (c % w)) % w;
+      const r = inst.r0;
+      let code = rdReg(r, s, "lo", "hi");
+      if (s === 4) code += `lo=(lo<<${k})|(lo>>>${32 - k});hi=0;`;
+      else if (k < 32) code += `t=(lo<<${k})|(hi>>>${32 - k});hi=(hi<<${k})|(lo>>>${32 - k});lo=t;`;
+      else if (k === 32) code += "t=lo;lo=hi;hi=t;";
+      else code += `t=(hi<<${k - 32})|(lo>>>${64 - k});hi=(lo<<${k - 32})|(hi>>>${64 - k});lo=t;`;
+      code += wrReg(r, s, "lo", "hi");
+      if (flagsDead(insts, idx)) {
+        e(code);
+        return true;
+      }
+      const msb = s === 8 ? "(hi>>>31)" : "(lo>>>31)";
+      const msb2 = s === 8 ? "((hi>>>30)&1)" : "((lo>>>30)&1)";
+      code += op === Op.ROL ? `fc=lo&1;fo=${msb}^fc;` : `fc=${msb};fo=${msb}^${msb2};`;
+      gen.setPartial(CF_BIT | OF_BIT, s);
+      e(code);
+      return true;
+    }
+
+    case Op.BSWAP: {
+      if (!isGpr(inst.k0, inst.r0) || (inst.s0 !== 4 && inst.s0 !== 8)) return false;
+      const r = inst.r0;
+      const sw = (x: string): string => `((${x}<<24)|((${x}&65280)<<8)|((${x}>>>8)&65280)|(${x}>>>24))`;
+      if (inst.s0 === 8) e(`lo=g[${2 * r}];hi=g[${2 * r + 1}];g[${2 * r}]=${sw("hi")};g[${2 * r + 1}]=${sw("lo")};`);
+      else e(`lo=g[${2 * r}];g[${2 * r}]=${sw("lo")};g[${2 * r + 1}]=0;`);
+      return true;
+    }
+
+    case Op.BT: {
+      // Register forms only (the memory forms address a bit string).
+      const s = inst.s0;
+      if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
+      let bit: string;
+      if (inst.k1 === K.IMM) bit = String(inst.imm & (s * 8 - 1));
+      else if (isGpr(inst.k1, inst.r1)) bit = `(g[${2 * inst.r1}]&${s * 8 - 1})`;
+      else return false;
+      const r = inst.r0;
+      const code = s === 4 ? `t=${bit};fc=(g[${2 * r}]>>>t)&1;` : `t=${bit};fc=t<32?(g[${2 * r}]>>>t)&1:(g[${2 * r + 1}]>>>(t-32))&1;`;
+      gen.setPartial(CF_BIT, s);
+      e(code);
+      return true;
+    }
+
+    case Op.BSF: case Op.BSR: {
+      const s = inst.s0;
+      if (!isGpr(inst.k0, inst.r0) || !isGpr(inst.k1, inst.r1) || (s !== 4 && s !== 8)) return false;
+      let code = rdReg(inst.r1, s, "lo", "hi") + "fz=(lo|hi)===0;";
+      const scan = op === Op.BSF
+        ? "t=lo!==0?31-Math.clz32(lo&-lo):63-Math.clz32(hi&-hi);"
+        : (s === 8 ? "t=hi!==0?63-Math.clz32(hi):31-Math.clz32(lo);" : "t=31-Math.clz32(lo);");
+      code += `if(!fz){${scan}${wrReg(inst.r0, s, "t", "0")}}`;
+      gen.setPartial(ZF_BIT, s);
+      e(code);
+      return true;
+    }
+
+    case Op.IMUL: {
+      // Two- and three-operand forms whose flags nothing reads: the truncated product.
+      const s = inst.s0;
+      if (inst.nops < 2 || !isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8) || !flagsDead(insts, idx)) return false;
+      let code: string;
+      if (inst.nops === 3) {
+        const a = rdOperand(inst, 1, s, "fd0", "fd1"), b = rdOperand(inst, 2, s, "fs0", "fs1");
+        if (a === null || b === null) return false;
+        code = a + b;
+      } else {
+        const b = rdOperand(inst, 1, s, "fs0", "fs1");
+        if (b === null) return false;
+        code = rdReg(inst.r0, s, "fd0", "fd1") + b;
+      }
+      if (inst.k1 === K.MEM || inst.k2 === K.MEM) {
+        gen.flush();
+        code = at + code;
+      }
+      if (s === 4) code += "lo=Math.imul(fd0,fs0);hi=0;";
+      else code += "lo=Math.imul(fd0,fs0);hi=(mulhu(fd0,fs0)+Math.imul(fd0,fs1)+Math.imul(fd1,fs0))|0;";
+      e(code + wrReg(inst.r0, s, "lo", "hi"));
+      return true;
+    }
+
+    case Op.MOVQ: case Op.MOVD: {
+      // Between a GPR and an XMM register (the load/store forms stay in the interpreter).
+      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
+      const wide = op === Op.MOVQ;
+      if (isX(inst.k0, inst.r0) && isGpr(inst.k1, inst.r1) && inst.s1 === (wide ? 8 : 4)) {
+        const d = XMM_I32 + 4 * (inst.r0 - R.XMM0), r = inst.r1;
+        e(`g[${d}]=g[${2 * r}];g[${d + 1}]=${wide ? `g[${2 * r + 1}]` : "0"};g[${d + 2}]=0;g[${d + 3}]=0;`);
+        return true;
+      }
+      if (isGpr(inst.k0, inst.r0) && isX(inst.k1, inst.r1) && inst.s0 === (wide ? 8 : 4)) {
+        const x = XMM_I32 + 4 * (inst.r1 - R.XMM0), r = inst.r0;
+        e(`g[${2 * r}]=g[${x}];g[${2 * r + 1}]=${wide ? `g[${x + 1}]` : "0"};`);
+        return true;
+      }
+      return false;
+    }
+    case Op.XORPS: case Op.PXOR: case Op.XORPD: case Op.PAND: case Op.ANDPS: case Op.ANDPD: case Op.POR: case Op.ORPS:
+    case Op.ORPD: case Op.PANDN: case Op.ANDNPS: case Op.ANDNPD: {
+      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
+      if (!isX(inst.k0, inst.r0) || !isX(inst.k1, inst.r1) || inst.opsize !== 16) return false;
+      const d = XMM_I32 + 4 * (inst.r0 - R.XMM0), x = XMM_I32 + 4 * (inst.r1 - R.XMM0);
+      const xor = op === Op.XORPS || op === Op.PXOR || op === Op.XORPD;
+      let code = "";
+      for (let j = 0; j < 4; j++) {
+        if (xor && d === x) code += `g[${d + j}]=0;`;
+        else if (xor) code += `g[${d + j}]^=g[${x + j}];`;
+        else if (op === Op.PAND || op === Op.ANDPS || op === Op.ANDPD) code += `g[${d + j}]&=g[${x + j}];`;
+        else if (op === Op.POR || op === Op.ORPS || op === Op.ORPD) code += `g[${d + j}]|=g[${x + j}];`;
+        else code += `g[${d + j}]=~g[${d + j}]&g[${x + j}];`;
+      }
+      e(code);
       return true;
     }
 
@@ -521,20 +772,25 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean): boolean {
       if (!last) return false;
       const x = condExpr(gen, inst.cond);
       gen.flush();
-      e(`f64[${RIP_F64}]=${x}?${inst.target}:${next};return -1;`);
+      if (gen.fallInto === next) {
+        // The trace goes on at the fall-through: only the taken branch leaves.
+        e(`if(${x}){${gen.pending}f64[${RIP_F64}]=${inst.target};host.jitDone=${gen.pos + 1};return -1;}`);
+        return true;
+      }
+      e(`f64[${RIP_F64}]=${x}?${inst.target}:${next};host.jitDone=${gen.pos + 1};return -1;`);
       return true;
     }
     case Op.JMP: {
       if (!last) return false;
       if (inst.k0 === K.REL) {
         gen.flush();
-        e(`f64[${RIP_F64}]=${inst.target};return -1;`);
+        e(`f64[${RIP_F64}]=${inst.target};host.jitDone=${gen.pos + 1};return -1;`);
         return true;
       }
       const rd = rdOperand(inst, 0, 8, "lo", "hi");
       if (rd === null || inst.s0 !== 8) return false;
       gen.flush();
-      e(at + rd + `f64[${RIP_F64}]=(hi>>>0)*${TWO32S}+(lo>>>0);return -1;`);
+      e(at + rd + `f64[${RIP_F64}]=(hi>>>0)*${TWO32S}+(lo>>>0);host.jitDone=${gen.pos + 1};return -1;`);
       return true;
     }
     case Op.CALL: {
@@ -549,14 +805,14 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean): boolean {
       }
       gen.flush();
       e(at + tgt + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;m.wr64(t,${next % TWO32 | 0},${Math.floor(next / TWO32) | 0});` +
-        `g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;f64[${RIP_F64}]=lo;return -1;`);
+        `g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;f64[${RIP_F64}]=lo;host.jitDone=${gen.pos + 1};return -1;`);
       return true;
     }
     case Op.RET: {
       if (!last || inst.nops !== 0) return false;
       gen.flush();
       e(at + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);lo=m.rd64(t);hi=m.hi;t+=8;g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;` +
-        `f64[${RIP_F64}]=(hi>>>0)*${TWO32S}+(lo>>>0);return -1;`);
+        `f64[${RIP_F64}]=(hi>>>0)*${TWO32S}+(lo>>>0);host.jitDone=${gen.pos + 1};return -1;`);
       return true;
     }
   }
@@ -564,39 +820,83 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean): boolean {
 }
 
 /** Compile a block to a JS function. */
-export function compileBlock(b: Block): JitFn {
+/** Longest trace (instructions). */
+const MAX_TRACE = 128;
+
+/** The blocks of a trace: the entry, then while a block ends in a conditional jump (or runs into
+ *  the next block), its fall-through block if that already ran and is on the entry's code page
+ *  (a write to the page drops the entry with the rest, so the trace never outlives a block). */
+export function traceBlocks(entry: Block, blockAt: (addr: number) => Block | null): Block[] {
+  const page = Math.floor(entry.addr / 4096);
+  const out = [entry];
+  let total = entry.insts.length;
+  for (;;) {
+    const lb = out[out.length - 1];
+    const last = lb.insts[lb.insts.length - 1];
+    if (last.op !== Op.JCC && (endsBlock(last.op) || lb.endsInTransfer)) break;
+    const nb = blockAt(lb.end);
+    if (nb === null || out.includes(nb) || Math.floor(nb.addr / 4096) !== page || Math.floor((nb.end - 1) / 4096) !== page) break;
+    if (total + nb.insts.length > MAX_TRACE) break;
+    out.push(nb);
+    total += nb.insts.length;
+  }
+  return out;
+}
+
+/** Compile a trace (traceBlocks) to a JS function. */
+export function compileBlock(b: Block, blocks: Block[] = [b]): JitFn {
   const t0 = performance.now();
   const gen = new Gen();
-  const insts = b.insts;
-  const n = insts.length;
+  const I: Inst[] = [];
+  const H: number[] = [];
+  let pos = 0;
   let endsWithReturn = false;
-  for (let i = 0; i < n; i++) {
-    const inst = insts[i];
-    const last = i === n - 1;
-    if (genInst(gen, inst, i, last)) {
-      if (last && (inst.op === Op.JCC || inst.op === Op.JMP || inst.op === Op.CALL || inst.op === Op.RET)) endsWithReturn = true;
-      continue;
+  for (const [bi, blk] of blocks.entries()) {
+    const insts = blk.insts;
+    const n = insts.length;
+    gen.fallInto = bi + 1 < blocks.length ? blocks[bi + 1].addr : -1;
+    for (let i = 0; i < n; i++, pos++) {
+      const inst = insts[i];
+      const last = i === n - 1;
+      I.push(inst);
+      H.push(blk.hids[i]);
+      gen.pos = pos;
+      if (genInst(gen, inst, i, last, insts)) {
+        if (last && gen.fallInto < 0 && (inst.op === Op.JCC || inst.op === Op.JMP || inst.op === Op.CALL || inst.op === Op.RET)) endsWithReturn = true;
+        continue;
+      }
+      // The interpreter runs this one instruction over the state in g.
+      gen.clobberFlags();
+      gen.generic++;
+      const call = blk.hids[i] === 0 ? `host.exec(I[${pos}])` : `host.fast(I[${pos}],H[${pos}])`;
+      gen.emit(`k=${pos};ka=${inst.addr};r=${call};if(r!==-1){host.jitAt=${inst.addr};host.jitDone=${pos};return r;}`);
+      if (last && blk.endsInTransfer) {
+        if (inst.op === Op.JCC && gen.fallInto >= 0) {
+          // A conditional jump run by the interpreter in the middle of a trace.
+          gen.emit(`if(f64[${RIP_F64}]!==${inst.addr + inst.len}){host.jitDone=${pos + 1};return -1;}`);
+        } else {
+          gen.emit(`host.jitDone=${pos + 1};return -1;`);
+          endsWithReturn = true;
+        }
+      }
     }
-    // The interpreter runs this one instruction over the state in g.
-    gen.clobberFlags();
-    gen.generic++;
-    const call = b.hids[i] === 0 ? `host.exec(I[${i}])` : `host.fast(I[${i}],H[${i}])`;
-    gen.emit(`k=${i};r=${call};if(r!==-1){host.jitAt=${i};return r;}`);
-    if (last && b.endsInTransfer) endsWithReturn = true;
   }
   if (!endsWithReturn) {
     gen.flush();
-    gen.emit(`f64[${RIP_F64}]=${b.end};`);
+    gen.emit(`f64[${RIP_F64}]=${blocks[blocks.length - 1].end};host.jitDone=${pos};`);
   }
   gen.flush();
   const body =
-    "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,r=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0;" +
-    `try{${gen.out.join("\n")}\n}catch(e){host.jitAt=k;throw e;}return -1;`;
-  const factory = new Function("cond", "carry", `return function block_${b.addr.toString(16)}(host,g,f64,m,I,H){${body}};`) as
-    (c: typeof cond, cy: typeof carry) => JitFn;
-  const fn = factory(cond, carry);
+    "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0;" +
+    `try{${gen.out.join("\n")}\n}catch(e){host.jitAt=ka;host.jitDone=k;throw e;}return -1;`;
+  const factory = new Function("cond", "carry", "arithFlags", "mulhu", "I", "H",
+    `return function block_${b.addr.toString(16)}(host,g,f64,m){${body}};`) as
+    (c: typeof cond, cy: typeof carry, af: typeof arithFlags, mh: typeof mulhu, I: Inst[], H: Int32Array) => JitFn;
+  const fn = factory(cond, carry, arithFlags, mulhu, I, Int32Array.from(H));
+  b.jitLen = pos;
   jitStats.blocks++;
-  jitStats.insts += n;
+  jitStats.traced += blocks.length - 1;
+  jitStats.insts += pos;
   jitStats.generic += gen.generic;
   jitStats.ms += performance.now() - t0;
   return fn;

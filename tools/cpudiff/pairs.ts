@@ -1,6 +1,7 @@
 // Flag-producer/consumer pairs for the JIT tier's differential test: an integer instruction that
-// sets flags followed by SETcc or CMOVcc (the JIT derives conditions from the producer's operands
-// inside a block), run on the host CPU and on rt0 through the interpreter and the JIT.
+// sets flags followed by SETcc, CMOVcc or ADC (the JIT derives conditions and CF from the
+// producer's operands inside a block), or by a second producer (the first one's flags are dead),
+// run on the host CPU and on rt0 through the interpreter and the JIT.
 //   node dist/tools/cpudiff/pairs.js [--per-form N] [--seed S] [--golden FILE]
 
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -15,7 +16,7 @@ import { buildHarness } from "./run.js";
 const CC = ["o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"];
 /** Flags each condition code reads. */
 const CC_FLAGS = [OF, OF, CF, CF, ZF, ZF, CF | ZF, CF | ZF, SF, SF, PF, PF, SF | OF, SF | OF, ZF | SF | OF, ZF | SF | OF];
-const PRODUCER = /^(add|sub|cmp|and|or|xor|test|inc|dec|neg|shl|shr|sar) /;
+const PRODUCER = /^(add|sub|cmp|and|or|xor|test|inc|dec|neg|shl|shr|sar|adc|sbb|rol|ror|bt|bsf|bsr|imul) /;
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(name);
@@ -33,8 +34,12 @@ export function generatePairs(perForm: number, seed: number): Case[] {
     for (let k = 0; k < perForm; k++) {
       const c = makeCase(idx, r);
       const cc = ok[Math.floor(r() * ok.length)];
-      const w = Math.floor(r() * 3);
-      const reader = w === 0 ? `set${CC[cc]} r15b` : w === 1 ? `cmov${CC[cc]} r15, rbx` : `cmov${CC[cc]} r15d, ebx`;
+      const w = Math.floor(r() * 5);
+      const cfOk = (f.undef & CF) === 0;
+      const reader = w === 0 ? `set${CC[cc]} r15b` : w === 1 ? `cmov${CC[cc]} r15, rbx` : w === 2 ? `cmov${CC[cc]} r15d, ebx`
+        : w === 3 && cfOk ? "adc r15, rbx" : w === 3 ? `set${CC[cc]} r15b`
+        // A later producer that overwrites every flag (the first one's flags are dead).
+        : `add r15d, ebx; set${CC[cc]} r14b`;
       partial.push({ ...c, asm: `${c.asm}; ${reader}` });
     }
   });
