@@ -34,6 +34,9 @@ export class Kernel {
   /** Diagnostics already given (each is reported once per run). */
   readonly warned = new Set<string>();
   private nextId = 1000;
+  /** A process ended or exec'd: the scheduler should drop exited threads (they hold whole
+   *  address spaces). */
+  reapDue = false;
   /** Called when an open file description's last descriptor is closed (flock drops its lock). */
   onFileReleased?: (f: FileDesc) => void;
 

@@ -328,6 +328,7 @@ export class Process {
   private ended(): void {
     if (this.exitedDone) return;
     this.exitedDone = true;
+    this.kernel.reapDue = true;
     if (!this.kernel.memShared(this.mem, this)) dropShared(this.mem);
     for (const fd of [...this.fds.keys()]) this.closeFd(fd);
     this.vforkDone = true;

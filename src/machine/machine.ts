@@ -104,9 +104,11 @@ export class Machine {
     };
   }
 
-  /** A signal from outside (the host's Ctrl-C): process-directed, as kill(2) sends it. */
+  /** A signal from outside (the host's Ctrl-C): to every process of the first one's process
+   *  group, as a terminal sends it to its foreground group. */
   sendSignal(sig: number): void {
-    sendToProcess(this.proc, { signo: sig, code: SI_USER, pid: 0, uid: 0 });
+    const group = [...this.kernel.procs.values()].filter((p) => p.pgid === this.proc.pgid && p.exitStatus === undefined);
+    for (const p of group) sendToProcess(p, { signo: sig, code: SI_USER, pid: 0, uid: 0 });
     this.o.host.onWake?.();
   }
 
@@ -170,6 +172,10 @@ export class Machine {
 
   /** Next runnable thread after the current one (round robin). */
   private pick(): Thread | undefined {
+    if (this.kernel.reapDue) {
+      this.kernel.reapDue = false;
+      this.reap();
+    }
     const ts = this.kernel.threads;
     const n = ts.length;
     for (let i = 1; i <= n; i++) {

@@ -162,6 +162,7 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   }
   p.futexWaiters.clear();
   p.threads = [];
+  p.kernel.reapDue = true;
   if (!p.kernel.memShared(p.mem, p)) dropShared(p.mem);
   p.mem = mem;
   p.exePath = full;
