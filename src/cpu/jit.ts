@@ -54,6 +54,28 @@ function mulhu(a: number, b: number): number {
   return (hh + (lh >>> 16) + (hl >>> 16) + Math.floor(mid / 65536)) | 0;
 }
 
+/** The 128-bit product of two 64-bit values (unsigned, or signed with `signed`) into W[0..3]
+ *  (32-bit words, least significant first). */
+function mul128(alo: number, ahi: number, blo: number, bhi: number, signed: boolean, W: Int32Array): void {
+  const lo0 = Math.imul(alo, blo), hi0 = mulhu(alo, blo);
+  const lo1 = Math.imul(alo, bhi), hi1 = mulhu(alo, bhi);
+  const lo2 = Math.imul(ahi, blo), hi2 = mulhu(ahi, blo);
+  const lo3 = Math.imul(ahi, bhi), hi3 = mulhu(ahi, bhi);
+  const s1 = (hi0 >>> 0) + (lo1 >>> 0) + (lo2 >>> 0);
+  const c1 = Math.floor(s1 / TWO32);
+  const s2 = (hi1 >>> 0) + (hi2 >>> 0) + (lo3 >>> 0) + c1;
+  let w2 = s2 | 0;
+  let w3 = (hi3 + Math.floor(s2 / TWO32)) | 0;
+  if (signed) {
+    if (ahi < 0) { const l = (w2 >>> 0) - (blo >>> 0); w3 = (w3 - bhi - (l < 0 ? 1 : 0)) | 0; w2 = l | 0; }
+    if (bhi < 0) { const l = (w2 >>> 0) - (alo >>> 0); w3 = (w3 - ahi - (l < 0 ? 1 : 0)) | 0; w2 = l | 0; }
+  }
+  W[0] = lo0;
+  W[1] = s1 | 0;
+  W[2] = w2;
+  W[3] = w3;
+}
+
 /** Ops that write all six arithmetic flags without reading any (for the dead-flags scan). */
 function writesAllFlags(inst: Inst): boolean {
   switch (inst.op) {
@@ -709,7 +731,21 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       return true;
     }
 
-    case Op.IMUL: {
+    case Op.MUL: case Op.IMUL: {
+      if (inst.nops === 1) {
+        // RDX:RAX = RAX * r/m64 when nothing reads the flags.
+        if (inst.s0 !== 8 || !flagsDead(insts, idx)) return false;
+        const b = rdOperand(inst, 0, 8, "fs0", "fs1");
+        if (b === null) return false;
+        let code = b;
+        if (inst.k0 === K.MEM) {
+          gen.flush();
+          code = at + code;
+        }
+        e(code + `mul128(g[0],g[1],fs0,fs1,${op === Op.IMUL},W);g[0]=W[0];g[1]=W[1];g[4]=W[2];g[5]=W[3];`);
+        return true;
+      }
+      if (op === Op.MUL) return false;
       // Two- and three-operand forms whose flags nothing reads: the truncated product.
       const s = inst.s0;
       if (inst.nops < 2 || !isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8) || !flagsDead(insts, idx)) return false;
@@ -820,6 +856,33 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
 }
 
 /** Compile a block to a JS function. */
+/** Keep the GPR halves a trace uses in JS locals (x0..x31 for g[0..31]): loaded at entry,
+ *  written back (those the trace writes) before every return and in the fault handler, and
+ *  around each call into the interpreter (a WB marker comment before it: write back; an RL
+ *  marker after: reload).
+ *  Values are architectural at every fault because an instruction writes registers only after
+ *  its last memory access can fault. */
+function cacheRegisters(code: string): string {
+  const used = new Set<number>();
+  const written = new Set<number>();
+  code = code.replace(/\bg\[(\d+)\](\s*(?:[&|^]?=)(?!=))?/g, (_m, idx: string, asg: string | undefined) => {
+    const i = Number(idx);
+    if (i >= 32) return _m;
+    used.add(i);
+    if (asg !== undefined) written.add(i);
+    return `x${i}${asg ?? ""}`;
+  });
+  if (used.size === 0) return code.split("/*WB*/").join("").split("/*RL*/").join("");
+  const ids = [...used].sort((a, b) => a - b);
+  const wb = [...written].sort((a, b) => a - b).map((i) => `g[${i}]=x${i};`).join("");
+  const rl = ids.map((i) => `x${i}=g[${i}];`).join("");
+  code = code.split("/*WB*/").join(wb).split("/*RL*/").join(rl).replace(/return (-1|r);/g, `${wb}return $1;`);
+  return `let ${ids.map((i) => `x${i}=g[${i}]`).join(",")};` + code;
+}
+
+/** mul128's output words (shared: compiled code copies them out at once). */
+const MUL_OUT = new Int32Array(4);
+
 /** Longest trace (instructions). */
 const MAX_TRACE = 128;
 
@@ -869,7 +932,7 @@ export function compileBlock(b: Block, blocks: Block[] = [b]): JitFn {
       gen.clobberFlags();
       gen.generic++;
       const call = blk.hids[i] === 0 ? `host.exec(I[${pos}])` : `host.fast(I[${pos}],H[${pos}])`;
-      gen.emit(`k=${pos};ka=${inst.addr};r=${call};if(r!==-1){host.jitAt=${inst.addr};host.jitDone=${pos};return r;}`);
+      gen.emit(`k=${pos};ka=${inst.addr};/*WB*/r=${call};/*RL*/if(r!==-1){host.jitAt=${inst.addr};host.jitDone=${pos};return r;}`);
       if (last && blk.endsInTransfer) {
         if (inst.op === Op.JCC && gen.fallInto >= 0) {
           // A conditional jump run by the interpreter in the middle of a trace.
@@ -888,11 +951,12 @@ export function compileBlock(b: Block, blocks: Block[] = [b]): JitFn {
   gen.flush();
   const body =
     "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0;" +
-    `try{${gen.out.join("\n")}\n}catch(e){host.jitAt=ka;host.jitDone=k;throw e;}return -1;`;
-  const factory = new Function("cond", "carry", "arithFlags", "mulhu", "I", "H",
+    cacheRegisters(`try{${gen.out.join("\n")}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}return -1;`);
+  const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H",
     `return function block_${b.addr.toString(16)}(host,g,f64,m){${body}};`) as
-    (c: typeof cond, cy: typeof carry, af: typeof arithFlags, mh: typeof mulhu, I: Inst[], H: Int32Array) => JitFn;
-  const fn = factory(cond, carry, arithFlags, mulhu, I, Int32Array.from(H));
+    (c: typeof cond, cy: typeof carry, af: typeof arithFlags, mh: typeof mulhu, m128: typeof mul128, W: Int32Array, I: Inst[],
+      H: Int32Array) => JitFn;
+  const fn = factory(cond, carry, arithFlags, mulhu, mul128, MUL_OUT, I, Int32Array.from(H));
   b.jitLen = pos;
   jitStats.blocks++;
   jitStats.traced += blocks.length - 1;

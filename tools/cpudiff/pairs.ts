@@ -16,7 +16,7 @@ import { buildHarness } from "./run.js";
 const CC = ["o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"];
 /** Flags each condition code reads. */
 const CC_FLAGS = [OF, OF, CF, CF, ZF, ZF, CF | ZF, CF | ZF, SF, SF, PF, PF, SF | OF, SF | OF, ZF | SF | OF, ZF | SF | OF];
-const PRODUCER = /^(add|sub|cmp|and|or|xor|test|inc|dec|neg|shl|shr|sar|adc|sbb|rol|ror|bt|bsf|bsr|imul) /;
+const PRODUCER = /^(add|sub|cmp|and|or|xor|test|inc|dec|neg|shl|shr|sar|adc|sbb|rol|ror|bt|bsf|bsr|imul|mul) /;
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(name);
@@ -40,6 +40,11 @@ export function generatePairs(perForm: number, seed: number): Case[] {
         : w === 3 && cfOk ? "adc r15, rbx" : w === 3 ? `set${CC[cc]} r15b`
         // A later producer that overwrites every flag (the first one's flags are dead).
         : `add r15d, ebx; set${CC[cc]} r14b`;
+      // MUL/IMUL are compiled only when their flags are dead: follow them with a producer.
+      if (/^i?mul /.test(f.name)) {
+        partial.push({ ...c, asm: `${c.asm}; cmp rdx, r15; set${CC[cc]} r14b` });
+        continue;
+      }
       partial.push({ ...c, asm: `${c.asm}; ${reader}` });
     }
   });
