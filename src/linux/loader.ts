@@ -88,11 +88,17 @@ export function loadElf(mem: Memory, bytes: Uint8Array, o: LoadOptions): Loaded 
     const start = pageDown(vaddr);
     const stop = pageUp(vaddr + ph.memsz);
     low = Math.min(low, start);
-    mem.map(start, stop - start, protOf(ph.flags));
     const lead = vaddr - start;
     const from = ph.offset - lead;
     if (from < 0 || ph.offset + ph.filesz > bytes.length) throw new UserError(`segment ${ph.index} lies outside the file`);
-    mem.write(start, bytes.subarray(from, ph.offset + ph.filesz), true);
+    // Pages get their bytes when first touched (as the kernel maps the file): most of a Go
+    // binary's text and rodata is never read by a given run.
+    const data = bytes.subarray(from, ph.offset + ph.filesz);
+    if (mem.mapData !== undefined) mem.mapData(start, stop - start, protOf(ph.flags), data);
+    else {
+      mem.map(start, stop - start, protOf(ph.flags));
+      mem.write(start, data, true);
+    }
     end = Math.max(end, vaddr + ph.memsz);
   }
 

@@ -31,6 +31,9 @@ export interface Memory {
   /** Map [addr, addr+len) (page-aligned, len rounded up) zero-filled with `prot`, replacing
    *  whatever was there. Storage is allocated lazily when a page is first touched. */
   map(addr: number, len: number, prot: number): void;
+  /** map() holding a copy of data (data.length <= len; data must not change afterwards), each
+   *  page filled when first touched. Optional: without it, map() then write(addr, data, true). */
+  mapData?(addr: number, len: number, prot: number, data: Uint8Array): void;
   unmap(addr: number, len: number): void;
   protect(addr: number, len: number, prot: number): void;
   /** Protection of the page holding addr, or -1 when unmapped. */

@@ -40,6 +40,9 @@ export class Space implements Memory {
   /** Leaves without an array: every page of the leaf has this entry and no storage (mapped
    *  but never touched, e.g. Go's PROT_NONE heap reservations). */
   private uniform = new Map<number, number>();
+  /** Pages whose storage, when first touched, starts as a copy of bytes (mapData: an
+   *  executable's segments) instead of zeros: page -> the bytes (at most one page of them). */
+  private backing = new Map<number, Uint8Array>();
   private arenas: DataView[] = [];
   private arenaBytes: Uint8Array[] = [];
   private nextFrame = 0;
@@ -125,6 +128,9 @@ export class Space implements Memory {
   /** Set the entries of pages [first, end) to e, which has no storage (frames there must have
    *  been released): whole leaves become uniform (or vanish for 0), partial ones get arrays. */
   private fillEntries(first: number, end: number, e: number): void {
+    if (this.backing.size !== 0) {
+      for (const p of this.backing.keys()) if (p >= first && p < end) this.backing.delete(p);
+    }
     for (let p = first; p < end; ) {
       const li = Math.floor(p / LEAF_SIZE);
       const lo = li * LEAF_SIZE;
@@ -158,12 +164,20 @@ export class Space implements Memory {
     return n;
   }
 
-  /** The frame of a mapped page, allocating zeroed storage on first touch. */
+  /** The frame of a mapped page, allocating storage on first touch: zeros, or the page's
+   *  bytes from mapData. */
   private frameOf(page: number, e: number): number {
     let f = (e >>> 4) - 1;
     if (f < 0) {
       f = this.allocFrame();
       this.setEntry(page, ((f + 1) << 4) | (e & 15));
+      if (this.backing.size !== 0) {
+        const data = this.backing.get(page);
+        if (data !== undefined) {
+          this.arenaBytes[f >>> 12].set(data, (f & (ARENA_FRAMES - 1)) * PAGE_SIZE);
+          this.backing.delete(page);
+        }
+      }
     }
     return f;
   }
@@ -219,6 +233,19 @@ export class Space implements Memory {
     this.fillEntries(first, end, MAPPED | (prot & 7));
     this.addRange(first, end);
     this.flushTlb();
+  }
+
+  /** map(addr, data.length rounded up, prot) holding a copy of data (as write(addr, data, true)
+   *  would), but each page's storage is allocated and filled only when first touched: the
+   *  loader's segments, most of whose pages a program never reads. data must not change
+   *  afterwards (it is copied page by page later). */
+  mapData(addr: number, len: number, prot: number, data: Uint8Array): void {
+    assert(data.length <= len, "mapData: data longer than the mapping");
+    this.map(addr, len, prot);
+    const first = addr / PAGE_SIZE;
+    for (let off = 0; off < data.length; off += PAGE_SIZE) {
+      this.backing.set(first + off / PAGE_SIZE, data.subarray(off, Math.min(data.length, off + PAGE_SIZE)));
+    }
   }
 
   unmap(addr: number, len: number): void {
@@ -610,6 +637,7 @@ export class Space implements Memory {
   clone(): Space {
     const s = new Space();
     s.uniform = new Map(this.uniform);
+    s.backing = new Map(this.backing);
     for (const r of this.ranges) {
       for (let p = r.start; p < r.end; p++) {
         if (!this.leaves.has(Math.floor(p / LEAF_SIZE))) {

@@ -195,3 +195,38 @@ test("page table: untouched reservations are one entry per 4 MiB leaf; arrays on
   assert.equal(m.protOf(0x10001000), -1);
   assert.equal(m.protOf(0x10002000), RW);
 });
+
+test("mapData: a page gets its bytes when first touched, and only then storage", () => {
+  const m = new Space();
+  const data = Uint8Array.from({ length: 3 * 4096 + 100 }, (_, i) => (i * 7 + 1) & 255);
+  m.mapData(0x400000, 5 * 4096, PROT_READ | PROT_EXEC, data);
+  assert.equal(m.residentBytes, 0);
+  assert.equal(m.readU8(0x401005), data[4096 + 5]);
+  assert.equal(m.residentBytes, 4096, "one page touched");
+  assert.equal(m.rd32(0x400000) >>> 0, (data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24)) >>> 0);
+  const buf = new Uint8Array(16);
+  assert.equal(m.fetch(0x402ff8, buf, 15), 15);
+  assert.deepEqual(buf.subarray(0, 15), data.subarray(0x2ff8, 0x2ff8 + 15));
+  // The partial last page: data, then zeros; the page after the data: zeros.
+  assert.deepEqual(m.read(0x403000, 4096, true), Uint8Array.from({ length: 4096 }, (_, i) => (i < 100 ? data[0x3000 + i]! : 0)));
+  assert.ok(m.read(0x404000, 4096).every((b) => b === 0));
+  // A forced host write to an untouched page lands on top of its bytes.
+  m.protect(0x402000, 4096, RW);
+  m.write(0x402001, Uint8Array.of(0xee), true);
+  assert.equal(m.readU8(0x402000), data[0x2000]);
+  assert.equal(m.readU8(0x402001), 0xee);
+  // A fork sees the bytes of pages neither process touched yet.
+  const m2 = new Space();
+  m2.mapData(0x400000, 2 * 4096, PROT_READ, data.subarray(0, 8192));
+  const c = m2.clone();
+  assert.equal(c.readU8(0x401fff), data[0x1fff]);
+  assert.equal(m2.readU8(0x401fff), data[0x1fff]);
+  // Unmapping or remapping forgets the bytes.
+  m2.unmap(0x400000, 4096);
+  m2.map(0x400000, 4096, PROT_READ);
+  assert.equal(m2.readU8(0x400000 + 3), 0);
+  const m3 = new Space();
+  m3.mapData(0x400000, 4096, PROT_READ, data.subarray(0, 4096));
+  m3.map(0x400000, 4096, RW);
+  assert.equal(m3.readU8(0x400001), 0);
+});
