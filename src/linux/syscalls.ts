@@ -20,9 +20,10 @@ import { netRows } from "./sys/net.js";
 import { execRows } from "./sys/exec.js";
 import { waitRows } from "./sys/wait.js";
 import { flockRows } from "./sys/flock.js";
+import { copyRows } from "./sys/copy.js";
 
 export const TABLE: (SyscallRow | undefined)[] = new Array(512).fill(undefined);
-for (const group of [memRows, threadRows, signalRows, timeRows, fsRows, pollRows, procRows, netRows, execRows, waitRows, flockRows]) {
+for (const group of [memRows, threadRows, signalRows, timeRows, fsRows, pollRows, procRows, netRows, execRows, waitRows, flockRows, copyRows]) {
   for (const r of group) {
     if (TABLE[r.nr]) throw new Error(`syscall ${r.name} defined twice`);
     TABLE[r.nr] = r;

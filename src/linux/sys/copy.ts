@@ -1,0 +1,74 @@
+// In-kernel copies Go's os and net packages try before falling back to read/write loops:
+// sendfile (a regular file to any descriptor) and copy_file_range (file to file), with the
+// offsets either given by pointer (and updated there) or the descriptors' own positions.
+
+import { NR } from "../sysnums.js";
+import { rows, BLOCK, type Args, type SyscallRow } from "../sysapi.js";
+import type { Thread } from "../process.js";
+import { EAGAIN, EBADF, EINVAL, EXDEV } from "../errno.js";
+import { O_ACCMODE, O_APPEND, O_WRONLY } from "../abi.js";
+import { isNonblock, type FileDesc } from "../files.js";
+
+const CHUNK = 1 << 20;
+const SEEK_SET = 0, SEEK_CUR = 1;
+
+/** The input position: *offp, or the descriptor's offset. */
+function startPos(t: Thread, f: FileDesc, offp: number): number {
+  return offp ? t.proc.mem.readU64(offp) : f.seek(0, SEEK_CUR);
+}
+
+function advance(t: Thread, f: FileDesc, offp: number, pos: number): void {
+  if (offp) t.proc.mem.writeU64(offp, pos);
+  else f.seek(pos, SEEK_SET);
+}
+
+function sysSendfile(t: Thread, a: Args): number {
+  const p = t.proc, out = p.getFile(a.i32(0)), inp = p.getFile(a.i32(1)), offp = a.u(2), count = Math.min(a.u(3), CHUNK);
+  if (!out || !inp) return -EBADF;
+  if ((inp.flags & O_ACCMODE) === O_WRONLY || (out.flags & O_ACCMODE) === 0) return -EBADF;
+  if (inp.kind !== "file") return -EINVAL;
+  const pos = startPos(t, inp, offp);
+  if (pos < 0) return pos;
+  const buf = new Uint8Array(count);
+  const got = inp.pread(buf, pos);
+  if (got <= 0) return got;
+  const data = buf.subarray(0, got);
+  const attempt = (): number => {
+    const n = out.write(data);
+    if (n > 0) advance(t, inp, offp, pos + n);
+    return n;
+  };
+  const r = attempt();
+  if (r !== -EAGAIN || isNonblock(out)) return r;
+  p.park(t, { deadline: Infinity, interruptible: true, onTimeout: () => -EAGAIN, poll: () => {
+    const x = attempt();
+    return x === -EAGAIN ? undefined : x;
+  } });
+  return BLOCK;
+}
+
+function sysCopyFileRange(t: Thread, a: Args): number {
+  const p = t.proc, inp = p.getFile(a.i32(0)), offIn = a.u(1), out = p.getFile(a.i32(2)), offOut = a.u(3);
+  const len = Math.min(a.u(4), CHUNK), flags = a.u32(5);
+  if (flags !== 0) return -EINVAL;
+  if (!inp || !out) return -EBADF;
+  if ((inp.flags & O_ACCMODE) === O_WRONLY || (out.flags & O_ACCMODE) === 0 || (out.flags & O_APPEND)) return -EBADF;
+  // Only regular files; other kinds make Go fall back to its own copy loop.
+  if (inp.kind !== "file" || out.kind !== "file") return -EXDEV;
+  const pin = startPos(t, inp, offIn), pout = startPos(t, out, offOut);
+  if (pin < 0) return pin;
+  if (pout < 0) return pout;
+  const buf = new Uint8Array(len);
+  const got = inp.pread(buf, pin);
+  if (got <= 0) return got;
+  const n = out.pwrite(buf.subarray(0, got), pout);
+  if (n <= 0) return n;
+  advance(t, inp, offIn, pin + n);
+  advance(t, out, offOut, pout + n);
+  return n;
+}
+
+export const copyRows: SyscallRow[] = rows(NR, {
+  sendfile: [["fd", "fd", "ptr", "uint"], sysSendfile],
+  copy_file_range: [["fd", "ptr", "fd", "ptr", "uint", "hex"], sysCopyFileRange],
+});
