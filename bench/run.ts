@@ -192,6 +192,17 @@ function main(): void {
       }
     }
   }
+  // The issue's non-CPU targets: hello end to end (Node start-up included) <= 250 ms median;
+  // rt0's peak RSS minus an idle node's <= 2x the native program's peak RSS.
+  process.stdout.write("\ntargets:\n");
+  for (const r of rows.filter((r) => r.prog === "hello" && r.rt0 !== undefined)) {
+    process.stdout.write(`  go${r.go} hello end to end ${fmtS(r.rt0)} (target 250ms): ${r.rt0! <= 0.25 ? "met" : "missed"}\n`);
+  }
+  const withMem = rows.filter((r) => r.rt0Rss !== undefined && r.nativeRss > 0);
+  const memOk = withMem.filter((r) => r.rt0Rss! <= 2 * r.nativeRss);
+  const worst = withMem.reduce<Row | undefined>((w, r) => (w === undefined || r.rt0Rss! / r.nativeRss > w.rt0Rss! / w.nativeRss ? r : w), undefined);
+  process.stdout.write(`  memory (rt0 RSS - idle node <= 2x native RSS): ${memOk.length} of ${withMem.length} programs` +
+    (worst ? `; worst go${worst.go} ${worst.prog} ${(worst.rt0Rss! / worst.nativeRss).toFixed(1)}x native\n` : "\n"));
   if (o.json) writeFileSync(o.json, JSON.stringify({ idleRssKiB: idle, rows }, null, 2) + "\n");
   if (rows.some((r) => r.status !== "ok")) process.exitCode = 1;
 }
