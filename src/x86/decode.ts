@@ -166,9 +166,10 @@ function modrm0(opc: number): boolean {
 
 /**
  * Decode one instruction at code[offset] whose address is addr into out. Never throws.
- * At most 15 bytes (and no byte past code.length) are read.
+ * At most 15 bytes (and no byte at or past `limit`, default code.length) are read: a caller
+ * with a reused fetch buffer passes the count it holds instead of allocating a subarray.
  */
-export function decode(bytes: Uint8Array, offset: number, addr: number, out: Inst): void {
+export function decode(bytes: Uint8Array, offset: number, addr: number, out: Inst, limit: number = bytes.length): void {
   // An address below 2^31 is stored as a small integer even when the caller computed it as a
   // double (RIP kept in a Float64Array): V8 then keeps Inst.addr/target unboxed, not as heap
   // numbers allocated per record. (The vDSO sits below the executable for the same reason.)
@@ -176,7 +177,7 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   resetInst(out);
   out.addr = addr;
   code = bytes; pos = offset; short = false;
-  end = Math.min(bytes.length, offset + 15);
+  end = Math.min(bytes.length, limit, offset + 15);
   rexW = rexR = rexX = rexB = 0; hasRex = false; rexByte = 0; rexUsed = 0;
   evexR2 = evexV2 = 0; vvvv = 0; vl = 16; isVex = false; isEvex = false; evexB = 0;
   mod = reg = rm = 0; hasModrm = false; memOperand = -1; rawDisp8 = false;

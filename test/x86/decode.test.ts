@@ -109,3 +109,13 @@ test("ops.ts is what tools/gen-x86-ops.ts generates from spec.ts", async () => {
   const want = ["INVALID", ...[...specMnemonics()].map((m) => m.toUpperCase()).sort()];
   assert.deepEqual([...OP_NAMES], want, "run: npx tsc -p . && node dist/tools/gen-x86-ops.js");
 });
+
+test("decode's limit argument reads no byte at or past it, like a shorter array", () => {
+  const bytes = Uint8Array.of(0x48, 0x8b, 0x84, 0x24, 0x10, 0x20, 0x30, 0x40, 0x90, 0x90); // mov rax,[rsp+0x40302010]
+  for (let n = 0; n <= bytes.length; n++) {
+    const a = new Inst(), b = new Inst();
+    decode(bytes, 0, 0x401000, a, n);
+    decode(bytes.subarray(0, n), 0, 0x401000, b);
+    assert.deepEqual(a, b, `limit ${n}`);
+  }
+});
