@@ -66,6 +66,13 @@ export class Space implements Memory {
   codeListener: ((page: number) => void) | null = null;
   private writeHook: ((addr: number, size: number) => void) | null = null;
 
+  /** The last page fetch() translated (executable; -1: none) and where its frame is: block
+   *  decoding fetches instruction after instruction from the same page. Reset by flushTlb,
+   *  which every map/unmap/protect calls. */
+  private fetchPage = -1;
+  private fetchBytes: Uint8Array = new Uint8Array(0);
+  private fetchBase = 0;
+
   /** Details of the last fault raised by a CPU-side accessor. */
   faultAddr = 0;
   faultAccess: Access = "read";
@@ -185,6 +192,7 @@ export class Space implements Memory {
   flushTlb(): void {
     this.rTag.fill(NaN);
     this.wTag.fill(NaN);
+    this.fetchPage = -1;
   }
 
   private checkRange(addr: number, len: number): void {
@@ -520,14 +528,19 @@ export class Space implements Memory {
     while (n < max) {
       const a = addr + n;
       const page = Math.floor(a / PAGE_SIZE);
-      const e = a < USER_TOP ? this.entry(page) : 0;
-      if (e === 0 || (e & PROT_EXEC) === 0) {
-        if (n === 0) this.fault(a, "exec", e !== 0);
-        break;
+      if (page !== this.fetchPage) {
+        const e = a < USER_TOP ? this.entry(page) : 0;
+        if (e === 0 || (e & PROT_EXEC) === 0) {
+          if (n === 0) this.fault(a, "exec", e !== 0);
+          break;
+        }
+        const f = this.frameOf(page, e);
+        this.fetchPage = page;
+        this.fetchBytes = this.arenaBytes[f >>> 12];
+        this.fetchBase = (f & (ARENA_FRAMES - 1)) * PAGE_SIZE;
       }
-      const f = this.frameOf(page, e);
-      const bytes = this.arenaBytes[f >>> 12];
-      const base = (f & (ARENA_FRAMES - 1)) * PAGE_SIZE;
+      const bytes = this.fetchBytes;
+      const base = this.fetchBase;
       let o = a % PAGE_SIZE;
       while (n < max && o < PAGE_SIZE) out[n++] = bytes[base + o++];
     }

@@ -230,3 +230,26 @@ test("mapData: a page gets its bytes when first touched, and only then storage",
   m3.map(0x400000, 4096, RW);
   assert.equal(m3.readU8(0x400001), 0);
 });
+
+test("fetch follows protection and mapping changes of the page it last fetched from", () => {
+  const m = new Space();
+  m.mapData(0x400000, 4096, PROT_READ | PROT_EXEC, Uint8Array.of(0x90, 0xc3));
+  const buf = new Uint8Array(16);
+  assert.equal(m.fetch(0x400000, buf, 2), 2);
+  assert.deepEqual([...buf.subarray(0, 2)], [0x90, 0xc3]);
+  m.protect(0x400000, 4096, PROT_READ);
+  assert.deepEqual(cpuFault(m, () => m.fetch(0x400001, buf, 1)), { addr: 0x400001, access: "exec", prot: true });
+  m.map(0x400000, 4096, PROT_READ | PROT_EXEC);
+  assert.equal(m.fetch(0x400000, buf, 2), 2);
+  assert.deepEqual([...buf.subarray(0, 2)], [0, 0]);
+  m.unmap(0x400000, 4096);
+  assert.deepEqual(cpuFault(m, () => m.fetch(0x400000, buf, 1)), { addr: 0x400000, access: "exec", prot: false });
+  // Stops at a non-executable next page; the bytes written since are seen.
+  m.map(0x500000, 4096, RW | PROT_EXEC);
+  m.map(0x501000, 4096, RW);
+  m.write(0x500ffe, Uint8Array.of(1, 2));
+  assert.equal(m.fetch(0x500ffe, buf, 15), 2);
+  m.writeU8(0x500fff, 9);
+  assert.equal(m.fetch(0x500ffe, buf, 15), 2);
+  assert.equal(buf[1], 9);
+});
