@@ -536,7 +536,7 @@ export class X86Cpu implements Cpu {
       const insts = b.insts;
       const hids = b.hids;
       let n = insts.length;
-      if (b.jit === null && b.hits++ >= this.jitThreshold) b.jit = compileBlock(b, traceBlocks(b, this.blockAt));
+      if (b.jit === null && b.hits++ >= this.jitThreshold) b.jit = compileBlock(b, traceBlocks(b, this.blockAt), this.space);
       if (b.jit !== null && b.jitLen <= maxInstructions - done) {
         done += this.runChain(b, maxInstructions - done);
         const r = this.chainStop;

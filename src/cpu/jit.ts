@@ -4,7 +4,7 @@
 
 import { K, P, R, type Inst } from "../x86/inst.js";
 import { Op } from "../x86/ops.js";
-import type { Space } from "../mem/space.js";
+import { TLB_SIZE, type Space } from "../mem/space.js";
 import { endsBlock, type Block } from "./cache.js";
 import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, arithFlags, carry, cond } from "./flags.js";
 import { FL_AUX, FL_BITS, FL_DST, FL_OP, FL_RES, FL_SIZE, FL_SRC, FSBASE_F64, GSBASE_F64, RIP_F64, XMM_I32 } from "./state.js";
@@ -26,6 +26,7 @@ export interface JitHost {
 export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space) => number;
 
 const TWO32 = 4294967296;
+const TLB_MASK = TLB_SIZE - 1;
 const TWO32S = "4294967296";
 /** The one-byte/two-byte-immediate mask per size. */
 const MASK: Record<number, string> = { 1: "255", 2: "65535" };
@@ -215,18 +216,22 @@ function wrReg(r: number, size: number, lv: string, hv: string): string {
 
 /** Load (lv, hv) from memory at `a`. */
 function rdMem(size: number, lv: string, hv: string): string {
+  // 32/64-bit accesses inline the read TLB's hit path (Space.rd32/rd64 on a miss or a page cross).
+  const hit = (lim: number): string => `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(RT[i]===p&&o<=${lim})`;
   switch (size) {
-    case 8: return `${lv}=m.rd64(a);${hv}=m.hi;`;
-    case 4: return `${lv}=m.rd32(a);${hv}=0;`;
+    case 8: return `${hit(4088)}{${lv}=RV[i].getInt32(RO[i]+o,true);${hv}=RV[i].getInt32(RO[i]+o+4,true);}else{${lv}=m.rd64(a);${hv}=m.hi;}`;
+    case 4: return `${hit(4092)}${lv}=RV[i].getInt32(RO[i]+o,true);else ${lv}=m.rd32(a);${hv}=0;`;
     case 2: return `${lv}=m.rd16(a);${hv}=0;`;
     default: return `${lv}=m.rd8(a);${hv}=0;`;
   }
 }
 
 function wrMem(size: number, lv: string, hv: string): string {
+  // The write TLB holds a page only while no write hook is set and no code was decoded from it.
+  const hit = (lim: number): string => `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(WT[i]===p&&o<=${lim})`;
   switch (size) {
-    case 8: return `m.wr64(a,${lv},${hv});`;
-    case 4: return `m.wr32(a,${lv});`;
+    case 8: return `${hit(4088)}{WV[i].setInt32(WO[i]+o,${lv},true);WV[i].setInt32(WO[i]+o+4,${hv},true);}else m.wr64(a,${lv},${hv});`;
+    case 4: return `${hit(4092)}WV[i].setInt32(WO[i]+o,${lv},true);else m.wr32(a,${lv});`;
     case 2: return `m.wr16(a,${lv});`;
     default: return `m.wr8(a,${lv});`;
   }
@@ -907,7 +912,7 @@ export function traceBlocks(entry: Block, blockAt: (addr: number) => Block | nul
 }
 
 /** Compile a trace (traceBlocks) to a JS function. */
-export function compileBlock(b: Block, blocks: Block[] = [b]): JitFn {
+export function compileBlock(b: Block, blocks: Block[], space: Space): JitFn {
   const t0 = performance.now();
   const gen = new Gen();
   const I: Inst[] = [];
@@ -950,13 +955,14 @@ export function compileBlock(b: Block, blocks: Block[] = [b]): JitFn {
   }
   gen.flush();
   const body =
-    "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0;" +
+    "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=0,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0;" +
     cacheRegisters(`try{${gen.out.join("\n")}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}return -1;`);
-  const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H",
+  const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H", "RT", "RV", "RO", "WT", "WV", "WO",
     `return function block_${b.addr.toString(16)}(host,g,f64,m){${body}};`) as
     (c: typeof cond, cy: typeof carry, af: typeof arithFlags, mh: typeof mulhu, m128: typeof mul128, W: Int32Array, I: Inst[],
-      H: Int32Array) => JitFn;
-  const fn = factory(cond, carry, arithFlags, mulhu, mul128, MUL_OUT, I, Int32Array.from(H));
+      H: Int32Array, rt: Float64Array, rv: DataView[], ro: Int32Array, wt: Float64Array, wv: DataView[], wo: Int32Array) => JitFn;
+  const fn = factory(cond, carry, arithFlags, mulhu, mul128, MUL_OUT, I, Int32Array.from(H),
+    space.rTag, space.rView, space.rOff, space.wTag, space.wView, space.wOff);
   b.jitLen = pos;
   jitStats.blocks++;
   jitStats.traced += blocks.length - 1;
