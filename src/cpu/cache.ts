@@ -37,7 +37,9 @@ export class Block {
     readonly end: number,
     specialize: (inst: Inst) => number,
   ) {
-    this.hids = Int32Array.from(insts, specialize);
+    const hids = new Int32Array(insts.length);
+    for (let i = 0; i < insts.length; i++) hids[i] = specialize(insts[i]);
+    this.hids = hids;
     this.endsInTransfer = insts.length > 0 && setsRip(insts[insts.length - 1].op);
   }
 }
@@ -70,6 +72,8 @@ export class DecodeCache {
   private blocks = new Map<number, Block>();
   private byPage = new Map<number, Block[]>();
   private readonly buf = new Uint8Array(16);
+  /** Decoded records by address (shared by every block that contains the instruction). */
+  private readonly shared = new Map<number, Inst>();
   /** Decoded instructions held (for statistics). */
   instCount = 0;
 
@@ -104,14 +108,18 @@ export class DecodeCache {
     let a = addr;
     const firstPage = Math.floor(addr / PAGE_SIZE);
     for (;;) {
-      const n = this.mem.fetch(a, this.buf, 15);
-      const inst = new Inst();
-      decode(this.buf.subarray(0, n), 0, a, inst);
-      if (inst.op === Op.INVALID && n < 15) {
-        // Possibly cut short by an unfetchable page: end the block before it, or, when it is
-        // the first instruction, raise the exec fault at the first unfetchable byte.
-        if (insts.length > 0) break;
-        this.mem.fetch(a + n, this.buf, 1);
+      // Blocks that start inside other blocks (jump targets, traces) share decoded records.
+      let inst = this.shared.get(a);
+      if (inst === undefined) {
+        const n = this.mem.fetch(a, this.buf, 15);
+        inst = new Inst();
+        decode(this.buf, 0, a, inst, n);
+        if (inst.op === Op.INVALID && n < 15) {
+          // Possibly cut short by an unfetchable page: end the block before it, or, when it is
+          // the first instruction, raise the exec fault at the first unfetchable byte.
+          if (insts.length > 0) break;
+          this.mem.fetch(a + n, this.buf, 1);
+        } else this.shared.set(a, inst);
       }
       insts.push(inst);
       a += inst.len;
@@ -140,6 +148,11 @@ export class DecodeCache {
     this.byPage.delete(page);
     for (const b of list) {
       b.valid = false;
+      for (const inst of b.insts) {
+        if (Math.floor(inst.addr / PAGE_SIZE) === page || Math.floor((inst.addr + inst.len - 1) / PAGE_SIZE) === page) {
+          this.shared.delete(inst.addr);
+        }
+      }
       if (this.blocks.get(b.addr) === b) {
         this.blocks.delete(b.addr);
         this.instCount -= b.insts.length;

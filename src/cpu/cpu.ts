@@ -357,7 +357,7 @@ export function specialize(inst: Inst): number {
 let tscNow = 1_000_000_000;
 
 /** Default hotness threshold of the JIT tier (interpreted entries before compiling a block). */
-export const JIT_THRESHOLD = 100;
+export const JIT_THRESHOLD = 2000;
 
 export class X86Cpu implements Cpu {
   readonly s = new State();

@@ -661,8 +661,10 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       const s = inst.s0;
       if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
       const src = rdOperand(inst, 1, s, "fs0", "fs1");
-      if (src === null || inst.k1 === K.MEM) return false;
-      let code = `fa=${carryExpr(gen)};` + rdReg(inst.r0, s, "fd0", "fd1") + src;
+      if (src === null) return false;
+      // A memory source may fault: the previous flags go to g first (fa is read from them).
+      if (inst.k1 === K.MEM) gen.flush();
+      let code = `fa=${carryExpr(gen)};` + (inst.k1 === K.MEM ? at : "") + rdReg(inst.r0, s, "fd0", "fd1") + src;
       if (op === Op.ADC) {
         code += s === 8 ? "t=(fd0>>>0)+(fs0>>>0)+fa;fr0=t|0;fr1=(fd1+fs1+(t>=4294967296?1:0))|0;" : "fr0=(fd0+fs0+fa)|0;fr1=0;";
       } else {
