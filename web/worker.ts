@@ -10,6 +10,7 @@ import { Machine } from "../src/machine/machine.js";
 import { Space } from "../src/mem/space.js";
 import { X86Cpu } from "../src/cpu/cpu.js";
 import type { DecodeCache } from "../src/cpu/cache.js";
+import type { Memory } from "../src/mem/api.js";
 import type { Cpu, CpuModel } from "../src/cpu/api.js";
 import { BootTracer, type BootEvent } from "../src/goruntime/boot.js";
 import { StackTracer } from "../src/goruntime/stacks.js";
@@ -118,14 +119,15 @@ class Session {
 
   /** Start the machine (it stops at once when loaded paused). */
   start(): void {
-    let cache: DecodeCache | undefined;
+    // One decode cache per address space (an execve'd process gets its own).
+    const caches = new WeakMap<Memory, DecodeCache>();
     const model = this.model;
     this.machine = new Machine({
       host: this.host, bin: this.bytes, argv: ["/prog"], envp: ["HOME=/", "PATH=/", "TERM=xterm-256color"], exePath: "/prog", model,
       newMemory: () => new Space(),
       newCpu: (mem) => {
-        const c = new X86Cpu(mem, model, cache);
-        cache = c.cache;
+        const c = new X86Cpu(mem, model, caches.get(mem));
+        caches.set(mem, c.cache);
         this.cpus.push(c);
         c.setCodeHook((rip) => this.hook(c, rip));
         return c;
@@ -408,15 +410,15 @@ async function traceBoot(s: Session): Promise<BootEvent[]> {
   const tracer = new BootTracer(gobin, { regs: true });
   const host = new WebHost({ stdout: () => undefined, stderr: () => undefined, cpuCount: s.host.cpuCount });
   host.vfs.addFile("/prog", s.bytes, 0o755);
-  let cache: DecodeCache | undefined;
+  const caches = new WeakMap<Memory, DecodeCache>();
   const model = s.model;
   let machine: Machine | undefined = undefined;
   machine = new Machine({
     host, bin: s.bytes, argv: ["/prog"], envp: ["HOME=/", "PATH=/", "TERM=xterm-256color"], exePath: "/prog", model,
     newMemory: () => new Space(),
     newCpu: (mem) => {
-      const c = new X86Cpu(mem, model, cache);
-      cache = c.cache;
+      const c = new X86Cpu(mem, model, caches.get(mem));
+      caches.set(mem, c.cache);
       c.setCodeHook((rip) => {
         liveHooked = false;
         tracer.onInstruction(c, rip);

@@ -57,6 +57,8 @@ export function buildProgram(): Command {
     .option("--seed <n>", "seed for --deterministic")
     .option("--max-instructions <n>", "stop (non-zero exit) after this many instructions")
     .option("--stats-file <file>", "write {instructions, seconds, status} of the run as JSON (for benchmarks)")
+    .option("--jit-threshold <n>", "interpreted entries before a block is compiled (default 2000; 0 compiles at once)")
+    .option("--no-jit", "interpret only (no JIT tier)")
     .option("--diag-file <file>", "write rt0's own warnings (unimplemented syscalls, SIGILL) to a file, not stderr")
     .option("--quiet", "drop rt0's warnings (errors that end the run are still printed)")
     .passThroughOptions()

@@ -27,6 +27,8 @@ export interface RunCliOptions {
   seed?: string;
   maxInstructions?: string;
   statsFile?: string;
+  jitThreshold?: string;
+  jit?: boolean;
   /** rt0's own warnings (unimplemented syscalls, SIGILL reasons) go to this file, not stderr. */
   diagFile?: string;
   /** Drop rt0's warnings (fatal one-line errors still go to stderr). */
@@ -59,6 +61,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const model = parseModel(o);
   const seed = parseCount(o.seed, "--seed") ?? 0;
   const maxInstructions = parseCount(o.maxInstructions, "--max-instructions");
+  const jitThreshold = o.jit === false ? Infinity : parseCount(o.jitThreshold, "--jit-threshold");
   const bytes = readBinaryBytes(bin);
   try {
     checkRunnable(bytes);
@@ -118,6 +121,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
     newMemory: (): Memory => new Space(),
     newCpu: (mem) => {
       const c = new X86Cpu(mem, model, caches.get(mem));
+      if (jitThreshold !== undefined) c.jitThreshold = jitThreshold;
       caches.set(mem, c.cache);
       return c;
     },

@@ -138,3 +138,20 @@ test("bad inputs: a dynamically linked binary, a missing file, a bad option valu
   assert.equal(v.status, 1);
   assert.equal(v.stderr, "rt0: --cpu-level must be v1, v2 or v3 (got v9)\n");
 });
+
+// The JIT tier on real programs: every block compiled on its first entry (--jit-threshold 0), so
+// short programs exercise compiled code too; oldest and newest toolchains.
+test("fixtures under rt0 with every block compiled at once equal their native runs", { skip: !haveBuild && "fixtures/build is absent (run tools/build-fixtures.sh)" }, async () => {
+  const runnable = matrix.filter(([v, c]) => (v === "1.19" || v === "1.26") && builtFixture(v, c.name) !== undefined);
+  const results = await pool(2, runnable.map(([v, c]) => async () => {
+    const bin = builtFixture(v, c.name)!;
+    const [nat, emu] = [await runNative(bin, c), await runRt0(bin, c, 300_000, ["--jit-threshold", "0"])];
+    return { id: `go${v}/${c.name}`, nat, emu };
+  }));
+  const bad = results.filter((r) => r.nat.stdout !== r.emu.stdout || r.nat.stderr !== r.emu.stderr || r.nat.status !== r.emu.status);
+  for (const r of bad) {
+    console.log(`--- ${r.id} (--jit-threshold 0): native status ${r.nat.status}, rt0 status ${r.emu.status}\nrt0 stderr: ${r.emu.stderr.slice(0, 600)}`);
+  }
+  assert.ok(results.length >= 2 * CASES.length - 2, `only ${results.length} programs`);
+  assert.deepEqual(bad.map((r) => r.id), [], `${results.length - bad.length}/${results.length} identical`);
+});
