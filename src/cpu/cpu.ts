@@ -8,7 +8,7 @@ import { MEM_FAULT, Space } from "../mem/space.js";
 import { K, R, P, type Inst } from "../x86/inst.js";
 import { Op, OP_NAMES } from "../x86/ops.js";
 import { STOP, type Cpu, type CpuModel, type StopReason } from "./api.js";
-import { Block, DecodeCache } from "./cache.js";
+import { Block, DecodeCache, setsRip } from "./cache.js";
 import { cpuid, featuresFor, type Features } from "./cpuid.js";
 import {
   K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_NONE, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB,
@@ -661,7 +661,7 @@ export class X86Cpu implements Cpu {
         break;
       }
       done++;
-      if (!isTransfer(inst.op)) f64[RIP_F64] = inst.addr + inst.len;
+      if (!setsRip(inst.op)) f64[RIP_F64] = inst.addr + inst.len;
     }
     this.retiredCount += done;
     return stop as StopReason;
@@ -2201,16 +2201,6 @@ export class X86Cpu implements Cpu {
   }
 }
 
-
-function isTransfer(op: number): boolean {
-  switch (op) {
-    case Op.JCC: case Op.JMP: case Op.CALL: case Op.RET: case Op.JRCXZ: case Op.LOOP: case Op.LOOPE: case Op.LOOPNE:
-    case Op.CPUID:
-      return true;
-    default:
-      return false;
-  }
-}
 
 export function bswap32(x: number): number {
   return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);

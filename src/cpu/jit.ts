@@ -264,6 +264,18 @@ function rdOperand(inst: Inst, j: number, size: number, lv: string, hv: string):
   return null;
 }
 
+/** Code reading operand 1 (a GPR or memory, which may fault: `at` marks it and the pending
+ *  flags go to g first) into (lo, hi); null for other operands. */
+function srcRegOrMem(gen: Gen, inst: Inst, size: number, at: string): string | null {
+  if (inst.k1 === K.MEM) {
+    const a = ea(inst);
+    if (a === null) return null;
+    gen.flush();
+    return at + a + rdMem(size, "lo", "hi");
+  }
+  return isGpr(inst.k1, inst.r1) ? rdReg(inst.r1, size, "lo", "hi") : null;
+}
+
 /** Result-based condition pieces for a setter of a size. */
 function zeroOf(size: number): string {
   return size === 8 ? "(fr0|fr1)===0" : "fr0===0";
@@ -407,14 +419,8 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     case Op.MOVZX: case Op.MOVSX: case Op.MOVSXD: {
       const s0 = inst.s0, s1 = inst.s1;
       if (!isGpr(inst.k0, inst.r0) || (s0 !== 4 && s0 !== 8) || (s1 !== 1 && s1 !== 2 && s1 !== 4)) return false;
-      let rd: string;
-      if (inst.k1 === K.MEM) {
-        const a = ea(inst);
-        if (a === null) return false;
-        gen.flush();
-        rd = at + a + rdMem(s1, "lo", "hi");
-      } else if (isGpr(inst.k1, inst.r1)) rd = rdReg(inst.r1, s1, "lo", "hi");
-      else return false;
+      const rd = srcRegOrMem(gen, inst, s1, at);
+      if (rd === null) return false;
       if (op === Op.MOVZX) {
         if (s1 === 4) return false;
         e(rd + wrReg(inst.r0, s0, "lo", "0"));
@@ -595,14 +601,8 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     case Op.CMOVCC: {
       const s = inst.s0;
       if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
-      let rd: string;
-      if (inst.k1 === K.MEM) {
-        const a = ea(inst);
-        if (a === null) return false;
-        gen.flush();
-        rd = at + a + rdMem(s, "lo", "hi");
-      } else if (isGpr(inst.k1, inst.r1)) rd = rdReg(inst.r1, s, "lo", "hi");
-      else return false;
+      const rd = srcRegOrMem(gen, inst, s, at);
+      if (rd === null) return false;
       const x = condExpr(gen, inst.cond);
       const r = inst.r0;
       e(rd + `if(${x}){${wrReg(r, s, "lo", "hi")}}` + (s === 4 ? `else g[${2 * r + 1}]=0;` : ""));

@@ -3,9 +3,10 @@
 // shared with harness.c; instruction bytes come from GNU as (Intel syntax).
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { FORMS, type Form } from "./forms.js";
 
 export const STATE = 528;
@@ -275,6 +276,17 @@ export function runNative(cases: Case[], harness: string): { status: number; out
     res.push({ status: out[o], out: new Uint8Array(out.subarray(o + 16, o + 16 + STATE)) });
   }
   return res;
+}
+
+/** Write recorded cases (records of form, code, input, native status and output) as the
+ *  gzipped golden file the tests replay: "CPUDGLD1", the JSON header, then the records. */
+export function writeGolden(path: string, records: Buffer[]): void {
+  const header = Buffer.from(JSON.stringify({ forms: FORMS.map((f) => ({ name: f.name, undef: f.undef })), state: STATE }));
+  const head = Buffer.alloc(12);
+  head.write("CPUDGLD1", 0, "latin1");
+  head.writeUInt32LE(header.length, 8);
+  if (!existsSync(dirname(path))) mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, gzipSync(Buffer.concat([head, header, ...records]), { level: 9 }));
 }
 
 export type { Form };

@@ -4,12 +4,9 @@
 // run on the host CPU and on rt0 through the interpreter and the JIT.
 //   node dist/tools/cpudiff/pairs.js [--per-form N] [--seed S] [--golden FILE]
 
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
 import { FORMS, CF, PF, ZF, SF, OF } from "./forms.js";
-import { STATE, assemble, makeCase, rng, runNative, type Case } from "./gen.js";
+import { STATE, assemble, makeCase, rng, runNative, writeGolden, type Case } from "./gen.js";
 import { Emu, compare } from "./emu.js";
 import { buildHarness } from "./run.js";
 
@@ -85,12 +82,7 @@ function main(): void {
   });
   console.log(`pairs: ${cases.length} cases, ${bad} mismatches (interpreter and JIT each compared with the host CPU)`);
   if (golden !== "") {
-    const header = Buffer.from(JSON.stringify({ forms: FORMS.map((f) => ({ name: f.name, undef: f.undef })), state: STATE }));
-    const head = Buffer.alloc(12);
-    head.write("CPUDGLD1", 0, "latin1");
-    head.writeUInt32LE(header.length, 8);
-    if (!existsSync(dirname(golden))) mkdirSync(dirname(golden), { recursive: true });
-    writeFileSync(golden, gzipSync(Buffer.concat([head, header, ...parts]), { level: 9 }));
+    writeGolden(golden, parts);
     console.log(`wrote ${golden} (${parts.length} cases)`);
   }
   if (bad > 0) process.exitCode = 1;

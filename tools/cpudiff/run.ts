@@ -7,9 +7,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
 import { FORMS } from "./forms.js";
-import { generate, runNative, STATE } from "./gen.js";
+import { generate, runNative, STATE, writeGolden } from "./gen.js";
 import { compare, Emu } from "./emu.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -91,12 +90,7 @@ function main(): void {
   }
   mismatches -= knownMis;
   if (golden !== "") {
-    const header = Buffer.from(JSON.stringify({ forms: FORMS.map((f) => ({ name: f.name, undef: f.undef })), state: STATE }));
-    const head = Buffer.alloc(12);
-    head.write("CPUDGLD1", 0, "latin1");
-    head.writeUInt32LE(header.length, 8);
-    if (!existsSync(dirname(golden))) mkdirSync(dirname(golden), { recursive: true });
-    writeFileSync(golden, gzipSync(Buffer.concat([head, header, ...goldenParts]), { level: 9 }));
+    writeGolden(golden, goldenParts);
     console.log(`wrote ${golden} (${goldenParts.length} cases)`);
   }
   if (mismatches > 0) process.exitCode = 1;
