@@ -24,8 +24,15 @@ export class Block {
   hits = 0;
   /** The compiled form (jit.ts), once the block is hot. */
   jit: JitFn | null = null;
-  /** Most instructions the compiled form runs in one call (its trace's length). */
+  /** Most instructions the compiled form runs per pass (its trace's length; a looping trace
+   *  runs passes while its budget allows). */
   jitLen = 0;
+  /** Transitions seen by the interpreter to the fall-through (end) and elsewhere: the trace
+   *  former follows the more frequent one. */
+  nNext = 0;
+  nTaken = 0;
+  /** Blocks whose compiled trace contains this block (dropped with it). */
+  usedBy: Block[] | null = null;
   /** Per instruction: the interpreter's specialized handler id (0: generic exec). */
   readonly hids: Int32Array;
   /** The last instruction sets RIP itself (jumps, calls, returns, CPUID). */
@@ -148,6 +155,15 @@ export class DecodeCache {
     this.byPage.delete(page);
     for (const b of list) {
       b.valid = false;
+      if (b.usedBy !== null) {
+        // A trace that runs through this block's code is stale: its entry recompiles when hot.
+        for (const e of b.usedBy) {
+          e.jit = null;
+          e.jitLen = 0;
+          e.hits = 0;
+        }
+        b.usedBy = null;
+      }
       for (const inst of b.insts) {
         if (Math.floor(inst.addr / PAGE_SIZE) === page || Math.floor((inst.addr + inst.len - 1) / PAGE_SIZE) === page) {
           this.shared.delete(inst.addr);

@@ -533,6 +533,11 @@ export class X86Cpu implements Cpu {
           else prev.taken = b;
         }
       }
+      if (prev !== null) {
+        // Edge counts for the trace former (only interpreted blocks need them).
+        if (rip === prev.end) prev.nNext++;
+        else prev.nTaken++;
+      }
       const insts = b.insts;
       const hids = b.hids;
       let n = insts.length;
@@ -595,7 +600,7 @@ export class X86Cpu implements Cpu {
     this.chainStop = CONT;
     try {
       for (;;) {
-        const r = (jb.jit as JitFn)(this, g, f64, space);
+        const r = (jb.jit as JitFn)(this, g, f64, space, budget - done);
         if (r !== CONT) {
           // STOP.* from an instruction: SYSCALL/BREAKPOINT count as retired; others do not.
           if (r === STOP.SYSCALL || r === STOP.BREAKPOINT) done++;

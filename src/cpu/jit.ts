@@ -20,10 +20,11 @@ export interface JitHost {
   jitDone: number;
 }
 
-/** A compiled trace (one block, or a block and the fall-through blocks after it): returns -1
- *  (CONT) with RIP set and host.jitDone = instructions run, or a STOP code with host.jitAt
- *  naming the instruction; memory faults propagate as MEM_FAULT with host.jitAt/jitDone set. */
-export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space) => number;
+/** A compiled trace (traceBlocks): returns -1 (CONT) with RIP set and host.jitDone =
+ *  instructions run, or a STOP code with host.jitAt naming the instruction; memory faults
+ *  propagate as MEM_FAULT with host.jitAt/jitDone set. A looping trace runs passes while one
+ *  more fits in budget instructions. */
+export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space, budget: number) => number;
 
 const TWO32 = 4294967296;
 const TLB_MASK = TLB_SIZE - 1;
@@ -32,7 +33,7 @@ const TWO32S = "4294967296";
 const MASK: Record<number, string> = { 1: "255", 2: "65535" };
 
 /** Statistics (for rt0 run --stats-file and the benchmark notes). */
-export const jitStats = { blocks: 0, traced: 0, insts: 0, generic: 0, ms: 0 };
+export const jitStats = { blocks: 0, traced: 0, loops: 0, insts: 0, generic: 0, ms: 0 };
 
 /** A flags-setting instruction whose values are still in the flag locals (fd0 fd1 fs0 fs1 fr0 fr1);
  *  kind PARTIAL: an instruction that changed only some flags (mask) whose new values are in the
@@ -128,6 +129,21 @@ class Gen {
   pos = 0;
   /** Address where the trace continues after the current block (-1: it ends there). */
   fallInto = -1;
+  /** "N+" in a looping trace (N: instructions of the passes before this one), else "". */
+  base = "";
+
+  /** Code setting nd, the instructions retired when the trace leaves, to those up to the
+   *  current one plus n. Every way out of the trace sets ex (the next RIP) and nd and breaks to
+   *  one shared exit (the L label), which writes registers back: an exit taken for the first time
+   *  then has no property access or call without type feedback, so V8 keeps the optimized trace. */
+  done(n: number): string {
+    return `nd=${this.base}${this.pos + n};`;
+  }
+
+  /** Code leaving the trace for addr, after the current instruction plus n-1 more. */
+  exit(addr: number | string, n: number): string {
+    return `ex=${addr};${this.done(n)}break L;`;
+  }
 
   emit(s: string): void {
     this.out.push(s);
@@ -369,7 +385,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
   if ((inst.pfx & (P.VEX | P.EVEX | P.XOP | P.LOCK)) !== 0) return false;
   const op = inst.op;
   const e = (s: string): void => gen.emit(s);
-  const at = `k=${gen.pos};ka=${inst.addr};`;
+  const at = `k=${gen.base}${gen.pos};ka=${inst.addr};`;
   const next = inst.addr + inst.len;
   switch (op) {
     case Op.NOP: case Op.ENDBR64: case Op.PAUSE: case Op.PREFETCHT0: case Op.PREFETCHNTA:
@@ -817,45 +833,50 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       gen.flush();
       if (gen.fallInto === next) {
         // The trace goes on at the fall-through: only the taken branch leaves.
-        e(`if(${x}){${gen.pending}f64[${RIP_F64}]=${inst.target};host.jitDone=${gen.pos + 1};return -1;}`);
+        e(`if(${x}){${gen.exit(inst.target, 1)}}`);
         return true;
       }
-      e(`f64[${RIP_F64}]=${x}?${inst.target}:${next};host.jitDone=${gen.pos + 1};return -1;`);
+      if (gen.fallInto === inst.target) {
+        // The trace goes on at the target: only the fall-through leaves.
+        e(`if(!(${x})){${gen.exit(next, 1)}}`);
+        return true;
+      }
+      e(gen.exit(`${x}?${inst.target}:${next}`, 1));
       return true;
     }
     case Op.JMP: {
       if (!last) return false;
       if (inst.k0 === K.REL) {
         gen.flush();
-        e(`f64[${RIP_F64}]=${inst.target};host.jitDone=${gen.pos + 1};return -1;`);
+        e(gen.exit(inst.target, 1));
         return true;
       }
       const rd = rdOperand(inst, 0, 8, "lo", "hi");
       if (rd === null || inst.s0 !== 8) return false;
       gen.flush();
-      e(at + rd + `f64[${RIP_F64}]=(hi>>>0)*${TWO32S}+(lo>>>0);host.jitDone=${gen.pos + 1};return -1;`);
+      e(at + rd + gen.exit(`(hi>>>0)*${TWO32S}+(lo>>>0)`, 1));
       return true;
     }
     case Op.CALL: {
       if (!last) return false;
       let tgt: string;
-      if (inst.k0 === K.REL) tgt = `lo=${inst.target};`;
+      if (inst.k0 === K.REL) tgt = "";
       else {
         if (inst.s0 !== 8) return false;
         const rd = rdOperand(inst, 0, 8, "lo", "hi");
         if (rd === null) return false;
-        tgt = rd + `lo=(hi>>>0)*${TWO32S}+(lo>>>0);`;
+        tgt = rd + `o=(hi>>>0)*${TWO32S}+(lo>>>0);`;
       }
       gen.flush();
       e(at + tgt + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;m.wr64(t,${next % TWO32 | 0},${Math.floor(next / TWO32) | 0});` +
-        `g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;f64[${RIP_F64}]=lo;host.jitDone=${gen.pos + 1};return -1;`);
+        `g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;` + gen.exit(inst.k0 === K.REL ? inst.target : "o", 1));
       return true;
     }
     case Op.RET: {
       if (!last || inst.nops !== 0) return false;
       gen.flush();
       e(at + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);lo=m.rd64(t);hi=m.hi;t+=8;g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;` +
-        `f64[${RIP_F64}]=(hi>>>0)*${TWO32S}+(lo>>>0);host.jitDone=${gen.pos + 1};return -1;`);
+        gen.exit(`(hi>>>0)*${TWO32S}+(lo>>>0)`, 1));
       return true;
     }
   }
@@ -864,7 +885,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
 
 /** Compile a block to a JS function. */
 /** Keep the GPR halves a trace uses in JS locals (x0..x31 for g[0..31]): loaded at entry,
- *  written back (those the trace writes) before every return and in the fault handler, and
+ *  written back (those the trace writes) at the shared exit and in the fault handler, and
  *  around each call into the interpreter (a WB marker comment before it: write back; an RL
  *  marker after: reload).
  *  Values are architectural at every fault because an instruction writes registers only after
@@ -883,7 +904,7 @@ function cacheRegisters(code: string): string {
   const ids = [...used].sort((a, b) => a - b);
   const wb = [...written].sort((a, b) => a - b).map((i) => `g[${i}]=x${i};`).join("");
   const rl = ids.map((i) => `x${i}=g[${i}];`).join("");
-  code = code.split("/*WB*/").join(wb).split("/*RL*/").join(rl).replace(/return (-1|r);/g, `${wb}return $1;`);
+  code = code.split("/*WB*/").join(wb).split("/*RL*/").join(rl);
   return `let ${ids.map((i) => `x${i}=g[${i}]`).join(",")};` + code;
 }
 
@@ -893,30 +914,59 @@ const MUL_OUT = new Int32Array(4);
 /** Longest trace (instructions). */
 const MAX_TRACE = 128;
 
-/** The blocks of a trace: the entry, then while a block ends in a conditional jump (or runs into
- *  the next block), its fall-through block if that already ran and is on the entry's code page
- *  (a write to the page drops the entry with the rest, so the trace never outlives a block). */
-export function traceBlocks(entry: Block, blockAt: (addr: number) => Block | null): Block[] {
-  const page = Math.floor(entry.addr / 4096);
-  const out = [entry];
+/** A trace: blocks along the path the interpreter saw most often, with, per block, the address
+ *  where the trace goes on after it (conts[i] = blocks[i + 1].addr; the last is -1, or the entry
+ *  address when the trace loops back to its start, which the compiled code runs as a JS loop).
+ *  A conditional jump goes on in its more frequent direction; the compiled code leaves the trace
+ *  where the guest goes the other way. Traces end at other transfers: following direct jumps,
+ *  calls and returns into longer traces made V8's code 1.3-2.5x slower (more cold paths, each a
+ *  deoptimization when first taken, and larger functions to re-optimize). */
+export interface Trace {
+  blocks: Block[];
+  conts: number[];
+  loop: boolean;
+}
+
+/** Where the trace former goes after block b (-1: the trace ends with b). */
+function successor(b: Block): number {
+  const last = b.insts[b.insts.length - 1];
+  if (!b.endsInTransfer) return endsBlock(last.op) ? -1 : b.end;
+  if (last.op === Op.JCC) return b.nTaken > b.nNext ? last.target : b.end;
+  return -1;
+}
+
+/** Form the trace that starts at entry (blocks already decoded, up to MAX_TRACE instructions). */
+export function traceBlocks(entry: Block, blockAt: (addr: number) => Block | null): Trace {
+  const blocks = [entry];
+  const conts: number[] = [];
   let total = entry.insts.length;
+  let loop = false;
   for (;;) {
-    const lb = out[out.length - 1];
-    const last = lb.insts[lb.insts.length - 1];
-    if (last.op !== Op.JCC && (endsBlock(last.op) || lb.endsInTransfer)) break;
-    const nb = blockAt(lb.end);
-    if (nb === null || out.includes(nb) || Math.floor(nb.addr / 4096) !== page || Math.floor((nb.end - 1) / 4096) !== page) break;
-    if (total + nb.insts.length > MAX_TRACE) break;
-    out.push(nb);
+    const b = blocks[blocks.length - 1];
+    const s = successor(b);
+    if (s === entry.addr) {
+      conts.push(s);
+      loop = true;
+      break;
+    }
+    const nb = s < 0 ? null : blockAt(s);
+    if (nb === null || !nb.valid || blocks.includes(nb) || total + nb.insts.length > MAX_TRACE) {
+      conts.push(-1);
+      break;
+    }
+    conts.push(s);
+    blocks.push(nb);
     total += nb.insts.length;
   }
-  return out;
+  return { blocks, conts, loop };
 }
 
 /** Compile a trace (traceBlocks) to a JS function. */
-export function compileBlock(b: Block, blocks: Block[], space: Space): JitFn {
+export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
   const t0 = performance.now();
+  const { blocks, conts, loop } = trace;
   const gen = new Gen();
+  if (loop) gen.base = "N+";
   const I: Inst[] = [];
   const H: number[] = [];
   let pos = 0;
@@ -924,7 +974,7 @@ export function compileBlock(b: Block, blocks: Block[], space: Space): JitFn {
   for (const [bi, blk] of blocks.entries()) {
     const insts = blk.insts;
     const n = insts.length;
-    gen.fallInto = bi + 1 < blocks.length ? blocks[bi + 1].addr : -1;
+    gen.fallInto = conts[bi];
     for (let i = 0; i < n; i++, pos++) {
       const inst = insts[i];
       const last = i === n - 1;
@@ -939,28 +989,37 @@ export function compileBlock(b: Block, blocks: Block[], space: Space): JitFn {
       gen.clobberFlags();
       gen.generic++;
       const call = blk.hids[i] === 0 ? `host.exec(I[${pos}])` : `host.fast(I[${pos}],H[${pos}])`;
-      gen.emit(`k=${pos};ka=${inst.addr};/*WB*/r=${call};/*RL*/if(r!==-1){host.jitAt=${inst.addr};host.jitDone=${pos};return r;}`);
+      gen.emit(`k=${gen.base}${pos};ka=${inst.addr};/*WB*/r=${call};/*RL*/if(r!==-1){${gen.done(0)}break L;}`);
       if (last && blk.endsInTransfer) {
-        if (inst.op === Op.JCC && gen.fallInto >= 0) {
-          // A conditional jump run by the interpreter in the middle of a trace.
-          gen.emit(`if(f64[${RIP_F64}]!==${inst.addr + inst.len}){host.jitDone=${pos + 1};return -1;}`);
+        if (gen.fallInto >= 0) {
+          // A transfer run by the interpreter in the middle of a trace: go on where the trace does.
+          gen.emit(`ex=f64[${RIP_F64}];if(ex!==${gen.fallInto}){${gen.done(1)}break L;}`);
         } else {
-          gen.emit(`host.jitDone=${pos + 1};return -1;`);
+          gen.emit(`ex=f64[${RIP_F64}];${gen.done(1)}break L;`);
           endsWithReturn = true;
         }
       }
     }
   }
-  if (!endsWithReturn) {
+  let code: string;
+  if (loop) {
+    // Back to the entry: another pass while the budget allows one more.
     gen.flush();
-    gen.emit(`f64[${RIP_F64}]=${blocks[blocks.length - 1].end};host.jitDone=${pos};`);
+    code = `for(;;){${gen.out.join("\n")}\nN+=${pos};if(N+${pos}>B){ex=${b.addr};nd=N;break;}}`;
+  } else {
+    if (!endsWithReturn) {
+      gen.flush();
+      gen.emit(`ex=${blocks[blocks.length - 1].end};nd=${pos};`);
+    }
+    gen.flush();
+    code = gen.out.join("\n");
   }
-  gen.flush();
   const body =
-    "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=0,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0;" +
-    cacheRegisters(`try{${gen.out.join("\n")}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}return -1;`);
+    "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=-1,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0,N=0,ex=0,nd=0;" +
+    cacheRegisters(`L:{try{${code}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}}/*WB*/` +
+      `host.jitDone=nd;if(r!==-1){host.jitAt=ka;return r;}f64[${RIP_F64}]=ex;return -1;`);
   const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H", "RT", "RV", "RO", "WT", "WV", "WO",
-    `return function block_${b.addr.toString(16)}(host,g,f64,m){${body}};`) as
+    `return function block_${b.addr.toString(16)}(host,g,f64,m,B){${body}};`) as
     (c: typeof cond, cy: typeof carry, af: typeof arithFlags, mh: typeof mulhu, m128: typeof mul128, W: Int32Array, I: Inst[],
       H: Int32Array, rt: Float64Array, rv: DataView[], ro: Int32Array, wt: Float64Array, wv: DataView[], wo: Int32Array) => JitFn;
   const fn = factory(cond, carry, arithFlags, mulhu, mul128, MUL_OUT, I, Int32Array.from(H),
@@ -968,6 +1027,12 @@ export function compileBlock(b: Block, blocks: Block[], space: Space): JitFn {
   b.jitLen = pos;
   jitStats.blocks++;
   jitStats.traced += blocks.length - 1;
+  if (loop) jitStats.loops++;
+  for (const x of blocks) {
+    if (x === b) continue;
+    if (x.usedBy === null) x.usedBy = [b];
+    else if (!x.usedBy.includes(b)) x.usedBy.push(b);
+  }
   jitStats.insts += pos;
   jitStats.generic += gen.generic;
   jitStats.ms += performance.now() - t0;
