@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
+import { YOUNG_GEN_FLAG } from "../dist/src/cli/v8flags.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "dist", "src", "cli", "main.js");
@@ -51,8 +52,12 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
 
+// src/cli/v8flags.ts, applied before compiling the bundle so that its code cache is made and
+// used under the same flags.
+setFlagsFromString("${YOUNG_GEN_FLAG}");
 const file = fileURLToPath(new URL("./rt0.bundle.cjs", import.meta.url));
 const cacheFile = file + ".cache";
 let cachedData;

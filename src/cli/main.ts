@@ -5,6 +5,7 @@
 
 import { Command, CommanderError } from "commander";
 import { UserError } from "../base/assert.js";
+import { applyV8Flags } from "./v8flags.js";
 import { VERSION } from "./version.js";
 
 export function buildProgram(): Command {
@@ -140,6 +141,7 @@ export async function main(argv: string[]): Promise<number> {
 // Run when executed directly: main.js, the bundle rt0.mjs (tools/build-cli.mjs), the npm bin link.
 const self = process.argv[1] ?? "";
 if (/(?:^|[\\/])(?:main\.js|rt0\.mjs|rt0)$/.test(self)) {
+  applyV8Flags();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
