@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
 import { runCommand } from "../src/cli/run.js";
+import { applyV8Flags } from "../src/cli/v8flags.js";
 import { Space } from "../src/mem/space.js";
 
 const MiB = 1024 * 1024;
@@ -32,6 +33,7 @@ function idleNodePeak(): number {
 }
 
 async function main(): Promise<void> {
+  applyV8Flags(); // as the rt0 command does
   const [bin, ...args] = process.argv.slice(2);
   if (bin === undefined) {
     process.stderr.write("usage: node dist/bench/memory.js BINARY [args...]\n");
