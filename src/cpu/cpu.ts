@@ -503,6 +503,7 @@ export class X86Cpu implements Cpu {
     let done = 0;
     let prev: Block | null = null;
     let stop: number = STOP.SLICE_END;
+    let stalled = false;
     while (done < maxInstructions) {
       const rip = f64[RIP_F64];
       let b: Block | null = null;
@@ -542,7 +543,7 @@ export class X86Cpu implements Cpu {
       const hids = b.hids;
       let n = insts.length;
       if (b.jit === null && b.hits++ >= this.jitThreshold) b.jit = compileBlock(b, traceBlocks(b, this.blockAt), this.space);
-      if (b.jit !== null && b.jitLen <= maxInstructions - done) {
+      if (b.jit !== null && b.jitLen <= maxInstructions - done && !stalled) {
         done += this.runChain(b, maxInstructions - done);
         const r = this.chainStop;
         if (r !== CONT) {
@@ -550,8 +551,12 @@ export class X86Cpu implements Cpu {
           break;
         }
         prev = this.chainLast;
+        // A trace that left before its first instruction (a TLB miss): the interpreter runs
+        // this block once.
+        stalled = this.chainStalled;
         continue;
       }
+      stalled = false;
       if (n > maxInstructions - done) n = maxInstructions - done;
       let i = 0;
       let r = CONT;
@@ -590,6 +595,8 @@ export class X86Cpu implements Cpu {
    *  STOP code with RIP set; and the last block it ran (for the successor slots). */
   private chainStop: number = CONT;
   private chainLast: Block | null = null;
+  /** The last compiled call ran no instruction (it left at its entry: a TLB miss there). */
+  private chainStalled = false;
 
   /** Run compiled blocks from b (compiled, fitting the budget) for as long as the next block
    *  is compiled and fits; returns the instructions retired. */
@@ -597,7 +604,9 @@ export class X86Cpu implements Cpu {
     const g = this.g, f64 = this.f64, space = this.space, cache = this.cache;
     let done = 0;
     let jb = b;
+    let before: Block | null = null;
     this.chainStop = CONT;
+    this.chainStalled = false;
     try {
       for (;;) {
         const r = (jb.jit as JitFn)(this, g, f64, space, budget - done);
@@ -607,6 +616,12 @@ export class X86Cpu implements Cpu {
           else f64[RIP_F64] = this.jitAt;
           this.chainStop = r;
           return done + this.jitDone;
+        }
+        if (this.jitDone === 0) {
+          // Left at its entry: back to the run loop, which interprets this block.
+          this.chainStalled = true;
+          this.chainLast = before;
+          return done;
         }
         done += this.jitDone;
         const rip = f64[RIP_F64];
@@ -622,6 +637,7 @@ export class X86Cpu implements Cpu {
           }
         }
         if (nb.jit === null || nb.jitLen > budget - done) break;
+        before = jb;
         jb = nb;
       }
     } catch (e) {

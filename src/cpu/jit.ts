@@ -206,9 +206,9 @@ function ea(inst: Inst): string | null {
     s += `t=f64[${i}];u+=t%${TWO32S};v+=Math.floor(t/${TWO32S});`;
   }
   if (inst.addrsize === 4) return s + "a=u>>>0;";
-  s += `if(u<0||u>=${TWO32S}){c=Math.floor(u/${TWO32S});u-=c*${TWO32S};v+=c;}v|=0;`;
-  s += `a=v===0?u:(v>>>0)*${TWO32S}+u;`;
-  return s;
+  // The carry out of the low half, without a branch (a branch first taken after V8 optimized
+  // the trace would deoptimize it). Exact for every address below 2^53, so every valid one.
+  return s + `c=Math.floor(u/${TWO32S});a=((v+c)>>>0)*${TWO32S}+(u-c*${TWO32S});`;
 }
 
 /** Read a GPR of a size into (lv, hv). */
@@ -230,26 +230,34 @@ function wrReg(r: number, size: number, lv: string, hv: string): string {
   }
 }
 
-/** Load (lv, hv) from memory at `a`. */
+/** The code that leaves the trace before the instruction being compiled (set by genInst): a
+ *  memory access that misses the TLB (or crosses a page) exits there, and the interpreter runs
+ *  the instruction (refilling the TLB or raising the fault with exact state). Compiled code thus
+ *  calls no memory function: a call site first reached after V8 optimized the trace would
+ *  deoptimize it, and a call would box the address (a double above 2^31). Every access comes
+ *  after the pending flags are stored and before the instruction changes any register. */
+let MISS = "";
+
+/** Read a size from address `a` into (lv, hv) through the read TLB. */
 function rdMem(size: number, lv: string, hv: string): string {
-  // 32/64-bit accesses inline the read TLB's hit path (Space.rd32/rd64 on a miss or a page cross).
-  const hit = (lim: number): string => `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(RT[i]===p&&o<=${lim})`;
+  const hit = (lim: number): string => `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(RT[i]===p${lim < 4095 ? `&&o<=${lim}` : ""})`;
   switch (size) {
-    case 8: return `${hit(4088)}{${lv}=RV[i].getInt32(RO[i]+o,true);${hv}=RV[i].getInt32(RO[i]+o+4,true);}else{${lv}=m.rd64(a);${hv}=m.hi;}`;
-    case 4: return `${hit(4092)}${lv}=RV[i].getInt32(RO[i]+o,true);else ${lv}=m.rd32(a);${hv}=0;`;
-    case 2: return `${lv}=m.rd16(a);${hv}=0;`;
-    default: return `${lv}=m.rd8(a);${hv}=0;`;
+    case 8: return `${hit(4088)}{${lv}=RV[i].getInt32(RO[i]+o,true);${hv}=RV[i].getInt32(RO[i]+o+4,true);}else{${MISS}}`;
+    case 4: return `${hit(4092)}${lv}=RV[i].getInt32(RO[i]+o,true);else{${MISS}}${hv}=0;`;
+    case 2: return `${hit(4094)}${lv}=RV[i].getUint16(RO[i]+o,true);else{${MISS}}${hv}=0;`;
+    default: return `${hit(4095)}${lv}=RV[i].getUint8(RO[i]+o);else{${MISS}}${hv}=0;`;
   }
 }
 
+/** Write (lv, hv) of a size to address `a` through the write TLB (which holds a page only while
+ *  no write hook is set and no code was decoded from it). */
 function wrMem(size: number, lv: string, hv: string): string {
-  // The write TLB holds a page only while no write hook is set and no code was decoded from it.
-  const hit = (lim: number): string => `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(WT[i]===p&&o<=${lim})`;
+  const hit = (lim: number): string => `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(WT[i]===p${lim < 4095 ? `&&o<=${lim}` : ""})`;
   switch (size) {
-    case 8: return `${hit(4088)}{WV[i].setInt32(WO[i]+o,${lv},true);WV[i].setInt32(WO[i]+o+4,${hv},true);}else m.wr64(a,${lv},${hv});`;
-    case 4: return `${hit(4092)}WV[i].setInt32(WO[i]+o,${lv},true);else m.wr32(a,${lv});`;
-    case 2: return `m.wr16(a,${lv});`;
-    default: return `m.wr8(a,${lv});`;
+    case 8: return `${hit(4088)}{WV[i].setInt32(WO[i]+o,${lv},true);WV[i].setInt32(WO[i]+o+4,${hv},true);}else{${MISS}}`;
+    case 4: return `${hit(4092)}WV[i].setInt32(WO[i]+o,${lv},true);else{${MISS}}`;
+    case 2: return `${hit(4094)}WV[i].setUint16(WO[i]+o,${lv},true);else{${MISS}}`;
+    default: return `${hit(4095)}WV[i].setUint8(WO[i]+o,${lv});else{${MISS}}`;
   }
 }
 
@@ -280,14 +288,14 @@ function rdOperand(inst: Inst, j: number, size: number, lv: string, hv: string):
   return null;
 }
 
-/** Code reading operand 1 (a GPR or memory, which may fault: `at` marks it and the pending
- *  flags go to g first) into (lo, hi); null for other operands. */
-function srcRegOrMem(gen: Gen, inst: Inst, size: number, at: string): string | null {
+/** Code reading operand 1 (a GPR or memory, which may leave the trace: the pending flags go to
+ *  g first) into (lo, hi); null for other operands. */
+function srcRegOrMem(gen: Gen, inst: Inst, size: number): string | null {
   if (inst.k1 === K.MEM) {
     const a = ea(inst);
     if (a === null) return null;
     gen.flush();
-    return at + a + rdMem(size, "lo", "hi");
+    return a + rdMem(size, "lo", "hi");
   }
   return isGpr(inst.k1, inst.r1) ? rdReg(inst.r1, size, "lo", "hi") : null;
 }
@@ -305,6 +313,15 @@ function signOfRes(size: number): string {
   }
 }
 
+/** Unsigned a < b of the flag-local pairs (a0, a1) and (b0, b1) (a size-8 setter's 64-bit values;
+ *  else the low words). Every operation in the usual case (equal high words) also runs in the
+ *  rare one, so no arithmetic is first reached after V8 optimized the trace (that deoptimizes). */
+function ult64(size: number, a: string, b: string): string {
+  return size === 8
+    ? `((${a}1>>>0)<(${b}1>>>0)||(${a}1===${b}1&&(${a}0>>>0)<(${b}0>>>0)))`
+    : `((${a}0>>>0)<(${b}0>>>0))`;
+}
+
 /** A condition-code test as a JS expression (flushes and reads g when it cannot be derived from
  *  the last known setter). */
 function condExpr(gen: Gen, cc: number): string {
@@ -316,12 +333,10 @@ function condExpr(gen: Gen, cc: number): string {
   } else if (k !== null) {
     const size = k.size;
     if (k.kind === K_SUB) {
-      const ult = (a: string, b: string): string => size === 8
-        ? `(${a}1!==${b}1?(${a}1>>>0)<(${b}1>>>0):(${a}0>>>0)<(${b}0>>>0))`
-        : `((${a}0>>>0)<(${b}0>>>0))`;
+      const ult = (a: string, b: string): string => ult64(size, a, b);
       const ext = (v: string): string => size === 4 ? `(${v}|0)` : size === 2 ? `((${v}<<16)>>16)` : `((${v}<<24)>>24)`;
       const slt = (a: string, b: string): string => size === 8
-        ? `(${a}1!==${b}1?${a}1<${b}1:(${a}0>>>0)<(${b}0>>>0))`
+        ? `(${a}1<${b}1||(${a}1===${b}1&&(${a}0>>>0)<(${b}0>>>0)))`
         : `(${ext(a + "0")}<${ext(b + "0")})`;
       const eq = size === 8 ? "(fd0===fs0&&fd1===fs1)" : "(fd0===fs0)";
       switch (cc) {
@@ -368,9 +383,7 @@ function carryExpr(gen: Gen): string {
     if (((k.mask ?? 0) & CF_BIT) !== 0) return "fc";
   } else if (k !== null) {
     const size = k.size;
-    const ult = (a: string, b: string): string => size === 8
-      ? `(${a}1!==${b}1?(${a}1>>>0)<(${b}1>>>0):(${a}0>>>0)<(${b}0>>>0))`
-      : `((${a}0>>>0)<(${b}0>>>0))`;
+    const ult = (a: string, b: string): string => ult64(size, a, b);
     if (k.kind === K_SUB) return `(${ult("fd", "fs")}?1:0)`;
     if (k.kind === K_ADD) return `(${ult("fr", "fd")}?1:0)`;
     if (k.kind === K_LOGIC) return "0";
@@ -385,7 +398,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
   if ((inst.pfx & (P.VEX | P.EVEX | P.XOP | P.LOCK)) !== 0) return false;
   const op = inst.op;
   const e = (s: string): void => gen.emit(s);
-  const at = `k=${gen.base}${gen.pos};ka=${inst.addr};`;
+  MISS = gen.exit(inst.addr, 0);
   const next = inst.addr + inst.len;
   switch (op) {
     case Op.NOP: case Op.ENDBR64: case Op.PAUSE: case Op.PREFETCHT0: case Op.PREFETCHNTA:
@@ -400,7 +413,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
           const a = ea(inst);
           if (a === null) return false;
           gen.flush();
-          e(at + a + rdMem(s, "lo", "hi") + wrReg(inst.r0, s, "lo", "hi"));
+          e(a + rdMem(s, "lo", "hi") + wrReg(inst.r0, s, "lo", "hi"));
           return true;
         }
         if (isGpr(inst.k1, inst.r1)) {
@@ -426,7 +439,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
           src = `lo=${l};hi=${h};`;
         } else return false;
         gen.flush();
-        e(at + src + a + wrMem(s, "lo", "hi"));
+        e(src + a + wrMem(s, "lo", "hi"));
         return true;
       }
       return false;
@@ -435,7 +448,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     case Op.MOVZX: case Op.MOVSX: case Op.MOVSXD: {
       const s0 = inst.s0, s1 = inst.s1;
       if (!isGpr(inst.k0, inst.r0) || (s0 !== 4 && s0 !== 8) || (s1 !== 1 && s1 !== 2 && s1 !== 4)) return false;
-      const rd = srcRegOrMem(gen, inst, s1, at);
+      const rd = srcRegOrMem(gen, inst, s1);
       if (rd === null) return false;
       if (op === Op.MOVZX) {
         if (s1 === 4) return false;
@@ -520,10 +533,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         default: kind = K_LOGIC; code += "fr0=fd0^fs0;fr1=fd1^fs1;"; break;
       }
       if (writes) code += dstReg ? wrReg(inst.r0, s, "fr0", "fr1") : wrMem(s, "fr0", "fr1");
-      if (faults) {
-        gen.flush();
-        code = at + code;
-      }
+      if (faults) gen.flush();
       e(code);
       gen.setFlags(kind, s, kind !== K_LOGIC);
       return true;
@@ -535,9 +545,9 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         const a = ea(inst);
         if (a === null) return false;
         gen.flush();
-        let code = `fa=${carryExpr(gen)};` + at + a + rdMem(s, "fd0", "fd1");
-        if (op === Op.INC) code += s === 8 ? "fr0=(fd0+1)|0;fr1=fr0===0?(fd1+1)|0:fd1;" : "fr0=(fd0+1)|0;fr1=0;";
-        else code += s === 8 ? "fr0=(fd0-1)|0;fr1=fd0===0?(fd1-1)|0:fd1;" : "fr0=(fd0-1)|0;fr1=0;";
+        let code = `fa=${carryExpr(gen)};` + a + rdMem(s, "fd0", "fd1");
+        if (op === Op.INC) code += s === 8 ? "fr0=(fd0+1)|0;fr1=(fd1+(fr0===0?1:0))|0;" : "fr0=(fd0+1)|0;fr1=0;";
+        else code += s === 8 ? "fr0=(fd0-1)|0;fr1=(fd1-(fd0===0?1:0))|0;" : "fr0=(fd0-1)|0;fr1=0;";
         code += "fs0=1;fs1=0;" + wrMem(s, "fr0", "fr1");
         e(code);
         gen.setFlags(op === Op.INC ? K_INC : K_DEC, s, true, true);
@@ -559,8 +569,8 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       }
       // INC/DEC keep CF: read it from the current flags first (before the flag locals change).
       code = `fa=${carryExpr(gen)};` + code;
-      if (op === Op.INC) code += s === 8 ? "fr0=(fd0+1)|0;fr1=fr0===0?(fd1+1)|0:fd1;" : "fr0=(fd0+1)|0;fr1=0;";
-      else code += s === 8 ? "fr0=(fd0-1)|0;fr1=fd0===0?(fd1-1)|0:fd1;" : "fr0=(fd0-1)|0;fr1=0;";
+      if (op === Op.INC) code += s === 8 ? "fr0=(fd0+1)|0;fr1=(fd1+(fr0===0?1:0))|0;" : "fr0=(fd0+1)|0;fr1=0;";
+      else code += s === 8 ? "fr0=(fd0-1)|0;fr1=(fd1-(fd0===0?1:0))|0;" : "fr0=(fd0-1)|0;fr1=0;";
       code += "fs0=1;fs1=0;";
       e(code + wrReg(r, s, "fr0", "fr1"));
       gen.setFlags(op === Op.INC ? K_INC : K_DEC, s, true, true);
@@ -617,7 +627,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     case Op.CMOVCC: {
       const s = inst.s0;
       if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
-      const rd = srcRegOrMem(gen, inst, s, at);
+      const rd = srcRegOrMem(gen, inst, s);
       if (rd === null) return false;
       const x = condExpr(gen, inst.cond);
       const r = inst.r0;
@@ -632,13 +642,13 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       else if (inst.k0 === K.IMM) src = `lo=${inst.imm};hi=${inst.immHi};`;
       else return false;
       gen.flush();
-      e(at + src + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;m.wr64(t,lo,hi);g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;`);
+      e(src + `a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;` + wrMem(8, "lo", "hi") + `g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;`);
       return true;
     }
     case Op.POP: {
       if (inst.s0 !== 8 || !isGpr(inst.k0, inst.r0)) return false;
       gen.flush();
-      e(at + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);lo=m.rd64(t);hi=m.hi;t+=8;g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;` +
+      e(`a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);` + rdMem(8, "lo", "hi") + `a+=8;g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;` +
         wrReg(inst.r0, 8, "lo", "hi"));
       return true;
     }
@@ -659,7 +669,9 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (a === null) return false;
         const d = xr(inst.r0);
         gen.flush();
-        e(at + a + `lo=m.rd64(a);hi=m.hi;t=m.rd64(a+8);c=m.hi;g[${d}]=lo;g[${d + 1}]=hi;g[${d + 2}]=t;g[${d + 3}]=c;`);
+        e(a + `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(RT[i]===p&&o<=4080){o+=RO[i];` +
+          `lo=RV[i].getInt32(o,true);hi=RV[i].getInt32(o+4,true);u=RV[i].getInt32(o+8,true);v=RV[i].getInt32(o+12,true);}` +
+          `else{${MISS}}g[${d}]=lo;g[${d + 1}]=hi;g[${d + 2}]=u;g[${d + 3}]=v;`);
         return true;
       }
       if (inst.k0 === K.MEM && isX(inst.k1, inst.r1)) {
@@ -667,7 +679,9 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (a === null) return false;
         const s = xr(inst.r1);
         gen.flush();
-        e(at + a + `m.probeWrite(a,16);m.wr64(a,g[${s}],g[${s + 1}]);m.wr64(a+8,g[${s + 2}],g[${s + 3}]);`);
+        e(a + `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(WT[i]===p&&o<=4080){o+=WO[i];` +
+          `WV[i].setInt32(o,g[${s}],true);WV[i].setInt32(o+4,g[${s + 1}],true);WV[i].setInt32(o+8,g[${s + 2}],true);WV[i].setInt32(o+12,g[${s + 3}],true);}` +
+          `else{${MISS}}`);
         return true;
       }
       return false;
@@ -680,7 +694,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (src === null) return false;
       // A memory source may fault: the previous flags go to g first (fa is read from them).
       if (inst.k1 === K.MEM) gen.flush();
-      let code = `fa=${carryExpr(gen)};` + (inst.k1 === K.MEM ? at : "") + rdReg(inst.r0, s, "fd0", "fd1") + src;
+      let code = `fa=${carryExpr(gen)};` + rdReg(inst.r0, s, "fd0", "fd1") + src;
       if (op === Op.ADC) {
         code += s === 8 ? "t=(fd0>>>0)+(fs0>>>0)+fa;fr0=t|0;fr1=(fd1+fs1+(t>=4294967296?1:0))|0;" : "fr0=(fd0+fs0+fa)|0;fr1=0;";
       } else {
@@ -760,11 +774,8 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (inst.s0 !== 8 || !flagsDead(insts, idx)) return false;
         const b = rdOperand(inst, 0, 8, "fs0", "fs1");
         if (b === null) return false;
-        let code = b;
-        if (inst.k0 === K.MEM) {
-          gen.flush();
-          code = at + code;
-        }
+        const code = b;
+        if (inst.k0 === K.MEM) gen.flush();
         e(code + `mul128(g[0],g[1],fs0,fs1,${op === Op.IMUL},W);g[0]=W[0];g[1]=W[1];g[4]=W[2];g[5]=W[3];`);
         return true;
       }
@@ -782,10 +793,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (b === null) return false;
         code = rdReg(inst.r0, s, "fd0", "fd1") + b;
       }
-      if (inst.k1 === K.MEM || inst.k2 === K.MEM) {
-        gen.flush();
-        code = at + code;
-      }
+      if (inst.k1 === K.MEM || inst.k2 === K.MEM) gen.flush();
       if (s === 4) code += "lo=Math.imul(fd0,fs0);hi=0;";
       else code += "lo=Math.imul(fd0,fs0);hi=(mulhu(fd0,fs0)+Math.imul(fd0,fs1)+Math.imul(fd1,fs0))|0;";
       e(code + wrReg(inst.r0, s, "lo", "hi"));
@@ -854,7 +862,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       const rd = rdOperand(inst, 0, 8, "lo", "hi");
       if (rd === null || inst.s0 !== 8) return false;
       gen.flush();
-      e(at + rd + gen.exit(`(hi>>>0)*${TWO32S}+(lo>>>0)`, 1));
+      e(rd + gen.exit(`(hi>>>0)*${TWO32S}+(lo>>>0)`, 1));
       return true;
     }
     case Op.CALL: {
@@ -865,17 +873,17 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (inst.s0 !== 8) return false;
         const rd = rdOperand(inst, 0, 8, "lo", "hi");
         if (rd === null) return false;
-        tgt = rd + `o=(hi>>>0)*${TWO32S}+(lo>>>0);`;
+        tgt = rd + `t=(hi>>>0)*${TWO32S}+(lo>>>0);`;
       }
       gen.flush();
-      e(at + tgt + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;m.wr64(t,${next % TWO32 | 0},${Math.floor(next / TWO32) | 0});` +
-        `g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;` + gen.exit(inst.k0 === K.REL ? inst.target : "o", 1));
+      e(tgt + `a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;` + wrMem(8, String(next % TWO32 | 0), String(Math.floor(next / TWO32) | 0)) +
+        `g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;` + gen.exit(inst.k0 === K.REL ? inst.target : "t", 1));
       return true;
     }
     case Op.RET: {
       if (!last || inst.nops !== 0) return false;
       gen.flush();
-      e(at + `t=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);lo=m.rd64(t);hi=m.hi;t+=8;g[8]=t>>>0;g[9]=Math.floor(t/${TWO32S})|0;` +
+      e(`a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);` + rdMem(8, "lo", "hi") + `a+=8;g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;` +
         gen.exit(`(hi>>>0)*${TWO32S}+(lo>>>0)`, 1));
       return true;
     }
@@ -883,13 +891,12 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
   return false;
 }
 
-/** Compile a block to a JS function. */
 /** Keep the GPR halves a trace uses in JS locals (x0..x31 for g[0..31]): loaded at entry,
  *  written back (those the trace writes) at the shared exit and in the fault handler, and
  *  around each call into the interpreter (a WB marker comment before it: write back; an RL
  *  marker after: reload).
- *  Values are architectural at every fault because an instruction writes registers only after
- *  its last memory access can fault. */
+ *  Only the interpreter's handlers fault (compiled accesses leave the trace on a TLB miss); the
+ *  write-back before each call keeps g architectural for them. */
 function cacheRegisters(code: string): string {
   const used = new Set<number>();
   const written = new Set<number>();
@@ -1016,7 +1023,8 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
   }
   const body =
     "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=-1,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0,N=0,ex=0,nd=0;" +
-    cacheRegisters(`L:{try{${code}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}}/*WB*/` +
+    // Only the interpreter's handlers can fault (compiled memory accesses leave the trace).
+    cacheRegisters((gen.generic === 0 ? `L:{${code}\n}` : `L:{try{${code}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}}`) + "/*WB*/" +
       `host.jitDone=nd;if(r!==-1){host.jitAt=ka;return r;}f64[${RIP_F64}]=ex;return -1;`);
   const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H", "RT", "RV", "RO", "WT", "WV", "WO",
     `return function block_${b.addr.toString(16)}(host,g,f64,m,B){${body}};`) as
