@@ -33,6 +33,7 @@ export const CASES: Case[] = [
   { name: "argsenv", args: ["one", "two words", "--flag", "-x"], env: { RT0_TEST_VAR: "hello" }, stdin: "line1\nline2\nlast\n" },
   { name: "preempt" },
   { name: "tcpecho" },
+  { name: "forkexec" },
 ];
 
 export interface Outcome {
