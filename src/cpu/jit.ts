@@ -90,6 +90,17 @@ function writesAllFlags(inst: Inst): boolean {
   return false;
 }
 
+/** Ops whose compiled forms write the flag locals (fd0..fs1, fr0/fr1, fa, fc, fz). */
+function writesFlagLocals(op: number): boolean {
+  switch (op) {
+    case Op.ADD: case Op.SUB: case Op.CMP: case Op.AND: case Op.OR: case Op.XOR: case Op.TEST: case Op.NEG:
+    case Op.INC: case Op.DEC: case Op.SHL: case Op.SHR: case Op.SAR: case Op.ADC: case Op.SBB: case Op.MUL:
+    case Op.IMUL: case Op.ROL: case Op.ROR: case Op.BT: case Op.BSF: case Op.BSR:
+      return true;
+  }
+  return false;
+}
+
 /** Ops that neither read nor write arithmetic flags. */
 function flagNeutral(op: number): boolean {
   switch (op) {
@@ -142,19 +153,34 @@ class Gen {
 
   /** Code leaving the trace for addr, after the current instruction plus n-1 more. */
   exit(addr: number | string, n: number): string {
-    return `ex=${addr};${this.done(n)}break L;`;
+    return `${this.exitFlags()}ex=${addr};${this.done(n)}break L;`;
   }
 
   emit(s: string): void {
     this.out.push(s);
   }
 
-  /** Emit the pending flag store (before anything that may read g's flags or leave). */
+  /** Address of the instruction being compiled (where a TLB miss leaves the trace). */
+  cur = 0;
+  /** The pending setter's kind and size (0: none; its flags are in g). */
+  pendingKind = 0;
+  pendingSize = 0;
+
+  /** Store the pending setter's flags in g now (before an interpreter call, a read of g's
+   *  flags, or a loop's back edge). Exits need no flush: they name the pending setter in fk/fsz
+   *  and the shared exit stores the flag locals. */
   flush(): void {
     if (this.pending !== "") {
       this.out.push(this.pending);
       this.pending = "";
+      this.pendingKind = 0;
+      MISS = this.exit(this.cur, 0);
     }
+  }
+
+  /** Code naming the pending setter for the shared exit. */
+  exitFlags(): string {
+    return this.pendingKind === 0 ? "" : `fk=${this.pendingKind};fsz=${this.pendingSize};`;
   }
 
   /** A setter recorded its operands in the flag locals: its store becomes pending (replacing
@@ -164,11 +190,14 @@ class Gen {
     if (withOperands) s += `g[${FL_DST}]=fd0;g[${FL_DST + 1}]=fd1;g[${FL_SRC}]=fs0;g[${FL_SRC + 1}]=fs1;`;
     if (aux) s += `g[${FL_AUX}]=fa;`;
     this.pending = s;
+    this.pendingKind = kind;
+    this.pendingSize = size;
     this.known = { kind, size };
   }
 
   /** An instruction changed only the flags in mask (CF from local fc, ZF from fz, OF from fo):
-   *  the previous flags must be in g first; the merge is pending like a setter's store. */
+   *  the merge into g's flags is stored right after the instruction's code (compileBlock
+   *  flushes it), so no exit has to; fc/fz stay known for the conditions that follow. */
   setPartial(mask: number, size: number): void {
     this.flush();
     let set = "";
@@ -294,7 +323,6 @@ function srcRegOrMem(gen: Gen, inst: Inst, size: number): string | null {
   if (inst.k1 === K.MEM) {
     const a = ea(inst);
     if (a === null) return null;
-    gen.flush();
     return a + rdMem(size, "lo", "hi");
   }
   return isGpr(inst.k1, inst.r1) ? rdReg(inst.r1, size, "lo", "hi") : null;
@@ -398,6 +426,11 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
   if ((inst.pfx & (P.VEX | P.EVEX | P.XOP | P.LOCK)) !== 0) return false;
   const op = inst.op;
   const e = (s: string): void => gen.emit(s);
+  gen.cur = inst.addr;
+  // An instruction that puts values in the flag locals before its last memory access stores the
+  // pending setter's flags first: a TLB-miss exit after that would store the locals under the
+  // pending setter's kind.
+  if (writesFlagLocals(op) && (inst.k0 === K.MEM || inst.k1 === K.MEM || inst.k2 === K.MEM)) gen.flush();
   MISS = gen.exit(inst.addr, 0);
   const next = inst.addr + inst.len;
   switch (op) {
@@ -412,7 +445,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (inst.k1 === K.MEM) {
           const a = ea(inst);
           if (a === null) return false;
-          gen.flush();
           e(a + rdMem(s, "lo", "hi") + wrReg(inst.r0, s, "lo", "hi"));
           return true;
         }
@@ -438,7 +470,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
           const [l, h] = immOf(inst, s);
           src = `lo=${l};hi=${h};`;
         } else return false;
-        gen.flush();
         e(src + a + wrMem(s, "lo", "hi"));
         return true;
       }
@@ -494,21 +525,18 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (!dstReg && inst.k0 !== K.MEM) return false;
       const writes = op !== Op.CMP && op !== Op.TEST;
       let code = "";
-      let faults = false;
       // Destination, then source (the memory operand's address is computed once).
       if (dstReg) code += rdReg(inst.r0, s, "fd0", "fd1");
       else {
         const a = ea(inst);
         if (a === null) return false;
         code += a + rdMem(s, "fd0", "fd1");
-        faults = true;
       }
       if (inst.k1 === K.MEM) {
         if (!dstReg) return false;
         const a = ea(inst);
         if (a === null) return false;
         code += a + rdMem(s, "fs0", "fs1");
-        faults = true;
       } else {
         const r = rdOperand(inst, 1, s, "fs0", "fs1");
         if (r === null) return false;
@@ -533,7 +561,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         default: kind = K_LOGIC; code += "fr0=fd0^fs0;fr1=fd1^fs1;"; break;
       }
       if (writes) code += dstReg ? wrReg(inst.r0, s, "fr0", "fr1") : wrMem(s, "fr0", "fr1");
-      if (faults) gen.flush();
       e(code);
       gen.setFlags(kind, s, kind !== K_LOGIC);
       return true;
@@ -544,7 +571,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if ((op === Op.INC || op === Op.DEC) && inst.k0 === K.MEM && (s === 4 || s === 8)) {
         const a = ea(inst);
         if (a === null) return false;
-        gen.flush();
         let code = `fa=${carryExpr(gen)};` + a + rdMem(s, "fd0", "fd1");
         if (op === Op.INC) code += s === 8 ? "fr0=(fd0+1)|0;fr1=(fd1+(fr0===0?1:0))|0;" : "fr0=(fd0+1)|0;fr1=0;";
         else code += s === 8 ? "fr0=(fd0-1)|0;fr1=(fd1-(fd0===0?1:0))|0;" : "fr0=(fd0-1)|0;fr1=0;";
@@ -555,11 +581,12 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       }
       if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
       const r = inst.r0;
-      let code = rdReg(r, s, "fd0", "fd1");
       if (op === Op.NOT) {
-        e(code + wrReg(r, s, "~fd0", s === 8 ? "~fd1" : "0"));
+        // No flags: the flag locals keep the pending setter's values.
+        e(rdReg(r, s, "lo", "hi") + wrReg(r, s, "~lo", s === 8 ? "~hi" : "0"));
         return true;
       }
+      let code = rdReg(r, s, "fd0", "fd1");
       if (op === Op.NEG) {
         code += s === 8 ? "fr0=-fd0|0;fr1=(~fd1+(fd0===0?1:0))|0;" : "fr0=-fd0|0;fr1=0;";
         code += "fs0=fd0;fs1=fd1;fd0=0;fd1=0;";
@@ -641,13 +668,11 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (isGpr(inst.k0, inst.r0)) src = rdReg(inst.r0, 8, "lo", "hi");
       else if (inst.k0 === K.IMM) src = `lo=${inst.imm};hi=${inst.immHi};`;
       else return false;
-      gen.flush();
       e(src + `a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;` + wrMem(8, "lo", "hi") + `g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;`);
       return true;
     }
     case Op.POP: {
       if (inst.s0 !== 8 || !isGpr(inst.k0, inst.r0)) return false;
-      gen.flush();
       e(`a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);` + rdMem(8, "lo", "hi") + `a+=8;g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;` +
         wrReg(inst.r0, 8, "lo", "hi"));
       return true;
@@ -668,7 +693,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         const a = ea(inst);
         if (a === null) return false;
         const d = xr(inst.r0);
-        gen.flush();
         e(a + `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(RT[i]===p&&o<=4080){o+=RO[i];` +
           `lo=RV[i].getInt32(o,true);hi=RV[i].getInt32(o+4,true);u=RV[i].getInt32(o+8,true);v=RV[i].getInt32(o+12,true);}` +
           `else{${MISS}}g[${d}]=lo;g[${d + 1}]=hi;g[${d + 2}]=u;g[${d + 3}]=v;`);
@@ -678,7 +702,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         const a = ea(inst);
         if (a === null) return false;
         const s = xr(inst.r1);
-        gen.flush();
         e(a + `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(WT[i]===p&&o<=4080){o+=WO[i];` +
           `WV[i].setInt32(o,g[${s}],true);WV[i].setInt32(o+4,g[${s + 1}],true);WV[i].setInt32(o+8,g[${s + 2}],true);WV[i].setInt32(o+12,g[${s + 3}],true);}` +
           `else{${MISS}}`);
@@ -693,7 +716,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       const src = rdOperand(inst, 1, s, "fs0", "fs1");
       if (src === null) return false;
       // A memory source may fault: the previous flags go to g first (fa is read from them).
-      if (inst.k1 === K.MEM) gen.flush();
       let code = `fa=${carryExpr(gen)};` + rdReg(inst.r0, s, "fd0", "fd1") + src;
       if (op === Op.ADC) {
         code += s === 8 ? "t=(fd0>>>0)+(fs0>>>0)+fa;fr0=t|0;fr1=(fd1+fs1+(t>=4294967296?1:0))|0;" : "fr0=(fd0+fs0+fa)|0;fr1=0;";
@@ -775,7 +797,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         const b = rdOperand(inst, 0, 8, "fs0", "fs1");
         if (b === null) return false;
         const code = b;
-        if (inst.k0 === K.MEM) gen.flush();
         e(code + `mul128(g[0],g[1],fs0,fs1,${op === Op.IMUL},W);g[0]=W[0];g[1]=W[1];g[4]=W[2];g[5]=W[3];`);
         return true;
       }
@@ -793,7 +814,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (b === null) return false;
         code = rdReg(inst.r0, s, "fd0", "fd1") + b;
       }
-      if (inst.k1 === K.MEM || inst.k2 === K.MEM) gen.flush();
       if (s === 4) code += "lo=Math.imul(fd0,fs0);hi=0;";
       else code += "lo=Math.imul(fd0,fs0);hi=(mulhu(fd0,fs0)+Math.imul(fd0,fs1)+Math.imul(fd1,fs0))|0;";
       e(code + wrReg(inst.r0, s, "lo", "hi"));
@@ -838,7 +858,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     case Op.JCC: {
       if (!last) return false;
       const x = condExpr(gen, inst.cond);
-      gen.flush();
       if (gen.fallInto === next) {
         // The trace goes on at the fall-through: only the taken branch leaves.
         e(`if(${x}){${gen.exit(inst.target, 1)}}`);
@@ -855,13 +874,11 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     case Op.JMP: {
       if (!last) return false;
       if (inst.k0 === K.REL) {
-        gen.flush();
         e(gen.exit(inst.target, 1));
         return true;
       }
       const rd = rdOperand(inst, 0, 8, "lo", "hi");
       if (rd === null || inst.s0 !== 8) return false;
-      gen.flush();
       e(rd + gen.exit(`(hi>>>0)*${TWO32S}+(lo>>>0)`, 1));
       return true;
     }
@@ -875,14 +892,12 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (rd === null) return false;
         tgt = rd + `t=(hi>>>0)*${TWO32S}+(lo>>>0);`;
       }
-      gen.flush();
       e(tgt + `a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;` + wrMem(8, String(next % TWO32 | 0), String(Math.floor(next / TWO32) | 0)) +
         `g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;` + gen.exit(inst.k0 === K.REL ? inst.target : "t", 1));
       return true;
     }
     case Op.RET: {
       if (!last || inst.nops !== 0) return false;
-      gen.flush();
       e(`a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);` + rdMem(8, "lo", "hi") + `a+=8;g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;` +
         gen.exit(`(hi>>>0)*${TWO32S}+(lo>>>0)`, 1));
       return true;
@@ -989,6 +1004,7 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
       H.push(blk.hids[i]);
       gen.pos = pos;
       if (genInst(gen, inst, i, last, insts)) {
+        if (gen.known !== null && gen.known.kind === PARTIAL) gen.flush();
         if (last && gen.fallInto < 0 && (inst.op === Op.JCC || inst.op === Op.JMP || inst.op === Op.CALL || inst.op === Op.RET)) endsWithReturn = true;
         continue;
       }
@@ -1014,18 +1030,15 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
     gen.flush();
     code = `for(;;){${gen.out.join("\n")}\nN+=${pos};if(N+${pos}>B){ex=${b.addr};nd=N;break;}}`;
   } else {
-    if (!endsWithReturn) {
-      gen.flush();
-      gen.emit(`ex=${blocks[blocks.length - 1].end};nd=${pos};`);
-    }
-    gen.flush();
+    if (!endsWithReturn) gen.emit(`${gen.exitFlags()}ex=${blocks[blocks.length - 1].end};nd=${pos};`);
     code = gen.out.join("\n");
   }
   const body =
-    "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=-1,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0,N=0,ex=0,nd=0;" +
+    "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=-1,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0,N=0,ex=0,nd=0,fk=0,fsz=0;" +
     // Only the interpreter's handlers can fault (compiled memory accesses leave the trace).
     cacheRegisters((gen.generic === 0 ? `L:{${code}\n}` : `L:{try{${code}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}}`) + "/*WB*/" +
-      `host.jitDone=nd;if(r!==-1){host.jitAt=ka;return r;}f64[${RIP_F64}]=ex;return -1;`);
+      `if(fk!==0){g[${FL_OP}]=fk;g[${FL_SIZE}]=fsz;g[${FL_RES}]=fr0;g[${FL_RES + 1}]=fr1;g[${FL_DST}]=fd0;g[${FL_DST + 1}]=fd1;` +
+      `g[${FL_SRC}]=fs0;g[${FL_SRC + 1}]=fs1;g[${FL_AUX}]=fa;}host.jitDone=nd;if(r!==-1){host.jitAt=ka;return r;}f64[${RIP_F64}]=ex;return -1;`);
   const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H", "RT", "RV", "RO", "WT", "WV", "WO",
     `return function block_${b.addr.toString(16)}(host,g,f64,m,B){${body}};`) as
     (c: typeof cond, cy: typeof carry, af: typeof arithFlags, mh: typeof mulhu, m128: typeof mul128, W: Int32Array, I: Inst[],
