@@ -1,6 +1,7 @@
 // Flag-producer/consumer pairs for the JIT tier's differential test: an integer instruction that
 // sets flags followed by SETcc, CMOVcc or ADC (the JIT derives conditions and CF from the
-// producer's operands inside a block), or by a second producer (the first one's flags are dead),
+// producer's operands inside a block), by NOT and SETcc, or by a second producer (the first one's
+// flags are dead),
 // run on the host CPU and on rt0 through the interpreter and the JIT.
 //   node dist/tools/cpudiff/pairs.js [--per-form N] [--seed S] [--golden FILE]
 
@@ -31,10 +32,12 @@ export function generatePairs(perForm: number, seed: number): Case[] {
     for (let k = 0; k < perForm; k++) {
       const c = makeCase(idx, r);
       const cc = ok[Math.floor(r() * ok.length)];
-      const w = Math.floor(r() * 5);
+      const w = Math.floor(r() * 6);
       const cfOk = (f.undef & CF) === 0;
       const reader = w === 0 ? `set${CC[cc]} r15b` : w === 1 ? `cmov${CC[cc]} r15, rbx` : w === 2 ? `cmov${CC[cc]} r15d, ebx`
         : w === 3 && cfOk ? "adc r15, rbx" : w === 3 ? `set${CC[cc]} r15b`
+        // A flag-neutral instruction in between (the JIT keeps the producer's operands in locals).
+        : w === 4 ? `not r13; set${CC[cc]} r15b`
         // A later producer that overwrites every flag (the first one's flags are dead).
         : `add r15d, ebx; set${CC[cc]} r14b`;
       // MUL/IMUL are compiled only when their flags are dead: follow them with a producer.
