@@ -267,9 +267,21 @@ function wrReg(r: number, size: number, lv: string, hv: string): string {
  *  after the pending flags are stored and before the instruction changes any register. */
 let MISS = "";
 
+/** The TLB test for an access at `a` of a size ending at page offset lim or below (tags: RT
+ *  read, WT write); sets i (entry) and o (page offset). */
+function tlbHit(tags: "RT" | "WT", lim: number): string {
+  return `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(${tags}[i]===p${lim < 4095 ? `&&o<=${lim}` : ""})`;
+}
+
+/** The stack pointer as a number, and the code storing JS expression v into it. */
+const RSP = `((g[9]>>>0)*${TWO32S}+(g[8]>>>0))`;
+const setRsp = (v: string): string => `g[8]=${v}>>>0;g[9]=Math.floor(${v}/${TWO32S})|0;`;
+/** The 64-bit value in the locals (lo, hi) as a number (a jump target). */
+const LOHI = `(hi>>>0)*${TWO32S}+(lo>>>0)`;
+
 /** Read a size from address `a` into (lv, hv) through the read TLB. */
 function rdMem(size: number, lv: string, hv: string): string {
-  const hit = (lim: number): string => `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(RT[i]===p${lim < 4095 ? `&&o<=${lim}` : ""})`;
+  const hit = (lim: number): string => tlbHit("RT", lim);
   switch (size) {
     case 8: return `${hit(4088)}{${lv}=RV[i].getInt32(RO[i]+o,true);${hv}=RV[i].getInt32(RO[i]+o+4,true);}else{${MISS}}`;
     case 4: return `${hit(4092)}${lv}=RV[i].getInt32(RO[i]+o,true);else{${MISS}}${hv}=0;`;
@@ -281,7 +293,7 @@ function rdMem(size: number, lv: string, hv: string): string {
 /** Write (lv, hv) of a size to address `a` through the write TLB (which holds a page only while
  *  no write hook is set and no code was decoded from it). */
 function wrMem(size: number, lv: string, hv: string): string {
-  const hit = (lim: number): string => `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(WT[i]===p${lim < 4095 ? `&&o<=${lim}` : ""})`;
+  const hit = (lim: number): string => tlbHit("WT", lim);
   switch (size) {
     case 8: return `${hit(4088)}{WV[i].setInt32(WO[i]+o,${lv},true);WV[i].setInt32(WO[i]+o+4,${hv},true);}else{${MISS}}`;
     case 4: return `${hit(4092)}WV[i].setInt32(WO[i]+o,${lv},true);else{${MISS}}`;
@@ -668,13 +680,12 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (isGpr(inst.k0, inst.r0)) src = rdReg(inst.r0, 8, "lo", "hi");
       else if (inst.k0 === K.IMM) src = `lo=${inst.imm};hi=${inst.immHi};`;
       else return false;
-      e(src + `a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;` + wrMem(8, "lo", "hi") + `g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;`);
+      e(src + `a=${RSP}-8;` + wrMem(8, "lo", "hi") + setRsp("a"));
       return true;
     }
     case Op.POP: {
       if (inst.s0 !== 8 || !isGpr(inst.k0, inst.r0)) return false;
-      e(`a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);` + rdMem(8, "lo", "hi") + `a+=8;g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;` +
-        wrReg(inst.r0, 8, "lo", "hi"));
+      e(`a=${RSP};` + rdMem(8, "lo", "hi") + "a+=8;" + setRsp("a") + wrReg(inst.r0, 8, "lo", "hi"));
       return true;
     }
 
@@ -693,7 +704,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         const a = ea(inst);
         if (a === null) return false;
         const d = xr(inst.r0);
-        e(a + `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(RT[i]===p&&o<=4080){o+=RO[i];` +
+        e(a + tlbHit("RT", 4080) + "{o+=RO[i];" +
           `lo=RV[i].getInt32(o,true);hi=RV[i].getInt32(o+4,true);u=RV[i].getInt32(o+8,true);v=RV[i].getInt32(o+12,true);}` +
           `else{${MISS}}g[${d}]=lo;g[${d + 1}]=hi;g[${d + 2}]=u;g[${d + 3}]=v;`);
         return true;
@@ -702,7 +713,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         const a = ea(inst);
         if (a === null) return false;
         const s = xr(inst.r1);
-        e(a + `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(WT[i]===p&&o<=4080){o+=WO[i];` +
+        e(a + tlbHit("WT", 4080) + "{o+=WO[i];" +
           `WV[i].setInt32(o,g[${s}],true);WV[i].setInt32(o+4,g[${s + 1}],true);WV[i].setInt32(o+8,g[${s + 2}],true);WV[i].setInt32(o+12,g[${s + 3}],true);}` +
           `else{${MISS}}`);
         return true;
@@ -879,7 +890,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       }
       const rd = rdOperand(inst, 0, 8, "lo", "hi");
       if (rd === null || inst.s0 !== 8) return false;
-      e(rd + gen.exit(`(hi>>>0)*${TWO32S}+(lo>>>0)`, 1));
+      e(rd + gen.exit(LOHI, 1));
       return true;
     }
     case Op.CALL: {
@@ -890,16 +901,15 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (inst.s0 !== 8) return false;
         const rd = rdOperand(inst, 0, 8, "lo", "hi");
         if (rd === null) return false;
-        tgt = rd + `t=(hi>>>0)*${TWO32S}+(lo>>>0);`;
+        tgt = rd + `t=${LOHI};`;
       }
-      e(tgt + `a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0)-8;` + wrMem(8, String(next % TWO32 | 0), String(Math.floor(next / TWO32) | 0)) +
-        `g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;` + gen.exit(inst.k0 === K.REL ? inst.target : "t", 1));
+      e(tgt + `a=${RSP}-8;` + wrMem(8, String(next % TWO32 | 0), String(Math.floor(next / TWO32) | 0)) + setRsp("a") +
+        gen.exit(inst.k0 === K.REL ? inst.target : "t", 1));
       return true;
     }
     case Op.RET: {
       if (!last || inst.nops !== 0) return false;
-      e(`a=(g[9]>>>0)*${TWO32S}+(g[8]>>>0);` + rdMem(8, "lo", "hi") + `a+=8;g[8]=a>>>0;g[9]=Math.floor(a/${TWO32S})|0;` +
-        gen.exit(`(hi>>>0)*${TWO32S}+(lo>>>0)`, 1));
+      e(`a=${RSP};` + rdMem(8, "lo", "hi") + "a+=8;" + setRsp("a") + gen.exit(LOHI, 1));
       return true;
     }
   }
