@@ -162,7 +162,8 @@ class Gen {
 
   /** Address of the instruction being compiled (where a TLB miss leaves the trace). */
   cur = 0;
-  /** The pending setter's kind and size (0: none; its flags are in g). */
+  /** The pending setter's kind and size (0: none, its flags are in g; -1: a partial merge, and
+   *  the size is its mask). */
   pendingKind = 0;
   pendingSize = 0;
 
@@ -196,8 +197,8 @@ class Gen {
   }
 
   /** An instruction changed only the flags in mask (CF from local fc, ZF from fz, OF from fo):
-   *  the merge into g's flags is stored right after the instruction's code (compileBlock
-   *  flushes it), so no exit has to; fc/fz stay known for the conditions that follow. */
+   *  the previous flags must be in g first; the merge is pending like a setter's store (an exit
+   *  names it as fk=-1, fsz=mask, and the shared exit merges). */
   setPartial(mask: number, size: number): void {
     this.flush();
     let set = "";
@@ -205,6 +206,8 @@ class Gen {
     if (mask & ZF_BIT) set += `|(fz?${ZF_BIT}:0)`;
     if (mask & OF_BIT) set += `|(fo?${OF_BIT}:0)`;
     this.pending = `g[${FL_BITS}]=(arithFlags(g)&${~mask})${set};g[${FL_OP}]=0;`;
+    this.pendingKind = -1;
+    this.pendingSize = mask;
     this.known = { kind: PARTIAL, size, mask };
   }
 
@@ -1014,7 +1017,6 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
       H.push(blk.hids[i]);
       gen.pos = pos;
       if (genInst(gen, inst, i, last, insts)) {
-        if (gen.known !== null && gen.known.kind === PARTIAL) gen.flush();
         if (last && gen.fallInto < 0 && (inst.op === Op.JCC || inst.op === Op.JMP || inst.op === Op.CALL || inst.op === Op.RET)) endsWithReturn = true;
         continue;
       }
@@ -1047,8 +1049,9 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
     "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=-1,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0,N=0,ex=0,nd=0,fk=0,fsz=0;" +
     // Only the interpreter's handlers can fault (compiled memory accesses leave the trace).
     cacheRegisters((gen.generic === 0 ? `L:{${code}\n}` : `L:{try{${code}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}}`) + "/*WB*/" +
-      `if(fk!==0){g[${FL_OP}]=fk;g[${FL_SIZE}]=fsz;g[${FL_RES}]=fr0;g[${FL_RES + 1}]=fr1;g[${FL_DST}]=fd0;g[${FL_DST + 1}]=fd1;` +
-      `g[${FL_SRC}]=fs0;g[${FL_SRC + 1}]=fs1;g[${FL_AUX}]=fa;}host.jitDone=nd;if(r!==-1){host.jitAt=ka;return r;}f64[${RIP_F64}]=ex;return -1;`);
+      `if(fk>0){g[${FL_OP}]=fk;g[${FL_SIZE}]=fsz;g[${FL_RES}]=fr0;g[${FL_RES + 1}]=fr1;g[${FL_DST}]=fd0;g[${FL_DST + 1}]=fd1;` +
+      `g[${FL_SRC}]=fs0;g[${FL_SRC + 1}]=fs1;g[${FL_AUX}]=fa;}else if(fk<0){t=(fc&1)|(fz?${ZF_BIT}:0)|(fo?${OF_BIT}:0);` +
+      `g[${FL_BITS}]=(arithFlags(g)&~fsz)|(t&fsz);g[${FL_OP}]=0;}host.jitDone=nd;if(r!==-1){host.jitAt=ka;return r;}f64[${RIP_F64}]=ex;return -1;`);
   const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H", "RT", "RV", "RO", "WT", "WV", "WO",
     `return function block_${b.addr.toString(16)}(host,g,f64,m,B){${body}};`) as
     (c: typeof cond, cy: typeof carry, af: typeof arithFlags, mh: typeof mulhu, m128: typeof mul128, W: Int32Array, I: Inst[],
