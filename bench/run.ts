@@ -10,13 +10,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { rt0Cli } from "../tools/bundle.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SRC = join(ROOT, "bench", "src");
 const OUT = join(ROOT, "bench", "out");
-/** The CLI as users start it: the bundled bin (tools/build-cli.mjs), else the module tree. */
-const BUNDLE = join(ROOT, "dist", "src", "cli", "rt0.mjs");
-const CLI = existsSync(BUNDLE) ? BUNDLE : join(ROOT, "dist", "src", "cli", "main.js");
+/** The CLI as users start it: the bundled bin (tools/build-cli.mjs) when fresh, else the module tree. */
+const CLI = rt0Cli(join(ROOT, "dist", "src"));
 
 interface Options {
   go: string[];

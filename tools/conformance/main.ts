@@ -3,10 +3,11 @@
 // a table per release, a JSON file and known-failures lists. Usage: docs/conformance.md.
 
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { rt0Cli } from "../bundle.js";
 import { DEFAULT_CACHE, buildPkgTest, buildRunTest, nativeCached, saveNative } from "./build.js";
 import { judgePkg, judgeRun } from "./compare.js";
 import { discoverRunTests } from "./discover.js";
@@ -55,18 +56,6 @@ function snapshotRt0(): string {
     if (attempt === 5) throw new Error(`the rt0 build in dist/src does not load: ${r.stderr.split("\n")[0]}`);
     spawnSync("sleep", ["5"]);
   }
-}
-
-/** The bundled bin (`npm run build`) of a snapshot when it is newer than every compiled file:
- * it starts about a third faster per run than main.js. A `tsc` after the last build makes it stale. */
-function freshBundle(snap: string): string | undefined {
-  const cli = join(snap, "src", "cli");
-  const bundle = join(cli, "rt0.bundle.cjs");
-  if (!existsSync(bundle) || !existsSync(join(cli, "rt0.mjs"))) return undefined;
-  const built = statSync(bundle).mtimeMs;
-  const stale = (dir: string): boolean => readdirSync(dir, { withFileTypes: true }).some((e) =>
-    e.isDirectory() ? stale(join(dir, e.name)) : e.name.endsWith(".js") && statSync(join(dir, e.name)).mtimeMs > built);
-  return stale(join(snap, "src")) ? undefined : join(cli, "rt0.mjs");
 }
 
 function parseArgs(argv: string[]): Options {
@@ -212,7 +201,8 @@ async function main(): Promise<void> {
   REVISION = rt0Revision();
   if (o.snapshot) {
     const snap = snapshotRt0();
-    o.rt0 = [process.execPath, freshBundle(snap) ?? join(snap, "src", "cli", "main.js"), "run"];
+    // The bundled bin starts about a third faster per run than main.js.
+    o.rt0 = [process.execPath, rt0Cli(join(snap, "src")), "run"];
     const clean = (): void => rmSync(snap, { recursive: true, force: true });
     process.on("exit", clean);
   }
