@@ -128,6 +128,20 @@ function flagsDead(insts: Inst[], i: number): boolean {
 
 const isGpr = (k: number, r: number): boolean => k === K.REG && r >= 0 && r < 16;
 
+/** Code storing a setter's lazy flags from the flag locals (kind and size: JS expressions). */
+function flagStore(kind: string, size: string, withOperands: boolean, aux: boolean): string {
+  let s = `g[${FL_OP}]=${kind};g[${FL_SIZE}]=${size};g[${FL_RES}]=fr0;g[${FL_RES + 1}]=fr1;`;
+  if (withOperands) s += `g[${FL_DST}]=fd0;g[${FL_DST + 1}]=fd1;g[${FL_SRC}]=fs0;g[${FL_SRC + 1}]=fs1;`;
+  if (aux) s += `g[${FL_AUX}]=fa;`;
+  return s;
+}
+
+/** Code merging a partial flag update into g's flags: keep the bits of `keep` (a JS expression),
+ *  OR in `set` (code starting with "|"). */
+function partialStore(keep: string, set: string): string {
+  return `g[${FL_BITS}]=(arithFlags(g)&${keep})${set};g[${FL_OP}]=0;`;
+}
+
 class Gen {
   out: string[] = [];
   /** The code that stores the last setter's lazy flags, not yet emitted. */
@@ -187,10 +201,7 @@ class Gen {
   /** A setter recorded its operands in the flag locals: its store becomes pending (replacing
    *  an earlier one that nothing could observe). */
   setFlags(kind: number, size: number, withOperands: boolean, aux = false): void {
-    let s = `g[${FL_OP}]=${kind};g[${FL_SIZE}]=${size};g[${FL_RES}]=fr0;g[${FL_RES + 1}]=fr1;`;
-    if (withOperands) s += `g[${FL_DST}]=fd0;g[${FL_DST + 1}]=fd1;g[${FL_SRC}]=fs0;g[${FL_SRC + 1}]=fs1;`;
-    if (aux) s += `g[${FL_AUX}]=fa;`;
-    this.pending = s;
+    this.pending = flagStore(String(kind), String(size), withOperands, aux);
     this.pendingKind = kind;
     this.pendingSize = size;
     this.known = { kind, size };
@@ -205,7 +216,7 @@ class Gen {
     if (mask & CF_BIT) set += "|fc";
     if (mask & ZF_BIT) set += `|(fz?${ZF_BIT}:0)`;
     if (mask & OF_BIT) set += `|(fo?${OF_BIT}:0)`;
-    this.pending = `g[${FL_BITS}]=(arithFlags(g)&${~mask})${set};g[${FL_OP}]=0;`;
+    this.pending = partialStore(String(~mask), set);
     this.pendingKind = -1;
     this.pendingSize = mask;
     this.known = { kind: PARTIAL, size, mask };
@@ -1049,9 +1060,8 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
     "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=-1,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0,N=0,ex=0,nd=0,fk=0,fsz=0;" +
     // Only the interpreter's handlers can fault (compiled memory accesses leave the trace).
     cacheRegisters((gen.generic === 0 ? `L:{${code}\n}` : `L:{try{${code}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}}`) + "/*WB*/" +
-      `if(fk>0){g[${FL_OP}]=fk;g[${FL_SIZE}]=fsz;g[${FL_RES}]=fr0;g[${FL_RES + 1}]=fr1;g[${FL_DST}]=fd0;g[${FL_DST + 1}]=fd1;` +
-      `g[${FL_SRC}]=fs0;g[${FL_SRC + 1}]=fs1;g[${FL_AUX}]=fa;}else if(fk<0){t=(fc&1)|(fz?${ZF_BIT}:0)|(fo?${OF_BIT}:0);` +
-      `g[${FL_BITS}]=(arithFlags(g)&~fsz)|(t&fsz);g[${FL_OP}]=0;}host.jitDone=nd;if(r!==-1){host.jitAt=ka;return r;}f64[${RIP_F64}]=ex;return -1;`);
+      `if(fk>0){${flagStore("fk", "fsz", true, true)}}else if(fk<0){t=(fc&1)|(fz?${ZF_BIT}:0)|(fo?${OF_BIT}:0);` +
+      `${partialStore("~fsz", "|(t&fsz)")}}host.jitDone=nd;if(r!==-1){host.jitAt=ka;return r;}f64[${RIP_F64}]=ex;return -1;`);
   const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H", "RT", "RV", "RO", "WT", "WV", "WO",
     `return function block_${b.addr.toString(16)}(host,g,f64,m,B){${body}};`) as
     (c: typeof cond, cy: typeof carry, af: typeof arithFlags, mh: typeof mulhu, m128: typeof mul128, W: Int32Array, I: Inst[],
