@@ -96,7 +96,7 @@ export class StreamDesc extends Base implements FileDesc {
   winsize(): { rows: number; cols: number } { return this.s.winsize ? this.s.winsize() : { rows: 24, cols: 80 }; }
 }
 
-const PIPE_BUF_SIZE = 65536;
+export const PIPE_BUF_SIZE = 65536;
 
 /** The shared buffer of a pipe; its two ends are PipeEnd descriptors. */
 export class PipeBuffer {
@@ -148,6 +148,22 @@ export class PipeEnd extends Base implements FileDesc {
     p.size += k;
     p.touch();
     return k;
+  }
+  /** Up to `max` buffered bytes without consuming them (splice from a pipe). */
+  peek(max: number): Uint8Array {
+    const p = this.p, out = new Uint8Array(Math.min(max, p.size));
+    let n = 0;
+    for (const c of p.chunks) {
+      if (n >= out.length) break;
+      const k = Math.min(c.length, out.length - n);
+      out.set(c.subarray(0, k), n);
+      n += k;
+    }
+    return out;
+  }
+  /** Drop `n` buffered bytes (those a splice moved on). */
+  consume(n: number): void {
+    this.read(new Uint8Array(n));
   }
   stat(): Stat | number { return fakeStat(S_IFIFO | 0o600); }
   override poll(): number {

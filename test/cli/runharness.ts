@@ -34,6 +34,7 @@ export const CASES: Case[] = [
   { name: "preempt" },
   { name: "tcpecho" },
   { name: "forkexec" },
+  { name: "zerocopy" },
 ];
 
 export interface Outcome {

@@ -1,13 +1,14 @@
 // In-kernel copies Go's os and net packages try before falling back to read/write loops:
-// sendfile (a regular file to any descriptor) and copy_file_range (file to file), with the
-// offsets either given by pointer (and updated there) or the descriptors' own positions.
+// sendfile (a regular file to any descriptor), copy_file_range (file to file) and splice (to or
+// from a pipe), with the offsets either given by pointer (and updated there) or the descriptors'
+// own positions.
 
 import { NR } from "../sysnums.js";
 import { rows, BLOCK, type Args, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
-import { EAGAIN, EBADF, EINVAL, EXDEV } from "../errno.js";
+import { EAGAIN, EBADF, EINVAL, EPIPE, ESPIPE, EXDEV } from "../errno.js";
 import { O_ACCMODE, O_APPEND, O_WRONLY } from "../abi.js";
-import { isNonblock, type FileDesc } from "../files.js";
+import { isNonblock, PipeEnd, PIPE_BUF_SIZE, type FileDesc } from "../files.js";
 
 const CHUNK = 1 << 20;
 const SEEK_SET = 0, SEEK_CUR = 1;
@@ -68,7 +69,71 @@ function sysCopyFileRange(t: Thread, a: Args): number {
   return n;
 }
 
+const SPLICE_F_NONBLOCK = 2;
+
+/**
+ * splice(2): moves up to `len` bytes from fd_in to fd_out, one of them a pipe. Bytes leave a
+ * source pipe only once the destination took them, so a short or refused write loses nothing.
+ * Blocks (parks) like read/write unless SPLICE_F_NONBLOCK or a descriptor is non-blocking.
+ */
+function sysSplice(t: Thread, a: Args): number {
+  const p = t.proc, inp = p.getFile(a.i32(0)), offIn = a.u(1), out = p.getFile(a.i32(2)), offOut = a.u(3);
+  const len = Math.min(a.u(4), CHUNK), flags = a.u32(5);
+  if (!inp || !out) return -EBADF;
+  if ((inp.flags & O_ACCMODE) === O_WRONLY || (out.flags & O_ACCMODE) === 0) return -EBADF;
+  const pin = inp instanceof PipeEnd ? inp : undefined, pout = out instanceof PipeEnd ? out : undefined;
+  if (!pin && !pout) return -EINVAL;
+  if ((pin && offIn) || (pout && offOut)) return -ESPIPE;
+  if (pin && pout && pin.p === pout.p) return -EINVAL;
+  if (out.flags & O_APPEND && !pout) return -EINVAL;
+  if ((!pin && inp.kind === "dir") || (!pout && out.kind === "dir")) return -EINVAL;
+  if (len === 0) return 0;
+  const attempt = (): number => {
+    if (pin) {
+      if (!pin.reader) return -EBADF;
+      if (pin.p.size === 0) return pin.p.writers === 0 ? 0 : -EAGAIN;
+      const data = pin.peek(len);
+      let n: number;
+      if (offOut) {
+        const pos = out.kind === "file" ? t.proc.mem.readU64(offOut) : -1;
+        if (pos < 0) return -ESPIPE;
+        n = out.pwrite(data, pos);
+        if (n > 0) t.proc.mem.writeU64(offOut, pos + n);
+      } else {
+        n = out.write(data);
+      }
+      if (n > 0) pin.consume(n);
+      return n;
+    }
+    const po = pout!;
+    if (po.reader) return -EBADF;
+    if (po.p.readers === 0) return -EPIPE;
+    const room = PIPE_BUF_SIZE - po.p.size;
+    if (room <= 0) return -EAGAIN;
+    const buf = new Uint8Array(Math.min(len, room));
+    let got: number;
+    if (offIn) {
+      const pos = inp.kind === "file" ? t.proc.mem.readU64(offIn) : -1;
+      if (pos < 0) return -ESPIPE;
+      got = inp.pread(buf, pos);
+      if (got > 0) t.proc.mem.writeU64(offIn, pos + got);
+    } else {
+      got = inp.read(buf);
+    }
+    if (got <= 0) return got;
+    return po.write(buf.subarray(0, got));
+  };
+  const r = attempt();
+  if (r !== -EAGAIN || (flags & SPLICE_F_NONBLOCK) || isNonblock(inp) || isNonblock(out)) return r;
+  p.park(t, { deadline: Infinity, interruptible: true, onTimeout: () => -EAGAIN, poll: () => {
+    const x = attempt();
+    return x === -EAGAIN ? undefined : x;
+  } });
+  return BLOCK;
+}
+
 export const copyRows: SyscallRow[] = rows(NR, {
   sendfile: [["fd", "fd", "ptr", "uint"], sysSendfile],
   copy_file_range: [["fd", "ptr", "fd", "ptr", "uint", "hex"], sysCopyFileRange],
+  splice: [["fd", "ptr", "fd", "ptr", "uint", "hex"], sysSplice],
 });
