@@ -106,6 +106,9 @@ export class PipeBuffer {
   writers = 1;
   readEnd?: PipeEnd;
   writeEnd?: PipeEnd;
+  /** Writer opens so far (FIFOs): a FIFO reader sees EPOLLHUP only once a writer came and went
+   *  after it opened, as on Linux. */
+  wOpens = 0;
   touch(): void {
     if (this.readEnd) this.readEnd.gen++;
     if (this.writeEnd) this.writeEnd.gen++;
@@ -114,9 +117,15 @@ export class PipeBuffer {
 
 export class PipeEnd extends Base implements FileDesc {
   readonly kind = "pipe";
-  constructor(readonly p: PipeBuffer, readonly reader: boolean, flags: number) {
+  /** A FIFO opened O_RDWR: a read end that may also write. */
+  readonly writer: boolean;
+  /** A FIFO read end opened O_NONBLOCK while there was no writer: the writer-open count then
+   *  (PipeBuffer.wOpens); EPOLLHUP waits for a later writer to come and go. Else -1. */
+  hupAfter = -1;
+  constructor(readonly p: PipeBuffer, readonly reader: boolean, flags: number, alsoWrite = false) {
     super();
     this.flags = flags;
+    this.writer = !reader || alsoWrite;
     if (reader) p.readEnd = this;
     else p.writeEnd = this;
   }
@@ -138,7 +147,7 @@ export class PipeEnd extends Base implements FileDesc {
     return n;
   }
   override write(buf: Uint8Array): number {
-    if (this.reader) return -EBADF;
+    if (!this.writer) return -EBADF;
     const p = this.p;
     if (p.readers === 0) return -EPIPE;
     const room = PIPE_BUF_SIZE - p.size;
@@ -168,12 +177,19 @@ export class PipeEnd extends Base implements FileDesc {
   stat(): Stat | number { return fakeStat(S_IFIFO | 0o600); }
   override poll(): number {
     const p = this.p;
-    if (this.reader) return (p.size > 0 ? EPOLLIN : 0) | (p.writers === 0 ? EPOLLHUP : 0);
-    return (p.size < PIPE_BUF_SIZE ? EPOLLOUT : 0) | (p.readers === 0 ? EPOLLERR : 0);
+    const out = (p.size < PIPE_BUF_SIZE ? EPOLLOUT : 0) | (p.readers === 0 ? EPOLLERR : 0);
+    if (!this.reader) return out;
+    const hup = p.writers === 0 && p.wOpens !== this.hupAfter ? EPOLLHUP : 0;
+    return (p.size > 0 ? EPOLLIN : 0) | hup | (this.writer ? out : 0);
   }
   override release(): void {
     if (this.reader) this.p.readers--;
-    else this.p.writers--;
+    if (this.writer) this.p.writers--;
+    // A FIFO's buffer empties when its last end closes.
+    if (this.p.readers === 0 && this.p.writers === 0) {
+      this.p.chunks = [];
+      this.p.size = 0;
+    }
     this.p.touch();
   }
 }

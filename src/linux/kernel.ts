@@ -2,6 +2,7 @@
 // processes (live and zombie), the run queue of every guest thread, and what fork/execve need
 // to make a new address space and Cpu. One Kernel per Machine.
 
+import type { Fifo } from "./fifo.js";
 import type { Cpu, CpuModel } from "../cpu/api.js";
 import type { Memory } from "../mem/api.js";
 import type { Clock } from "./clock.js";
@@ -37,6 +38,8 @@ export class Kernel {
   /** A process ended or exec'd: the scheduler should drop exited threads (they hold whole
    *  address spaces). */
   reapDue = false;
+  /** Named pipes made by the guest, by absolute guest path (fifo.ts). */
+  readonly fifos = new Map<string, Fifo>();
   /** Called when an open file description's last descriptor is closed (flock drops its lock). */
   onFileReleased?: (f: FileDesc) => void;
 

@@ -6,14 +6,15 @@ import { NR } from "../sysnums.js";
 import { rows, Args, BLOCK, type SyscallRow } from "../sysapi.js";
 import type { Process, Thread } from "../process.js";
 import {
-  EAGAIN, EBADF, EINVAL, ENOENT, ENOTDIR, ENOTTY, ERANGE, EISDIR, EFAULT, ESPIPE, ENAMETOOLONG,
+  EAGAIN, EBADF, EINVAL, ENOENT, ENOTDIR, ENOTTY, ERANGE, EISDIR, EFAULT, ESPIPE, ENAMETOOLONG, EEXIST, EPERM,
 } from "../errno.js";
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD,
-  F_SETFL, FD_CLOEXEC, O_ACCMODE, O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC,
+  F_SETFL, FD_CLOEXEC, O_ACCMODE, O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_EXCL,
 } from "../abi.js";
 import { HostFileDesc, MemFileDesc, isNonblock, type FileDesc } from "../files.js";
-import { cleanPath, joinPath, S_IFDIR, S_IFMT, S_IFLNK, type Stat } from "../vfs.js";
+import { cleanPath, joinPath, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFLNK, S_IFREG, S_IFSOCK, DT_FIFO, type Stat } from "../vfs.js";
+import { Fifo } from "../fifo.js";
 import { GuestFault } from "../../mem/api.js";
 
 const MAX_IO = 16 << 20;
@@ -155,6 +156,12 @@ function doOpen(t: Thread, path: string | number, flags: number, mode: number): 
     if (cleanPath(path) === "/proc/self/cmdline" && p.cmdline) return p.allocFd(new MemFileDesc(p.cmdline, 0, path), cloexec);
     return -ENOENT;
   }
+  const fifo = p.kernel.fifos.get(cleanPath(path));
+  if (fifo !== undefined) {
+    if ((flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL)) return -EEXIST;
+    if (flags & O_DIRECTORY) return -ENOTDIR;
+    return fifo.open(t, flags, (e) => p.allocFd(e, cloexec));
+  }
   const f = p.host.vfs.open(path, flags, mode & ~p.umask);
   if (typeof f === "number") return f;
   if ((flags & O_DIRECTORY) && !f.isDir) { f.close(); return -ENOTDIR; }
@@ -211,7 +218,12 @@ function statPath(t: Thread, path: string | number, follow: boolean): Stat | num
     if (!follow) return { ...blankStat(), mode: S_IFLNK | 0o777 };
     path = p.exePath;
   } else if (virt === "none") return -ENOENT;
-  return p.host.vfs.stat(path, follow);
+  const st = p.host.vfs.stat(path, follow);
+  const fifo = p.kernel.fifos.get(cleanPath(path));
+  if (fifo !== undefined && typeof st !== "number" && (st.mode & S_IFMT) === S_IFREG) {
+    return { ...st, mode: S_IFIFO | (st.mode & 0o7777), size: 0, blocks: 0 };
+  }
+  return st;
 }
 
 function blankStat(): Stat {
@@ -287,6 +299,7 @@ function sysGetdents64(t: Thread, a: Args): number {
   const enc = new TextEncoder();
   let off = 0;
   let pos = f.dirPos ?? 0;
+  const fifos = p.kernel.fifos;
   while (pos < entries.length) {
     const e = entries[pos]!;
     const name = enc.encode(e.name);
@@ -298,7 +311,7 @@ function sysGetdents64(t: Thread, a: Args): number {
     dv.setBigUint64(off, BigInt(e.ino), true);
     dv.setBigInt64(off + 8, BigInt(pos + 1), true);
     dv.setUint16(off + 16, reclen, true);
-    dv.setUint8(off + 18, e.type);
+    dv.setUint8(off + 18, fifos.size > 0 && f.path && fifos.has(joinPath(f.path, e.name)) ? DT_FIFO : e.type);
     out.set(name, off + 19);
     off += reclen;
     pos++;
@@ -370,16 +383,45 @@ function sysMkdirat(t: Thread, a: Args): number {
   return pathOp((p, path) => p.host.vfs.mkdir(path, a.u32(2) & ~p.umask))(t, a);
 }
 
+/** unlink(2): the name goes, and with it a FIFO's entry (open ends keep their buffer). */
+function unlinkPath(p: Process, path: string): number {
+  const r = p.host.vfs.unlink(path);
+  if (r === 0) p.kernel.fifos.delete(cleanPath(path));
+  return r;
+}
+
 function sysUnlinkat(t: Thread, a: Args): number {
   const rmdir = (a.i32(2) & AT_REMOVEDIR) !== 0;
-  return pathOp((p, path) => (rmdir ? p.host.vfs.rmdir(path) : p.host.vfs.unlink(path)))(t, a);
+  return pathOp((p, path) => (rmdir ? p.host.vfs.rmdir(path) : unlinkPath(p, path)))(t, a);
+}
+
+const S_MODE = 0o7777;
+
+/** mknod(2): FIFOs (fifo.ts) and regular files; device nodes and sockets are refused. */
+function doMknod(t: Thread, path: string | number, mode: number): number {
+  const p = t.proc;
+  if (typeof path === "number") return path;
+  const type = mode & S_IFMT;
+  if (type !== 0 && type !== S_IFREG && type !== S_IFIFO) return type === S_IFCHR || type === S_IFBLK || type === S_IFSOCK ? -EPERM : -EINVAL;
+  const f = p.host.vfs.open(path, O_CREAT | O_EXCL | O_WRONLY, (mode & S_MODE) & ~p.umask);
+  if (typeof f === "number") return f;
+  f.close();
+  if (type === S_IFIFO) p.kernel.fifos.set(cleanPath(path), new Fifo(mode & S_MODE));
+  return 0;
 }
 
 function rename(t: Thread, d1: number, a1: number, d2: number, a2: number): number {
   const from = argPath(t, d1, a1), to = argPath(t, d2, a2);
   if (typeof from === "number") return from;
   if (typeof to === "number") return to;
-  return t.proc.host.vfs.rename(from, to);
+  const r = t.proc.host.vfs.rename(from, to);
+  if (r === 0) {
+    const fifos = t.proc.kernel.fifos, fifo = fifos.get(cleanPath(from));
+    fifos.delete(cleanPath(from));
+    if (fifo !== undefined) fifos.set(cleanPath(to), fifo);
+    else fifos.delete(cleanPath(to));
+  }
+  return r;
 }
 
 function doReadlink(t: Thread, path: string | number, buf: number, size: number): number {
@@ -508,7 +550,9 @@ export const fsRows: SyscallRow[] = rows(NR, {
   mkdirat: [["dirfd", "path", "mode"], sysMkdirat],
   mkdir: [["path", "mode"], (t, a) => pathOp((p, path) => p.host.vfs.mkdir(path, a.u32(1) & ~p.umask), false)(t, a)],
   unlinkat: [["dirfd", "path", "atflags"], sysUnlinkat],
-  unlink: [["path"], pathOp((p, path) => p.host.vfs.unlink(path), false)],
+  unlink: [["path"], pathOp(unlinkPath, false)],
+  mknodat: [["dirfd", "path", "mode", "hex"], (t, a) => doMknod(t, argPath(t, a.i32(0), a.u(1)), a.u32(2))],
+  mknod: [["path", "mode", "hex"], (t, a) => doMknod(t, argPath(t, AT_FDCWD, a.u(0)), a.u32(1))],
   rmdir: [["path"], pathOp((p, path) => p.host.vfs.rmdir(path), false)],
   renameat: [["dirfd", "path", "dirfd", "path"], (t, a) => rename(t, a.i32(0), a.u(1), a.i32(2), a.u(3))],
   renameat2: [["dirfd", "path", "dirfd", "path", "hex"], (t, a) => (a.u32(4) ? -EINVAL : rename(t, a.i32(0), a.u(1), a.i32(2), a.u(3)))],
