@@ -35,6 +35,7 @@ export const CASES: Case[] = [
   { name: "tcpecho" },
   { name: "forkexec" },
   { name: "zerocopy" },
+  { name: "fifo" },
 ];
 
 export interface Outcome {
