@@ -13,7 +13,7 @@ const LEAF_SIZE = 1 << LEAF_BITS;
 /** Frames per arena (16 MiB per ArrayBuffer). */
 const ARENA_FRAMES = 4096;
 /** TLB entries (direct-mapped on the page number). */
-export const TLB_SIZE = 256;
+export const TLB_SIZE = 16384;
 const TLB_MASK = TLB_SIZE - 1;
 
 /** Page-table entry: bit 3 = mapped, bits 0..2 = PROT_*, bits 4.. = frame + 1 (0: no storage). */
@@ -195,6 +195,22 @@ export class Space implements Memory {
     this.fetchPage = -1;
   }
 
+  /** Drop pages [first, end) from the TLBs (map, unmap and protect of a small range leave the
+   *  rest of a large TLB warm). */
+  private flushTlbRange(first: number, end: number): void {
+    if (end - first >= TLB_SIZE) {
+      this.flushTlb();
+      return;
+    }
+    const rTag = this.rTag, wTag = this.wTag;
+    for (let p = first; p < end; p++) {
+      const i = p & TLB_MASK;
+      if (rTag[i] === p) rTag[i] = NaN;
+      if (wTag[i] === p) wTag[i] = NaN;
+    }
+    if (this.fetchPage >= first && this.fetchPage < end) this.fetchPage = -1;
+  }
+
   private checkRange(addr: number, len: number): void {
     assert(addr % PAGE_SIZE === 0 && addr >= 0 && len >= 0 && addr + len <= USER_TOP, `bad range 0x${addr.toString(16)}+${len}`);
   }
@@ -240,7 +256,7 @@ export class Space implements Memory {
     const end = first + len / PAGE_SIZE;
     this.fillEntries(first, end, MAPPED | (prot & 7));
     this.addRange(first, end);
-    this.flushTlb();
+    this.flushTlbRange(first, end);
   }
 
   /** map(addr, data.length rounded up, prot) holding a copy of data (as write(addr, data, true)
@@ -263,7 +279,7 @@ export class Space implements Memory {
     this.forPages(addr, len, (p) => this.releasePage(p));
     this.fillEntries(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE, 0);
     this.removeRange(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE);
-    this.flushTlb();
+    this.flushTlbRange(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE);
   }
 
   protect(addr: number, len: number, prot: number): void {
@@ -286,7 +302,7 @@ export class Space implements Memory {
       if ((e & PROT_EXEC) !== 0 && (prot & PROT_EXEC) === 0) this.dropCode(p);
       this.setEntry(p, (e & ~7) | (prot & 7));
     });
-    this.flushTlb();
+    this.flushTlbRange(first, end);
   }
 
   protOf(addr: number): number {
