@@ -229,11 +229,29 @@ class Gen {
   }
 }
 
-/** Code computing the effective address of inst's memory operand into `a`. */
+/** The range test tlbHit needs after the last address computed (ea, stackTop): the address is
+ *  v*2^32+u, and the fast path reads the page and offset from u, valid only for u in [0, 2^32)
+ *  (a base+displacement sum that carried into the high half fails the test: the interpreter
+ *  runs that access). "" when u is in range by construction. */
+let RANGE = "";
+/** Carry u's overflow into v (u back in [0, 2^32)) without a branch: a branch first taken after
+ *  V8 optimized the trace would deoptimize it. */
+const NORM = `c=Math.floor(u/${TWO32S});u-=c*${TWO32S};v+=c;`;
+
+/** Code computing the effective address of inst's memory operand into (u, v): address =
+ *  v*2^32 + u (see RANGE). */
 function ea(inst: Inst): string | null {
   if (inst.addrsize !== 8 && inst.addrsize !== 4) return null;
-  if (inst.base === R.RIP) return `a=${inst.addr + inst.len + inst.disp};`;
   const b = inst.base, x = inst.index;
+  const seg = inst.seg === R.FS || inst.seg === R.GS;
+  if (b === R.RIP || (b === R.NONE && x === R.NONE && !seg)) {
+    // A constant address: RIP-relative or absolute.
+    const at = b === R.RIP ? inst.addr + inst.len + inst.disp : inst.disp;
+    const A = inst.addrsize === 4 ? at >>> 0 : at;
+    if (A < 0) return null;
+    RANGE = "";
+    return `u=${A % TWO32};v=${Math.floor(A / TWO32)};`;
+  }
   if (b > 15 || x > 15) return null;
   let lo = b >= 0 ? `(g[${2 * b}]>>>0)` : "";
   let hi = b >= 0 ? `g[${2 * b + 1}]` : "";
@@ -244,14 +262,22 @@ function ea(inst: Inst): string | null {
   }
   if (hi === "") hi = "0";
   let s = `u=${lo};v=${hi};`;
-  if (inst.seg === R.FS || inst.seg === R.GS) {
+  if (seg) {
     const i = inst.seg === R.FS ? FSBASE_F64 : GSBASE_F64;
     s += `t=f64[${i}];u+=t%${TWO32S};v+=Math.floor(t/${TWO32S});`;
+    if (inst.addrsize === 8) {
+      RANGE = "";
+      return s + NORM;
+    }
   }
-  if (inst.addrsize === 4) return s + "a=u>>>0;";
-  // The carry out of the low half, without a branch (a branch first taken after V8 optimized
-  // the trace would deoptimize it). Exact for every address below 2^53, so every valid one.
-  return s + `c=Math.floor(u/${TWO32S});a=((v+c)>>>0)*${TWO32S}+(u-c*${TWO32S});`;
+  RANGE = "";
+  if (inst.addrsize === 4) return s + "u=u>>>0;v=0;";
+  // An index (scaled, possibly negative) can move u far from [0, 2^32): normalize. A base and
+  // a displacement carry into v only across a 4 GiB boundary: the range test sends that rare
+  // access to the interpreter.
+  if (x >= 0) return s + NORM;
+  RANGE = inst.disp >= 0 ? `u<${TWO32S}` : "u>=0";
+  return s;
 }
 
 /** Read a GPR of a size into (lv, hv). */
@@ -284,12 +310,19 @@ let MISS = "";
 /** The TLB test for an access at `a` of a size ending at page offset lim or below (tags: RT
  *  read, WT write); sets i (entry) and o (page offset). */
 function tlbHit(tags: "RT" | "WT", lim: number): string {
-  return `p=Math.floor(a/4096);o=a&4095;i=p&${TLB_MASK};if(${tags}[i]===p${lim < 4095 ? `&&o<=${lim}` : ""})`;
+  return `i=u>>>12;p=v*1048576+i;o=u&4095;i&=${TLB_MASK};` +
+    `if(${RANGE === "" ? "" : RANGE + "&&"}${tags}[i]===p${lim < 4095 ? `&&o<=${lim}` : ""})`;
 }
 
-/** The stack pointer as a number, and the code storing JS expression v into it. */
-const RSP = `((g[9]>>>0)*${TWO32S}+(g[8]>>>0))`;
-const setRsp = (v: string): string => `g[8]=${v}>>>0;g[9]=Math.floor(${v}/${TWO32S})|0;`;
+/** (u, v) = RSP + delta (delta -8: a push; 0: a pop). */
+function stackTop(delta: number): string {
+  RANGE = delta < 0 ? "u>=0" : "";
+  return `u=(g[8]>>>0)${delta < 0 ? String(delta) : ""};v=g[9];`;
+}
+/** RSP = (u, v) (after a push's access; in range, as the access succeeded). */
+const SET_RSP_PUSHED = "g[8]=u|0;g[9]=v;";
+/** RSP = (u, v) + 8 (after a pop's access). */
+const SET_RSP_POPPED = `u+=8;g[8]=u|0;g[9]=(v+(u>${TWO32 - 1}?1:0))|0;`;
 /** The 64-bit value in the locals (lo, hi) as a number (a jump target). */
 const LOHI = `(hi>>>0)*${TWO32S}+(lo>>>0)`;
 
@@ -694,12 +727,12 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (isGpr(inst.k0, inst.r0)) src = rdReg(inst.r0, 8, "lo", "hi");
       else if (inst.k0 === K.IMM) src = `lo=${inst.imm};hi=${inst.immHi};`;
       else return false;
-      e(src + `a=${RSP}-8;` + wrMem(8, "lo", "hi") + setRsp("a"));
+      e(src + stackTop(-8) + wrMem(8, "lo", "hi") + SET_RSP_PUSHED);
       return true;
     }
     case Op.POP: {
       if (inst.s0 !== 8 || !isGpr(inst.k0, inst.r0)) return false;
-      e(`a=${RSP};` + rdMem(8, "lo", "hi") + "a+=8;" + setRsp("a") + wrReg(inst.r0, 8, "lo", "hi"));
+      e(stackTop(0) + rdMem(8, "lo", "hi") + SET_RSP_POPPED + wrReg(inst.r0, 8, "lo", "hi"));
       return true;
     }
 
@@ -917,13 +950,13 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (rd === null) return false;
         tgt = rd + `t=${LOHI};`;
       }
-      e(tgt + `a=${RSP}-8;` + wrMem(8, String(next % TWO32 | 0), String(Math.floor(next / TWO32) | 0)) + setRsp("a") +
+      e(tgt + stackTop(-8) + wrMem(8, String(next % TWO32 | 0), String(Math.floor(next / TWO32) | 0)) + SET_RSP_PUSHED +
         gen.exit(inst.k0 === K.REL ? inst.target : "t", 1));
       return true;
     }
     case Op.RET: {
       if (!last || inst.nops !== 0) return false;
-      e(`a=${RSP};` + rdMem(8, "lo", "hi") + "a+=8;" + setRsp("a") + gen.exit(LOHI, 1));
+      e(stackTop(0) + rdMem(8, "lo", "hi") + SET_RSP_POPPED + gen.exit(LOHI, 1));
       return true;
     }
   }
