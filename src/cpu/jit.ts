@@ -108,6 +108,7 @@ function flagNeutral(op: number): boolean {
     case Op.BSWAP: case Op.NOT: case Op.XCHG: case Op.MOVUPS: case Op.MOVDQU: case Op.MOVUPD: case Op.MOVAPS:
     case Op.MOVDQA: case Op.MOVAPD: case Op.MOVQ: case Op.MOVD: case Op.PXOR: case Op.XORPS: case Op.PAND: case Op.POR:
     case Op.PANDN: case Op.ANDPS: case Op.ORPS: case Op.ENDBR64: case Op.PAUSE: case Op.PREFETCHT0: case Op.PREFETCHNTA:
+    case Op.PCMPEQB: case Op.PMOVMSKB: case Op.PUNPCKLBW: case Op.PSHUFLW:
       return true;
   }
   return false;
@@ -859,9 +860,11 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         return true;
       }
       if (op === Op.MUL) return false;
-      // Two- and three-operand forms whose flags nothing reads: the truncated product.
+      // Two- and three-operand forms: the truncated product; CF = OF = signed overflow, SF, ZF
+      // and PF from the result (a logic setter, then a partial update), unless nothing reads them.
       const s = inst.s0;
-      if (inst.nops < 2 || !isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8) || !flagsDead(insts, idx)) return false;
+      if (inst.nops < 2 || !isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
+      const dead = flagsDead(insts, idx);
       let code: string;
       if (inst.nops === 3) {
         const a = rdOperand(inst, 1, s, "fd0", "fd1"), b = rdOperand(inst, 2, s, "fs0", "fs1");
@@ -872,9 +875,17 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (b === null) return false;
         code = rdReg(inst.r0, s, "fd0", "fd1") + b;
       }
-      if (s === 4) code += "lo=Math.imul(fd0,fs0);hi=0;";
-      else code += "lo=Math.imul(fd0,fs0);hi=(mulhu(fd0,fs0)+Math.imul(fd0,fs1)+Math.imul(fd1,fs0))|0;";
-      e(code + wrReg(inst.r0, s, "lo", "hi"));
+      if (dead) {
+        if (s === 4) code += "lo=Math.imul(fd0,fs0);hi=0;";
+        else code += "lo=Math.imul(fd0,fs0);hi=(mulhu(fd0,fs0)+Math.imul(fd0,fs1)+Math.imul(fd1,fs0))|0;";
+        e(code + wrReg(inst.r0, s, "lo", "hi"));
+        return true;
+      }
+      if (s === 4) code += "lo=Math.imul(fd0,fs0);hi=0;t=(mulhu(fd0,fs0)-(fd0<0?fs0:0)-(fs0<0?fd0:0))|0;fc=t!==(lo>>31)?1:0;";
+      else code += "mul128(fd0,fd1,fs0,fs1,true,W);lo=W[0];hi=W[1];t=hi>>31;fc=(W[2]!==t||W[3]!==t)?1:0;";
+      e(code + wrReg(inst.r0, s, "lo", "hi") + "fr0=lo;fr1=hi;fo=fc;");
+      gen.setFlags(K_LOGIC, s, false);
+      gen.setPartial(CF_BIT | OF_BIT, s);
       return true;
     }
 
@@ -893,6 +904,52 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         return true;
       }
       return false;
+    }
+    case Op.PCMPEQB: {
+      // Byte-wise equality of two XMM registers: per word, the zero bytes of a^b become 0xff.
+      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
+      if (!isX(inst.k0, inst.r0) || !isX(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
+      const d = XMM_I32 + 4 * (inst.r0 - R.XMM0), x = XMM_I32 + 4 * (inst.r1 - R.XMM0);
+      let code = "";
+      for (let j = 0; j < 4; j++) {
+        code += `t=g[${d + j}]^g[${x + j}];t=~(((t&0x7f7f7f7f)+0x7f7f7f7f)|t)&0x80808080;g[${d + j}]=Math.imul(t>>>7,255);`;
+      }
+      e(code);
+      return true;
+    }
+    case Op.PMOVMSKB: {
+      // The top bit of each of the 16 bytes into a GPR's low 16 bits (upper bits cleared).
+      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
+      if (!isGpr(inst.k0, inst.r0) || !isX(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
+      const x = XMM_I32 + 4 * (inst.r1 - R.XMM0), r = inst.r0;
+      let code = "t=0;";
+      for (let j = 0; j < 4; j++) {
+        code += `c=g[${x + j}];t|=(((c>>>7)&1)|((c>>>14)&2)|((c>>>21)&4)|((c>>>28)&8))<<${4 * j};`;
+      }
+      e(code + `g[${2 * r}]=t;g[${2 * r + 1}]=0;`);
+      return true;
+    }
+    case Op.PUNPCKLBW: {
+      // Interleave the low 8 bytes of destination and source.
+      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
+      if (!isX(inst.k0, inst.r0) || !isX(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
+      const d = XMM_I32 + 4 * (inst.r0 - R.XMM0), x = XMM_I32 + 4 * (inst.r1 - R.XMM0);
+      const il = (dw: string, sw: string, sh: number): string =>
+        `((${dw}>>>${sh})&255)|(((${sw}>>>${sh})&255)<<8)|(((${dw}>>>${sh + 8})&255)<<16)|(((${sw}>>>${sh + 8})&255)<<24)`;
+      e(`lo=g[${d}];hi=g[${d + 1}];u=g[${x}];v=g[${x + 1}];` +
+        `g[${d}]=${il("lo", "u", 0)};g[${d + 1}]=${il("lo", "u", 16)};g[${d + 2}]=${il("hi", "v", 0)};g[${d + 3}]=${il("hi", "v", 16)};`);
+      return true;
+    }
+    case Op.PSHUFLW: {
+      // The low four words picked by the immediate; the high quadword copied.
+      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
+      if (!isX(inst.k0, inst.r0) || !isX(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
+      const d = XMM_I32 + 4 * (inst.r0 - R.XMM0), x = XMM_I32 + 4 * (inst.r1 - R.XMM0);
+      const lane = (l: number): string => `((${l < 2 ? "lo" : "hi"}>>>${16 * (l & 1)})&65535)`;
+      const sel = (j: number): number => (inst.imm >> (2 * j)) & 3;
+      e(`lo=g[${x}];hi=g[${x + 1}];g[${d + 2}]=g[${x + 2}];g[${d + 3}]=g[${x + 3}];` +
+        `g[${d}]=${lane(sel(0))}|(${lane(sel(1))}<<16);g[${d + 1}]=${lane(sel(2))}|(${lane(sel(3))}<<16);`);
+      return true;
     }
     case Op.XORPS: case Op.PXOR: case Op.XORPD: case Op.PAND: case Op.ANDPS: case Op.ANDPD: case Op.POR: case Op.ORPS:
     case Op.ORPD: case Op.PANDN: case Op.ANDNPS: case Op.ANDNPD: {
