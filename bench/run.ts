@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rt0Cli } from "../tools/bundle.js";
+import { formatSummary } from "./profsum.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SRC = join(ROOT, "bench", "src");
@@ -187,8 +188,11 @@ function main(): void {
       if (o.profile === prog) {
         const dir = join(OUT, "profiles");
         mkdirSync(dir, { recursive: true });
-        spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, CLI, "run", bin], { stdio: "ignore", timeout: o.timeoutMs });
-        process.stdout.write(`  profile of ${prog} (go${go}) written under ${dir}\n`);
+        const name = `${prog}-go${go}.cpuprofile`;
+        spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-name", name, CLI, "run", bin], { stdio: "ignore", timeout: o.timeoutMs });
+        const file = join(dir, name);
+        process.stdout.write(`  profile of ${prog} (go${go}): ${file}\n`);
+        if (existsSync(file)) process.stdout.write(formatSummary(JSON.parse(readFileSync(file, "utf8")) as Parameters<typeof formatSummary>[0]));
       }
     }
   }
