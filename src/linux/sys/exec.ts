@@ -1,5 +1,6 @@
 // New processes: clone without CLONE_THREAD (Go's vfork: CLONE_VM|CLONE_VFORK, with CLONE_PIDFD
-// since Go 1.23), vfork, and execve/execveat of a static x86-64 ELF read through the Vfs, which
+// since Go 1.23), vfork, and execve/execveat of an x86-64 ELF (static, or dynamically linked with
+// its interpreter) read through the Vfs, which
 // gives the process a new address space and one thread with the new image.
 
 import { NR } from "../sysnums.js";
@@ -11,7 +12,7 @@ import {
   CLONE_VM, O_RDONLY, SIG_IGN, SIGCHLD,
 } from "../abi.js";
 import { PidFd } from "../files.js";
-import { cleanPath, S_IFMT, S_IFREG } from "../vfs.js";
+import { cleanPath, readGuestFile } from "../vfs.js";
 import { loadElf, checkRunnable } from "../loader.js";
 import { resolveAt } from "./fs.js";
 import { dropShared } from "../shmap.js";
@@ -81,36 +82,6 @@ function readStrings(p: Process, addr: number, budget: { bytes: number }): strin
   }
 }
 
-/** Read a whole executable through the Vfs; a negative number is an errno. */
-function readExecutable(p: Process, path: string): Uint8Array | number {
-  const st = p.host.vfs.stat(path, true);
-  if (typeof st === "number") return st;
-  if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
-  const acc = p.host.vfs.access(path, X_OK);
-  if (acc < 0) return acc;
-  const f = p.host.vfs.open(path, O_RDONLY, 0);
-  if (typeof f === "number") return f;
-  try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = new Uint8Array(Math.max(65536, st.size - total));
-      const n = f.read(buf, total);
-      if (n < 0) return n;
-      if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-    }
-    if (chunks.length === 1) return chunks[0]!;
-    const all = new Uint8Array(total);
-    let off = 0;
-    for (const c of chunks) { all.set(c, off); off += c.length; }
-    return all;
-  } finally {
-    f.close();
-  }
-}
-
 function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, envpAddr: number, flags: number): number {
   const p = t.proc;
   if (pathAddr === 0) return -EFAULT;
@@ -130,7 +101,7 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   const envp = readStrings(p, envpAddr, budget);
   if (typeof envp === "number") return envp;
 
-  const bytes = readExecutable(p, full);
+  const bytes = readGuestFile(p.host.vfs, full, X_OK);
   if (typeof bytes === "number") return bytes;
   const refuse = (why: string): number => {
     p.warnOnce(`exec-${full}`, `rt0: warning: execve ${given}: ${why}; returning ENOEXEC`);
@@ -139,7 +110,7 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
     if (bytes[0] === 0x23 && bytes[1] === 0x21) {
       const line = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 128))).split("\n")[0]!;
-      return refuse(`a script (${line}): rt0 runs static ELF binaries only`);
+      return refuse(`a script (${line}): rt0 runs ELF binaries only`);
     }
     return refuse("not an ELF executable");
   }
@@ -149,7 +120,9 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   let loaded;
   try {
     checkRunnable(bytes);
-    loaded = loadElf(mem, bytes, { argv, envp, execfn: given, random, model: p.opts.model });
+    loaded = loadElf(mem, bytes, {
+      argv, envp, execfn: given, random, model: p.opts.model, readFile: (path) => readGuestFile(p.host.vfs, path, 0),
+    });
   } catch (e) {
     if (e instanceof UserError) return refuse(e.message);
     throw e;
