@@ -6,7 +6,7 @@
 import { NR } from "../sysnums.js";
 import { rows, BLOCK, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
 import { Process, EXITED, type Thread } from "../process.js";
-import { E2BIG, EACCES, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOEXEC, ENOSYS } from "../errno.js";
+import { E2BIG, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOEXEC, ENOSYS } from "../errno.js";
 import {
   AT_EMPTY_PATH, AT_FDCWD, CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_SETTLS, CLONE_VFORK,
   CLONE_VM, O_RDONLY, SIG_IGN, SIGCHLD,
