@@ -14,7 +14,7 @@ import {
   AT_PHDR, AT_PHENT, AT_PHNUM, AT_PLATFORM, AT_RANDOM, AT_SECURE, AT_SYSINFO_EHDR, AT_UID, AT_BASE,
 } from "./abi.js";
 import { buildVdso, VDSO_SIZE } from "./vdso.js";
-import { ENOENT } from "./errno.js";
+import { ELIBBAD, ENOENT, errnoText } from "./errno.js";
 
 export const STACK_TOP = 0x7ffffffff000;
 export const STACK_SIZE = 8 << 20;
@@ -76,14 +76,12 @@ export function vdsoAddress(lowestSegment: number): number {
 }
 
 /** Parse and check that rt0 can run this binary; UserError otherwise. A dynamically linked one
- *  passes (its interpreter is checked when it is loaded) unless `staticOnly` (the browser, which
- *  has no dynamic linker or C library). */
-export function checkRunnable(bytes: Uint8Array, staticOnly = false): ElfFile {
+ *  passes (its interpreter is checked when it is loaded) unless `staticOnly` says why only static
+ *  ones will do (the browser has no dynamic linker or C library). */
+export function checkRunnable(bytes: Uint8Array, staticOnly?: string): ElfFile {
   const elf = parseElf(bytes);
   const interp = elf.interp;
-  if (interp !== undefined && staticOnly) {
-    throw new UserError(`dynamically linked (interpreter ${interp}): only static binaries run here (build Go programs with CGO_ENABLED=0)`);
-  }
+  if (interp !== undefined && staticOnly !== undefined) throw new UserError(`dynamically linked (interpreter ${interp}): ${staticOnly}`);
   if (elf.header.type !== ET.EXEC && elf.header.type !== ET.DYN) {
     throw new UserError(`not an executable (ELF type ${elf.header.type}): rt0 runs ET_EXEC or ET_DYN binaries`);
   }
@@ -128,23 +126,31 @@ function loadSpan(elf: ElfFile): { lo: number; hi: number } {
   return { lo, hi };
 }
 
-/** Read and check the interpreter named by PT_INTERP; UserError with one line otherwise. */
+/** The interpreter could not be loaded: one line for the user, and the errno execve returns
+ *  for it on Linux (ENOENT when it is missing, ELIBBAD when it is not a usable ELF). */
+export class InterpError extends UserError {
+  constructor(message: string, readonly errno: number) {
+    super(message);
+  }
+}
+
+/** Read and check the interpreter named by PT_INTERP; InterpError otherwise. */
 function readInterp(path: string, o: LoadOptions): { bytes: Uint8Array; elf: ElfFile } {
   const hint = "(with --root, copy it and the libraries into the root)";
-  if (o.readFile === undefined) throw new UserError(`dynamically linked (interpreter ${path}): no file system to load the interpreter from`);
+  if (o.readFile === undefined) throw new InterpError(`dynamically linked (interpreter ${path}): no file system to load the interpreter from`, ENOENT);
   const bytes = o.readFile(path);
   if (typeof bytes === "number") {
-    if (bytes === -ENOENT) throw new UserError(`dynamically linked: interpreter ${path} not found ${hint}`);
-    throw new UserError(`dynamically linked: interpreter ${path} cannot be read (errno ${-bytes}) ${hint}`);
+    if (bytes === -ENOENT) throw new InterpError(`dynamically linked: interpreter ${path} not found ${hint}`, ENOENT);
+    throw new InterpError(`dynamically linked: interpreter ${path} cannot be read: ${errnoText(-bytes)} ${hint}`, -bytes);
   }
   let elf: ElfFile;
   try {
     elf = parseElf(bytes);
   } catch (e) {
-    throw new UserError(`dynamically linked: interpreter ${path} is not an ELF file (${e instanceof Error ? e.message : String(e)})`);
+    throw new InterpError(`dynamically linked: interpreter ${path}: ${e instanceof Error ? e.message : String(e)}`, ELIBBAD);
   }
   if (elf.header.type !== ET.DYN || elf.interp !== undefined || !elf.phdrs.some((p) => p.type === PT.LOAD)) {
-    throw new UserError(`dynamically linked: interpreter ${path} is not a self-contained ET_DYN ELF file`);
+    throw new InterpError(`dynamically linked: interpreter ${path} is not a self-contained ET_DYN ELF file`, ELIBBAD);
   }
   return { bytes, elf };
 }

@@ -13,7 +13,7 @@ import {
 } from "../abi.js";
 import { PidFd } from "../files.js";
 import { cleanPath, readGuestFile } from "../vfs.js";
-import { loadElf, checkRunnable } from "../loader.js";
+import { loadElf, checkRunnable, InterpError } from "../loader.js";
 import { resolveAt } from "./fs.js";
 import { dropShared } from "../shmap.js";
 import { UserError } from "../../base/assert.js";
@@ -124,6 +124,8 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
       argv, envp, execfn: given, random, model: p.opts.model, readFile: (path) => readGuestFile(p.host.vfs, path, 0),
     });
   } catch (e) {
+    // A missing or broken interpreter fails the same way on Linux: no warning, just the errno.
+    if (e instanceof InterpError) return -e.errno;
     if (e instanceof UserError) return refuse(e.message);
     throw e;
   }
