@@ -13,13 +13,17 @@ import { pool, runNative, runRt0, type Case } from "../cli/runharness.js";
 
 const haveGcc = spawnSync("gcc", ["--version"]).status === 0;
 
-test("a C program built with gcc (dynamically linked, PIE) runs as natively", { skip: !haveGcc && "no gcc" }, async () => {
+test("a C program built with gcc (dynamically linked, PIE: threads, printf of doubles, libm, dlopen, fork, system) runs as natively", { skip: !haveGcc && "no gcc" }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "rt0-dyn-"));
   try {
     writeFileSync(join(dir, "c.c"), `#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <pthread.h>
+#include <dlfcn.h>
+#include <unistd.h>
+#include <sys/wait.h>
 static void *work(void *p) { return (void *)(strlen((const char *)p) * 2); }
 int main(int argc, char **argv) {
   pthread_t t; void *r;
@@ -28,13 +32,26 @@ int main(int argc, char **argv) {
   char *s = malloc(100000);
   snprintf(s, 100000, "argc=%d last=%s env=%s", argc, argv[argc - 1], getenv("RT0_DYN"));
   puts(s);
+  volatile double x = 0.5;
+  printf("%f %.17g %e sin=%.15f\\n", 3.14159, strtod("0.1", NULL), 1e300, sin(x));
+  void *m = dlopen("libm.so.6", RTLD_NOW);
+  double (*cosp)(double) = (double (*)(double))dlsym(m, "cos");
+  printf("dlopen: cos=%.15f\\n", cosp(x));
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) { printf("forked child\\n"); fflush(stdout); _exit(5); }
+  int st;
+  waitpid(pid, &st, 0);
+  printf("fork: child exited %d\\n", WEXITSTATUS(st));
+  fflush(stdout);
+  printf("system: %d\\n", WEXITSTATUS(system("echo from sh; exit 3")));
   fprintf(stderr, "thread said %ld\\n", (long)r);
   free(s);
   return 42;
 }
 `);
     const exe = join(dir, "c");
-    const cc = spawnSync("gcc", ["-O1", "-pthread", "-o", exe, join(dir, "c.c")], { encoding: "utf8" });
+    const cc = spawnSync("gcc", ["-O1", "-pthread", "-o", exe, join(dir, "c.c"), "-lm", "-ldl"], { encoding: "utf8" });
     assert.equal(cc.status, 0, cc.stderr);
     const c: Case = { name: "c", args: ["one", "two words"], env: { RT0_DYN: "yes" } };
     const [nat, emu] = [await runNative(exe, c), await runRt0(exe, c)];

@@ -1,6 +1,6 @@
 // New processes: clone without CLONE_THREAD (Go's vfork: CLONE_VM|CLONE_VFORK, with CLONE_PIDFD
-// since Go 1.23), vfork, and execve/execveat of an x86-64 ELF (static, or dynamically linked with
-// its interpreter) read through the Vfs, which
+// since Go 1.23; glibc's fork: a copy of the address space), vfork, fork, and execve/execveat of
+// an x86-64 ELF (static, or dynamically linked with its interpreter) read through the Vfs, which
 // gives the process a new address space and one thread with the new image.
 
 import { NR } from "../sysnums.js";
@@ -15,7 +15,7 @@ import { PidFd } from "../files.js";
 import { cleanPath, readGuestFile } from "../vfs.js";
 import { loadElf, checkRunnable, InterpError } from "../loader.js";
 import { resolveAt } from "./fs.js";
-import { dropShared } from "../shmap.js";
+import { dropShared, hasShared } from "../shmap.js";
 import { UserError } from "../../base/assert.js";
 import { GPR } from "../../cpu/api.js";
 
@@ -31,13 +31,16 @@ export function cloneProcess(t: Thread, flags: number, stack: number, ptid: numb
   const p = t.proc;
   const known = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |
     CLONE_CHILD_CLEARTID | CLONE_HARMLESS | 0xff;
-  if (!(flags & CLONE_VM) || (flags & ~known) !== 0) {
-    // A copy of the address space (plain fork) or shared fs/files/handlers/namespaces.
-    p.warnOnce(`clone-${flags}`, `rt0: warning: clone of a process with flags 0x${(flags >>> 0).toString(16)} not implemented (only CLONE_VM [|CLONE_VFORK|CLONE_PIDFD]), returning ENOSYS`);
+  // Without CLONE_VM: a copy of the address space (glibc's fork), when the memory can copy
+  // itself and holds no shared file mapping (whose pages would have to stay shared).
+  const fork = !(flags & CLONE_VM) && p.mem.clone !== undefined && !hasShared(p.mem);
+  if ((!(flags & CLONE_VM) && !fork) || (flags & ~known) !== 0) {
+    // Shared fs/files/handlers/namespaces, or a fork rt0 cannot copy.
+    p.warnOnce(`clone-${flags}`, `rt0: warning: clone of a process with flags 0x${(flags >>> 0).toString(16)} not implemented (only CLONE_VM [|CLONE_VFORK|CLONE_PIDFD], or a fork without MAP_SHARED file mappings), returning ENOSYS`);
     return -ENOSYS;
   }
   if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID)) return -EINVAL;
-  const child = new Process(p.kernel, { mem: p.mem, exePath: p.exePath, parent: p });
+  const child = new Process(p.kernel, { mem: fork ? p.mem.clone!() : p.mem, exePath: p.exePath, parent: p });
   child.exitSignal = flags & 0xff;
   child.vforkDone = (flags & CLONE_VFORK) === 0;
   const cpu = child.newCpu();
@@ -52,7 +55,7 @@ export function cloneProcess(t: Thread, flags: number, stack: number, ptid: numb
   ct.altFlags = t.altFlags;
   if (flags & CLONE_PIDFD) p.mem.writeU32(ptid, openPidfd(p, child));
   if (flags & CLONE_PARENT_SETTID) p.mem.writeU32(ptid, child.pid);
-  if (flags & CLONE_CHILD_SETTID) p.mem.writeU32(ctid, child.pid);
+  if (flags & CLONE_CHILD_SETTID) child.mem.writeU32(ctid, child.pid);
   if (flags & CLONE_CHILD_CLEARTID) ct.clearTid = ctid;
   p.dirty = true;
   if (!child.vforkDone) {
@@ -175,4 +178,5 @@ export const execRows: SyscallRow[] = rows(NR, {
   execve: [["path", "strarr", "strarr"], sysExecve],
   execveat: [["dirfd", "path", "strarr", "strarr", "atflags"], sysExecveat],
   vfork: [[], (t) => cloneProcess(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0)],
+  fork: [[], (t) => cloneProcess(t, SIGCHLD, 0, 0, 0, 0)],
 });
