@@ -75,6 +75,23 @@ test("the cgo fixture (CGO_ENABLED=1) of every toolchain equals its native run",
   }
 });
 
+test("#! scripts run by a dynamically linked /bin/sh: interpreter, its argument, nesting, as natively", { skip: !existsSync("/bin/sh") && "no /bin/sh" }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rt0-script-"));
+  try {
+    const s1 = join(dir, "s1"), s2 = join(dir, "s2"), s3 = join(dir, "s3"), run = join(dir, "run.sh");
+    writeFileSync(s1, '#!/bin/sh\necho "script: $0 [$1] [$2]"; exit 4\n', { mode: 0o755 });
+    writeFileSync(s2, `#!${s1} -opt\n`, { mode: 0o755 });
+    writeFileSync(s3, "#!  /bin/echo   one  two  \n", { mode: 0o755 });
+    writeFileSync(run, `${s1} a "b c"; echo "rc $?"\n${s2} x; echo "rc $?"\n${s3} x y; echo "rc $?"\n`);
+    const c: Case = { name: "sh", args: [run] };
+    const [nat, emu] = [await runNative("/bin/sh", c), await runRt0("/bin/sh", c)];
+    assert.deepEqual(emu, nat);
+    assert.match(nat.stdout, /script: .*s1 \[-opt\] \[.*s2\]\nrc 4\n/);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
 const GO119 = "/usr/lib/go-1.19/bin/go";
 for (const args of [["version"], ["env", "GOROOT"]]) {
   test(`Debian's dynamically linked go command: go ${args.join(" ")} as natively`, { skip: !existsSync(GO119) && `${GO119} is absent` }, async () => {

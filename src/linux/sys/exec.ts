@@ -1,12 +1,12 @@
 // New processes: clone without CLONE_THREAD (Go's vfork: CLONE_VM|CLONE_VFORK, with CLONE_PIDFD
 // since Go 1.23; glibc's fork: a copy of the address space), vfork, fork, and execve/execveat of
-// an x86-64 ELF (static, or dynamically linked with its interpreter) read through the Vfs, which
-// gives the process a new address space and one thread with the new image.
+// an x86-64 ELF (static, or dynamically linked with its interpreter) or a #! script read through
+// the Vfs, which gives the process a new address space and one thread with the new image.
 
 import { NR } from "../sysnums.js";
 import { rows, BLOCK, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
 import { Process, EXITED, type Thread } from "../process.js";
-import { E2BIG, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOEXEC, ENOSYS } from "../errno.js";
+import { E2BIG, EFAULT, ELOOP, EINVAL, ENAMETOOLONG, ENOENT, ENOEXEC, ENOSYS } from "../errno.js";
 import {
   AT_EMPTY_PATH, AT_FDCWD, CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_SETTLS, CLONE_VFORK,
   CLONE_VM, O_RDONLY, SIG_IGN, SIGCHLD,
@@ -24,6 +24,8 @@ export const CLONE_PIDFD = 0x1000;
 const CLONE_HARMLESS = 0x00800000 /* CLONE_UNTRACED */ | 0x00002000 /* CLONE_PTRACE */ | 0x00400000 /* CLONE_DETACHED */;
 const X_OK = 1;
 const MAX_ARGS = 1 << 17, MAX_ARG_BYTES = 2 << 20;
+/** How much of a #! line Linux reads (since 5.1). */
+const BINPRM_BUF_SIZE = 256;
 
 /** clone without CLONE_THREAD: a child process sharing the address space (CLONE_VM), the
  *  parent thread parked until it execs or exits when CLONE_VFORK asks for that. */
@@ -104,17 +106,33 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   const envp = readStrings(p, envpAddr, budget);
   if (typeof envp === "number") return envp;
 
-  const bytes = readGuestFile(p.host.vfs, full, X_OK);
+  let bytes = readGuestFile(p.host.vfs, full, X_OK);
   if (typeof bytes === "number") return bytes;
   const refuse = (why: string): number => {
     p.warnOnce(`exec-${full}`, `rt0: warning: execve ${given}: ${why}; returning ENOEXEC`);
     return -ENOEXEC;
   };
+  // A #! script, as binfmt_script runs it: "#!INTERP [ARG]" becomes argv INTERP [ARG] PATH
+  // ARGS..., the interpreter itself possibly a script, four levels deep at most.
+  let script = given;
+  for (let depth = 0; bytes[0] === 0x23 && bytes[1] === 0x21; depth++) {
+    if (depth === 4) return -ELOOP;
+    const head = bytes.subarray(2, Math.min(bytes.length, BINPRM_BUF_SIZE));
+    const nl = head.indexOf(10);
+    if (nl < 0 && bytes.length > BINPRM_BUF_SIZE) return -ENOEXEC; // longer than Linux reads
+    const line = new TextDecoder().decode(nl < 0 ? head : head.subarray(0, nl)).replace(/[ \t]+$/, "").replace(/^[ \t]+/, "");
+    if (line === "") return -ENOEXEC;
+    const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line)!;
+    const interp = m[1]!, arg = m[2];
+    argv.splice(0, 1, ...(arg !== undefined ? [interp, arg] : [interp]), script);
+    script = interp;
+    const at = resolveAt(p, AT_FDCWD, interp);
+    if (typeof at === "number") return at;
+    full = at;
+    bytes = readGuestFile(p.host.vfs, full, X_OK);
+    if (typeof bytes === "number") return bytes;
+  }
   if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
-    if (bytes[0] === 0x23 && bytes[1] === 0x21) {
-      const line = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 128))).split("\n")[0]!;
-      return refuse(`a script (${line}): rt0 runs ELF binaries only`);
-    }
     return refuse("not an ELF executable");
   }
   const mem = p.opts.newMemory();
