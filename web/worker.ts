@@ -84,7 +84,7 @@ class Session {
 
   constructor(readonly name: string, readonly bytes: Uint8Array, readonly vendor: Vendor, paused: boolean) {
     this.gobin = openBinary(bytes, name);
-    checkRunnable(bytes);
+    checkRunnable(bytes, "the browser has no dynamic linker or C library, so only static binaries run here (build Go programs with CGO_ENABLED=0)");
     if (this.gobin.goVersion === undefined) throw new UserError("no Go build information: the explorer runs Go binaries (go build, GOOS=linux GOARCH=amd64)");
     this.layouts = layoutsFor(this.gobin.goVersion);
     this.boot = new BootTracer(this.gobin, { regs: true });

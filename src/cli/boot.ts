@@ -45,7 +45,7 @@ export async function bootCommand(binArg: string | undefined, args: string[], o:
   const vendor = parseVendor(o.cpuVendor);
   const model: CpuModel = { vendor, level: 1 };
   const bin = binArg ?? bundledSample();
-  const { bytes, gobin } = loadGoProgram(bin);
+  const { bytes, gobin } = loadGoProgram(bin, "rt0 boot narrates a static (CGO_ENABLED=0) Go program's start-up; this one starts in the dynamic linker");
   const tracer = new BootTracer(gobin, { until: o.until });
   if (o.until !== undefined && !tracer.untilResolved) throw new UserError(`--until ${o.until}: no such symbol in ${bin}`);
   const out = new Capture(), err = new Capture();

@@ -23,12 +23,13 @@ export function parseVendor(v: string): CpuModel["vendor"] {
   throw new UserError(`--cpu-vendor must be intel or amd (got ${v})`);
 }
 
-/** Read a Go binary and check that rt0 can run it; one-line UserErrors otherwise. */
-export function loadGoProgram(bin: string): { bytes: Uint8Array; gobin: GoBinary } {
+/** Read a Go binary and check that rt0 can run it; one-line UserErrors otherwise. `staticOnly`
+ *  says why a dynamically linked one will not do. */
+export function loadGoProgram(bin: string, staticOnly?: string): { bytes: Uint8Array; gobin: GoBinary } {
   const bytes = readBinaryBytes(bin);
   const gobin = openBinary(bytes, bin);
   try {
-    checkRunnable(bytes);
+    checkRunnable(bytes, staticOnly);
   } catch (e) {
     if (e instanceof UserError) throw new UserError(`${bin}: ${e.message}`, e.exitCode);
     throw e;

@@ -57,18 +57,23 @@ function inside(root: string, host: string): string | undefined {
   return "/" + rel.split(sep).join("/");
 }
 
+/** f(), its UserError (a bad binary or interpreter) prefixed with the binary's name. */
+function withBinName<T>(bin: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${bin}: ${e.message}`, e.exitCode);
+    throw e;
+  }
+}
+
 export async function runCommand(bin: string, args: string[], o: RunCliOptions): Promise<void> {
   const model = parseModel(o);
   const seed = parseCount(o.seed, "--seed") ?? 0;
   const maxInstructions = parseCount(o.maxInstructions, "--max-instructions");
   const jitThreshold = o.jit === false ? Infinity : parseCount(o.jitThreshold, "--jit-threshold");
   const bytes = readBinaryBytes(bin);
-  try {
-    checkRunnable(bytes);
-  } catch (e) {
-    if (e instanceof UserError) throw new UserError(`${bin}: ${e.message}`, e.exitCode);
-    throw e;
-  }
+  withBinName(bin, () => checkRunnable(bytes));
 
   let root: string | undefined;
   if (o.root !== undefined) {
@@ -116,7 +121,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const host = new NodeHost({ root });
   // One decode cache per address space (execve gives a process a new one).
   const caches = new WeakMap<Memory, DecodeCache>();
-  const machine = new Machine({
+  const machine = withBinName(bin, () => new Machine({
     host, bin: bytes, argv: [bin, ...args], envp: [...env].map(([k, v]) => `${k}=${v}`), exePath, model,
     newMemory: (): Memory => new Space(),
     newCpu: (mem) => {
@@ -126,7 +131,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
       return c;
     },
     deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd,
-  });
+  }));
   const onSigint = (): void => machine.sendSignal(2);
   process.on("SIGINT", onSigint);
   let r: RunResult;

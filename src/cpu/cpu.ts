@@ -64,6 +64,9 @@ const enum O {
   CLFLUSH,
   CLFLUSHOPT,
   FWAIT,
+  FNSTCW,
+  FLDCW,
+  FNSTSW,
   MOVZX,
   MOVSX,
   MOVSXD,
@@ -197,6 +200,9 @@ OPK[Op.PREFETCHT2] = O.PREFETCHT2;
 OPK[Op.CLFLUSH] = O.CLFLUSH;
 OPK[Op.CLFLUSHOPT] = O.CLFLUSHOPT;
 OPK[Op.FWAIT] = O.FWAIT;
+OPK[Op.FNSTCW] = O.FNSTCW;
+OPK[Op.FLDCW] = O.FLDCW;
+OPK[Op.FNSTSW] = O.FNSTSW;
 OPK[Op.MOVZX] = O.MOVZX;
 OPK[Op.MOVSX] = O.MOVSX;
 OPK[Op.MOVSXD] = O.MOVSXD;
@@ -965,6 +971,18 @@ export class X86Cpu implements Cpu {
       case O.NOP: case O.PAUSE: case O.ENDBR64: case O.ENDBR32: case O.LFENCE: case O.MFENCE: case O.SFENCE:
       case O.PREFETCH: case O.PREFETCHW: case O.PREFETCHNTA: case O.PREFETCHT0: case O.PREFETCHT1: case O.PREFETCHT2:
       case O.CLFLUSH: case O.CLFLUSHOPT: case O.FWAIT:
+        return CONT;
+      // The x87 control and status words, which glibc reads and writes (printf's rounding mode,
+      // fesetround) though its x86-64 code does no x87 arithmetic; the FXSAVE image holds them.
+      case O.FNSTCW:
+        this.space.wr16(this.addr(inst), this.g[FCW_I32]!);
+        return CONT;
+      case O.FLDCW:
+        this.g[FCW_I32] = this.space.rd16(this.addr(inst));
+        return CONT;
+      case O.FNSTSW:
+        if (inst.k0 === K.MEM) this.space.wr16(this.addr(inst), this.g[FSW_I32]!);
+        else g[0] = (g[0]! & ~0xffff) | (this.g[FSW_I32]! & 0xffff);
         return CONT;
       case O.MOVZX: {
         const lo = this.rd1(inst);

@@ -63,8 +63,11 @@ export function cpuid(model: CpuModel, f: Features, leaf: number, sub: number, o
     if (f.osxsave) ecx |= (1 << 26) | (1 << 27);
     if (f.avx) ecx |= 1 << 28;
     out[2] = ecx;
-    // FPU TSC CX8 CMOV CLFSH FXSR SSE SSE2 (+ MMX, which Go never uses, not advertised).
-    out[3] = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 24) | (1 << 25) | (1 << 26);
+    // FPU TSC CX8 CMOV MMX CLFSH FXSR SSE SSE2. MMX is part of the x86-64 baseline that
+    // glibc's ld.so checks ("CPU ISA level is lower than required" without it); neither Go nor
+    // glibc's x86-64 code executes MMX instructions, and one that is not implemented raises
+    // SIGILL naming itself.
+    out[3] = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
   } else if (leaf === 7 && sub === 0) {
     let ebx = 0;
     if (f.bmi1) ebx |= 1 << 3;

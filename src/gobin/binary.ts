@@ -50,8 +50,6 @@ export function openBinary(bytes: Uint8Array, path: string): GoBinary {
   const t = elf.header.type;
   if (t === ET.REL) throw new UserError("relocatable object file (ET_REL), not an executable: rt0 runs only linked executables");
   if (t === ET.CORE) throw new UserError("core dump (ET_CORE), not an executable");
-  const interp = elf.interp;
-  if (interp !== undefined) throw new UserError(`dynamically linked (PT_INTERP ${interp}): rt0 runs only static binaries`);
   if (!elf.phdrs.some((p) => p.type === PT.LOAD)) throw new UserError("bad ELF: no PT_LOAD segment");
   return new Binary(path, elf);
 }

@@ -5,7 +5,7 @@ export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2
   EBADF = 9, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17,
   EXDEV = 18, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOTTY = 25,
   EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, ERANGE = 34, EDEADLK = 35,
-  ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOVERFLOW = 75,
+  ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOVERFLOW = 75, ELIBBAD = 80,
   ENOTSOCK = 88, EOPNOTSUPP = 95, EAFNOSUPPORT = 97, ETIMEDOUT = 110;
 
 const TABLE: [number, string, string][] = [
@@ -26,6 +26,7 @@ const TABLE: [number, string, string][] = [
   [EMLINK, "EMLINK", "Too many links"], [EPIPE, "EPIPE", "Broken pipe"],
   [ERANGE, "ERANGE", "Numerical result out of range"], [EDEADLK, "EDEADLK", "Resource deadlock avoided"],
   [ENAMETOOLONG, "ENAMETOOLONG", "File name too long"], [ENOSYS, "ENOSYS", "Function not implemented"],
+  [ELIBBAD, "ELIBBAD", "Accessing a corrupted shared library"],
   [ENOTEMPTY, "ENOTEMPTY", "Directory not empty"], [ELOOP, "ELOOP", "Too many levels of symbolic links"],
   [ENODATA, "ENODATA", "No data available"], [EOVERFLOW, "EOVERFLOW", "Value too large for defined data type"],
   [ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket"], [EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported"],

@@ -78,3 +78,8 @@ export function dropShared(mem: Memory): void {
   }
   maps.delete(mem);
 }
+
+/** Whether the address space has shared writable file mappings (a fork cannot copy them). */
+export function hasShared(mem: Memory): boolean {
+  return (maps.get(mem)?.length ?? 0) > 0;
+}

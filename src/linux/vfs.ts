@@ -2,6 +2,9 @@
 // (src/host/node.ts) implements it over node:fs, confined to a root directory; a browser host
 // can implement it in memory. Paths given to a Vfs are absolute guest paths.
 
+import { EACCES } from "./errno.js";
+import { O_RDONLY } from "./abi.js";
+
 /** What stat(2) reports, as plain numbers (times split into seconds and nanoseconds). */
 export interface Stat {
   dev: number;
@@ -126,4 +129,37 @@ export function cleanPath(path: string): string {
     else out.push(p);
   }
   return "/" + out.join("/");
+}
+
+/** A whole regular file read through the Vfs (an executable, an ELF interpreter), after an
+ *  access(mode) check when mode is non-zero; a negative number is an errno. */
+export function readGuestFile(vfs: Vfs, path: string, mode: number): Uint8Array | number {
+  const st = vfs.stat(path, true);
+  if (typeof st === "number") return st;
+  if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
+  if (mode !== 0) {
+    const acc = vfs.access(path, mode);
+    if (acc < 0) return acc;
+  }
+  const f = vfs.open(path, O_RDONLY, 0);
+  if (typeof f === "number") return f;
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = new Uint8Array(Math.max(65536, st.size - total));
+      const n = f.read(buf, total);
+      if (n < 0) return n;
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    const all = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) { all.set(c, off); off += c.length; }
+    return all;
+  } finally {
+    f.close();
+  }
 }

@@ -13,7 +13,7 @@ import { deliverPending, forceSignal, hasDeliverable, sendToProcess } from "../l
 import {
   FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, SI_USER, SIGFPE, SIGILL, SIGSEGV, SIGTRAP,
 } from "../linux/abi.js";
-import type { Host } from "../linux/vfs.js";
+import { readGuestFile, type Host } from "../linux/vfs.js";
 
 export interface MachineOptions {
   host: Host;
@@ -88,7 +88,9 @@ export class Machine {
     installStrace(this.proc);
     const random = new Uint8Array(16);
     this.proc.randomFill(random);
-    this.loaded = loadElf(this.mem, o.bin, { argv: o.argv, envp: o.envp, execfn: o.exePath, random, model: o.model });
+    this.loaded = loadElf(this.mem, o.bin, {
+      argv: o.argv, envp: o.envp, execfn: o.exePath, random, model: o.model, readFile: (path) => readGuestFile(o.host.vfs, path, 0),
+    });
     this.proc.brkStart = this.proc.brk = this.loaded.brk;
     const cpu = o.newCpu(this.mem);
     for (let r = 0; r < 16; r++) cpu.setReg(r, 0);

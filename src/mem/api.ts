@@ -35,6 +35,9 @@ export interface Memory {
    *  page filled when first touched. Optional: without it, map() then write(addr, data, true). */
   mapData?(addr: number, len: number, prot: number, data: Uint8Array): void;
   unmap(addr: number, len: number): void;
+  /** A copy of this address space (fork): same mappings, copied contents. Optional: without
+   *  it, fork is not available. */
+  clone?(): Memory;
   protect(addr: number, len: number, prot: number): void;
   /** Protection of the page holding addr, or -1 when unmapped. */
   protOf(addr: number): number;

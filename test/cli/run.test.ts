@@ -125,12 +125,12 @@ test("--max-instructions stops with a clear message and a non-zero status", () =
   assert.match(r.stderr, /^rt0: stopped after 100000 instructions \(--max-instructions 100000\)\n$/);
 });
 
-test("bad inputs: a dynamically linked binary, a missing file, a bad option value", () => {
-  const dyn = ["/bin/true", "/usr/bin/true"].find((p) => existsSync(p));
+test("bad inputs: a missing file, a bad option value (a dynamically linked binary runs)", () => {
+  const dyn = ["/bin/false", "/usr/bin/false"].find((p) => existsSync(p));
   assert.ok(dyn);
   const r = runCli(["run", dyn]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^rt0: .*true: dynamically linked \(interpreter \/lib64\/ld-linux-x86-64\.so\.2\): rt0 runs only static binaries/);
+  assert.equal(r.stdout + r.stderr, "");
   const m = runCli(["run", "/nonexistent/prog"]);
   assert.equal(m.status, 1);
   assert.equal(m.stderr, "rt0: /nonexistent/prog: no such file\n");

@@ -186,3 +186,15 @@ test("CPUID: vendor, max leaf, level-dependent features, brand string", () => {
   assert.equal(leaf(0x80000000)[0], 0x80000004);
   assert.equal(leaf(0x80000001)[3] & (1 << 29), 1 << 29); // LM
 });
+
+test("x87 control and status words: FNSTCW, FLDCW, FNSTSW (glibc's printf reads the rounding mode)", () => {
+  // movw $0xa7f,-16(%rsp); fnstcw -8(%rsp); fldcw -16(%rsp); fnstcw -24(%rsp); mov $-1,%eax; fnstsw %ax; int3
+  const { cpu, mem } = setup("66c74424f07f0a d97c24f8 d96c24f0 d97c24e8 b8ffffffff dfe0 cc");
+  assert.equal(cpu.run(100), STOP.BREAKPOINT);
+  const sp = STACK + 0x1000;
+  assert.equal(mem.readU16(sp - 8), 0x037f, "the control word after FNINIT (Linux's initial state)");
+  assert.equal(mem.readU16(sp - 24), 0x0a7f, "FLDCW then FNSTCW gives it back");
+  assert.equal(cpu.getReg(0), 0xffff0000, "FNSTSW AX: an empty status word, the rest of RAX kept");
+  const fx = cpu.fxsave();
+  assert.equal(fx[0]! | (fx[1]! << 8), 0x0a7f, "the FXSAVE image holds the control word");
+});

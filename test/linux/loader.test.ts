@@ -8,12 +8,13 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { Space } from "../../src/mem/space.js";
-import { loadElf, checkRunnable, STACK_TOP, VDSO_ADDR, vdsoAddress } from "../../src/linux/loader.js";
+import { loadElf, checkRunnable, InterpError, STACK_TOP, VDSO_ADDR, vdsoAddress } from "../../src/linux/loader.js";
+import { parseElf } from "../../src/elf/elf.js";
 import { buildVdso, elfHash, VDSO_SIZE } from "../../src/linux/vdso.js";
 import { FIXTURE_BIN, TESTDATA } from "../helpers.js";
 import { UserError } from "../../src/base/assert.js";
 
-const AT = { PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, ENTRY: 9, UID: 11, EUID: 12, GID: 13, EGID: 14, PLATFORM: 15,
+const AT = { PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, BASE: 7, ENTRY: 9, UID: 11, EUID: 12, GID: 13, EGID: 14, PLATFORM: 15,
   HWCAP: 16, CLKTCK: 17, SECURE: 23, RANDOM: 25, EXECFN: 31, SYSINFO_EHDR: 33 };
 
 for (const name of ["hello-go1.19", "hello-go1.26"]) {
@@ -106,8 +107,38 @@ test("the vDSO image: readelf sees the four functions under LINUX_2.6 (golden), 
   assert.equal(elfHash("LINUX_2.6"), 0x3ae75f6, "the hash Go's runtime looks for");
 });
 
-test("checkRunnable refuses dynamically linked and non-executable files with one clear line", () => {
+test("checkRunnable refuses non-executable files, and dynamically linked ones only when asked, with one clear line", () => {
   const dyn = ["/bin/true", "/usr/bin/true"].find((p) => existsSync(p))!;
-  assert.throws(() => checkRunnable(new Uint8Array(readFileSync(dyn))), (e: unknown) => e instanceof UserError && /dynamically linked/.test(e.message));
+  const bytes = new Uint8Array(readFileSync(dyn));
+  assert.equal(checkRunnable(bytes).interp, "/lib64/ld-linux-x86-64.so.2");
+  assert.throws(() => checkRunnable(bytes, "no libc here"), (e: unknown) => e instanceof UserError && /^dynamically linked \(interpreter .*\): no libc here$/.test(e.message));
   assert.throws(() => checkRunnable(new Uint8Array([1, 2, 3])), UserError);
+});
+
+test("loadElf of a dynamically linked program: ld.so mapped under 0x7ffff7fff000, AT_BASE, AT_ENTRY, AT_PHDR of the program, start at ld.so's entry", () => {
+  const dyn = ["/bin/true", "/usr/bin/true"].find((p) => existsSync(p))!;
+  const ldso = "/lib64/ld-linux-x86-64.so.2";
+  if (!existsSync(ldso)) return;
+  const bytes = new Uint8Array(readFileSync(dyn));
+  const interp = new Uint8Array(readFileSync(ldso));
+  const mem = new Space();
+  const asked: string[] = [];
+  const L = loadElf(mem, bytes, {
+    argv: ["true"], envp: [], execfn: "/bin/true", random: new Uint8Array(16), model: { vendor: "GenuineIntel", level: 1 },
+    readFile: (p) => { asked.push(p); return interp; },
+  });
+  assert.deepEqual(asked, [ldso]);
+  const aux = new Map(L.auxv);
+  const base = aux.get(AT.BASE)!;
+  assert.ok(L.interp && L.interp.base === base && base > VDSO_ADDR && base < 0x7ffff7fff000, `AT_BASE 0x${base.toString(16)}`);
+  const ld = parseElf(interp);
+  assert.equal(L.entry, base + ld.header.entry);
+  assert.equal(aux.get(AT.ENTRY), L.elf.header.entry + L.loadBias);
+  assert.equal(aux.get(AT.PHDR), L.phdrAddr);
+  assert.equal(L.loadBias, 0x555555554000, "a PIE program where Linux puts it without ASLR");
+  // ld.so's ELF header is mapped at its base.
+  assert.deepEqual(mem.read(base, 4), new Uint8Array([0x7f, 0x45, 0x4c, 0x46]));
+  assert.throws(() => loadElf(new Space(), bytes, {
+    argv: ["true"], envp: [], execfn: "/bin/true", random: new Uint8Array(16), model: { vendor: "GenuineIntel", level: 1 }, readFile: () => -2,
+  }), (e: unknown) => e instanceof InterpError && e.errno === 2 && /interpreter \/lib64\/ld-linux-x86-64\.so\.2 not found/.test(e.message));
 });

@@ -1,20 +1,21 @@
 // New processes: clone without CLONE_THREAD (Go's vfork: CLONE_VM|CLONE_VFORK, with CLONE_PIDFD
-// since Go 1.23), vfork, and execve/execveat of a static x86-64 ELF read through the Vfs, which
-// gives the process a new address space and one thread with the new image.
+// since Go 1.23; glibc's fork: a copy of the address space), vfork, fork, and execve/execveat of
+// an x86-64 ELF (static, or dynamically linked with its interpreter) or a #! script read through
+// the Vfs, which gives the process a new address space and one thread with the new image.
 
 import { NR } from "../sysnums.js";
 import { rows, BLOCK, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
 import { Process, EXITED, type Thread } from "../process.js";
-import { E2BIG, EACCES, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOEXEC, ENOSYS } from "../errno.js";
+import { E2BIG, EFAULT, ELOOP, EINVAL, ENAMETOOLONG, ENOENT, ENOEXEC, ENOSYS } from "../errno.js";
 import {
   AT_EMPTY_PATH, AT_FDCWD, CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_SETTLS, CLONE_VFORK,
   CLONE_VM, O_RDONLY, SIG_IGN, SIGCHLD,
 } from "../abi.js";
 import { PidFd } from "../files.js";
-import { cleanPath, S_IFMT, S_IFREG } from "../vfs.js";
-import { loadElf, checkRunnable } from "../loader.js";
+import { cleanPath, readGuestFile } from "../vfs.js";
+import { loadElf, checkRunnable, InterpError } from "../loader.js";
 import { resolveAt } from "./fs.js";
-import { dropShared } from "../shmap.js";
+import { dropShared, hasShared } from "../shmap.js";
 import { UserError } from "../../base/assert.js";
 import { GPR } from "../../cpu/api.js";
 
@@ -23,6 +24,8 @@ export const CLONE_PIDFD = 0x1000;
 const CLONE_HARMLESS = 0x00800000 /* CLONE_UNTRACED */ | 0x00002000 /* CLONE_PTRACE */ | 0x00400000 /* CLONE_DETACHED */;
 const X_OK = 1;
 const MAX_ARGS = 1 << 17, MAX_ARG_BYTES = 2 << 20;
+/** How much of a #! line Linux reads (since 5.1). */
+const BINPRM_BUF_SIZE = 256;
 
 /** clone without CLONE_THREAD: a child process sharing the address space (CLONE_VM), the
  *  parent thread parked until it execs or exits when CLONE_VFORK asks for that. */
@@ -30,13 +33,16 @@ export function cloneProcess(t: Thread, flags: number, stack: number, ptid: numb
   const p = t.proc;
   const known = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |
     CLONE_CHILD_CLEARTID | CLONE_HARMLESS | 0xff;
-  if (!(flags & CLONE_VM) || (flags & ~known) !== 0) {
-    // A copy of the address space (plain fork) or shared fs/files/handlers/namespaces.
-    p.warnOnce(`clone-${flags}`, `rt0: warning: clone of a process with flags 0x${(flags >>> 0).toString(16)} not implemented (only CLONE_VM [|CLONE_VFORK|CLONE_PIDFD]), returning ENOSYS`);
+  // Without CLONE_VM: a copy of the address space (glibc's fork), when the memory can copy
+  // itself and holds no shared file mapping (whose pages would have to stay shared).
+  const fork = !(flags & CLONE_VM) && p.mem.clone !== undefined && !hasShared(p.mem);
+  if ((!(flags & CLONE_VM) && !fork) || (flags & ~known) !== 0) {
+    // Shared fs/files/handlers/namespaces, or a fork rt0 cannot copy.
+    p.warnOnce(`clone-${flags}`, `rt0: warning: clone of a process with flags 0x${(flags >>> 0).toString(16)} not implemented (only CLONE_VM [|CLONE_VFORK|CLONE_PIDFD], or a fork without MAP_SHARED file mappings), returning ENOSYS`);
     return -ENOSYS;
   }
   if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID)) return -EINVAL;
-  const child = new Process(p.kernel, { mem: p.mem, exePath: p.exePath, parent: p });
+  const child = new Process(p.kernel, { mem: fork ? p.mem.clone!() : p.mem, exePath: p.exePath, parent: p });
   child.exitSignal = flags & 0xff;
   child.vforkDone = (flags & CLONE_VFORK) === 0;
   const cpu = child.newCpu();
@@ -51,7 +57,7 @@ export function cloneProcess(t: Thread, flags: number, stack: number, ptid: numb
   ct.altFlags = t.altFlags;
   if (flags & CLONE_PIDFD) p.mem.writeU32(ptid, openPidfd(p, child));
   if (flags & CLONE_PARENT_SETTID) p.mem.writeU32(ptid, child.pid);
-  if (flags & CLONE_CHILD_SETTID) p.mem.writeU32(ctid, child.pid);
+  if (flags & CLONE_CHILD_SETTID) child.mem.writeU32(ctid, child.pid);
   if (flags & CLONE_CHILD_CLEARTID) ct.clearTid = ctid;
   p.dirty = true;
   if (!child.vforkDone) {
@@ -81,36 +87,6 @@ function readStrings(p: Process, addr: number, budget: { bytes: number }): strin
   }
 }
 
-/** Read a whole executable through the Vfs; a negative number is an errno. */
-function readExecutable(p: Process, path: string): Uint8Array | number {
-  const st = p.host.vfs.stat(path, true);
-  if (typeof st === "number") return st;
-  if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
-  const acc = p.host.vfs.access(path, X_OK);
-  if (acc < 0) return acc;
-  const f = p.host.vfs.open(path, O_RDONLY, 0);
-  if (typeof f === "number") return f;
-  try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = new Uint8Array(Math.max(65536, st.size - total));
-      const n = f.read(buf, total);
-      if (n < 0) return n;
-      if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-    }
-    if (chunks.length === 1) return chunks[0]!;
-    const all = new Uint8Array(total);
-    let off = 0;
-    for (const c of chunks) { all.set(c, off); off += c.length; }
-    return all;
-  } finally {
-    f.close();
-  }
-}
-
 function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, envpAddr: number, flags: number): number {
   const p = t.proc;
   if (pathAddr === 0) return -EFAULT;
@@ -130,17 +106,33 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   const envp = readStrings(p, envpAddr, budget);
   if (typeof envp === "number") return envp;
 
-  const bytes = readExecutable(p, full);
+  let bytes = readGuestFile(p.host.vfs, full, X_OK);
   if (typeof bytes === "number") return bytes;
   const refuse = (why: string): number => {
     p.warnOnce(`exec-${full}`, `rt0: warning: execve ${given}: ${why}; returning ENOEXEC`);
     return -ENOEXEC;
   };
+  // A #! script, as binfmt_script runs it: "#!INTERP [ARG]" becomes argv INTERP [ARG] PATH
+  // ARGS..., the interpreter itself possibly a script, four levels deep at most.
+  let script = given;
+  for (let depth = 0; bytes[0] === 0x23 && bytes[1] === 0x21; depth++) {
+    if (depth === 4) return -ELOOP;
+    const head = bytes.subarray(2, Math.min(bytes.length, BINPRM_BUF_SIZE));
+    const nl = head.indexOf(10);
+    if (nl < 0 && bytes.length > BINPRM_BUF_SIZE) return -ENOEXEC; // longer than Linux reads
+    const line = new TextDecoder().decode(nl < 0 ? head : head.subarray(0, nl)).replace(/[ \t]+$/, "").replace(/^[ \t]+/, "");
+    if (line === "") return -ENOEXEC;
+    const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line)!;
+    const interp = m[1]!, arg = m[2];
+    argv.splice(0, 1, ...(arg !== undefined ? [interp, arg] : [interp]), script);
+    script = interp;
+    const at = resolveAt(p, AT_FDCWD, interp);
+    if (typeof at === "number") return at;
+    full = at;
+    bytes = readGuestFile(p.host.vfs, full, X_OK);
+    if (typeof bytes === "number") return bytes;
+  }
   if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
-    if (bytes[0] === 0x23 && bytes[1] === 0x21) {
-      const line = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 128))).split("\n")[0]!;
-      return refuse(`a script (${line}): rt0 runs static ELF binaries only`);
-    }
     return refuse("not an ELF executable");
   }
   const mem = p.opts.newMemory();
@@ -149,8 +141,12 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   let loaded;
   try {
     checkRunnable(bytes);
-    loaded = loadElf(mem, bytes, { argv, envp, execfn: given, random, model: p.opts.model });
+    loaded = loadElf(mem, bytes, {
+      argv, envp, execfn: given, random, model: p.opts.model, readFile: (path) => readGuestFile(p.host.vfs, path, 0),
+    });
   } catch (e) {
+    // A missing or broken interpreter fails the same way on Linux: no warning, just the errno.
+    if (e instanceof InterpError) return -e.errno;
     if (e instanceof UserError) return refuse(e.message);
     throw e;
   }
@@ -200,4 +196,5 @@ export const execRows: SyscallRow[] = rows(NR, {
   execve: [["path", "strarr", "strarr"], sysExecve],
   execveat: [["dirfd", "path", "strarr", "strarr", "atflags"], sysExecveat],
   vfork: [[], (t) => cloneProcess(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0)],
+  fork: [[], (t) => cloneProcess(t, SIGCHLD, 0, 0, 0, 0)],
 });

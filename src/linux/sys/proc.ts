@@ -1,5 +1,5 @@
 // Process-wide syscalls: ids, uname, resource limits, getrandom, CPU affinity, prctl,
-// getrusage. What they report is fixed (a plausible Linux 6.1 machine) so runs are reproducible.
+// getrusage, sysinfo. What they report is fixed (a plausible Linux 6.1 machine) so runs are reproducible.
 
 import { NR } from "../sysnums.js";
 import { rows, Args, type SyscallRow } from "../sysapi.js";
@@ -94,6 +94,20 @@ function sysGetrusage(t: Thread, a: Args): number {
   return 0;
 }
 
+/** sysinfo: a fixed 8 GiB machine (glibc's get_phys_pages and qsort ask), uptime from the
+ *  process clock. */
+function sysSysinfo(t: Thread, a: Args): number {
+  const b = new Uint8Array(112);
+  const dv = new DataView(b.buffer);
+  dv.setBigUint64(0, BigInt(Math.floor(t.proc.clock.monotonicNs() / 1e9)), true); // uptime
+  dv.setBigUint64(32, 8n << 30n, true); // totalram
+  dv.setBigUint64(40, 6n << 30n, true); // freeram
+  dv.setUint16(80, Math.min(0xffff, t.proc.kernel.procs.size), true); // procs
+  dv.setUint32(104, 1, true); // mem_unit
+  t.proc.mem.write(a.u(0), b);
+  return 0;
+}
+
 function sysGetpgid(t: Thread, a: Args): number {
   const pid = a.i32(0);
   if (pid === 0) return t.proc.pgid;
@@ -133,6 +147,7 @@ export const procRows: SyscallRow[] = rows(NR, {
   sched_setaffinity: [["int", "uint", "ptr"], () => 0],
   prctl: [["int", "hex", "hex", "hex", "hex"], sysPrctl],
   getrusage: [["int", "ptr"], sysGetrusage],
+  sysinfo: [["ptr"], sysSysinfo],
   getcpu: [["ptr", "ptr", "ptr"], (t, a) => {
     if (a.u(0)) t.proc.mem.writeU32(a.u(0), 0);
     if (a.u(1)) t.proc.mem.writeU32(a.u(1), 0);
