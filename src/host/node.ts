@@ -66,6 +66,9 @@ function setTimes(host: string, follow: boolean, atime: TimeSpec | null, mtime: 
     else fs.lutimesSync(host, atime.sec, mtime.sec);
     return;
   }
+  // touch -c (no creating) is silent about a missing file: ask first, for the errno.
+  if (follow) fs.statSync(host);
+  else fs.lstatSync(host);
   const touch = (which: string, t: TimeSpec): void => {
     try {
       execFileSync("touch", [...(follow ? [] : ["-h"]), "-c", which, "-d", touchTime(t), "--", host], { stdio: ["ignore", "ignore", "pipe"] });

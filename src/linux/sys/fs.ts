@@ -35,8 +35,9 @@ function readPath(p: Process, addr: number): string | number {
  *  name must be a directory, and rmdir/unlink/rename refuse it), "/" after a trailing slash
  *  (a final symbolic link is followed and the name must be a directory), else "". */
 function dirSuffix(path: string): string {
-  if (path === "." || path.endsWith("/.")) return "/.";
-  return path.length > 1 && path.endsWith("/") ? "/" : "";
+  const bare = path.replace(/\/+$/, "");
+  if (bare === "." || bare.endsWith("/.")) return "/.";
+  return bare !== "" && bare !== path ? "/" : "";
 }
 
 /** Resolve (dirfd, path) to an absolute guest path. "." and "//" are normalized away, except
@@ -459,6 +460,7 @@ function doReadlink(t: Thread, path: string | number, buf: number, size: number)
 
 function sysGetcwd(t: Thread, a: Args): number {
   const b = new TextEncoder().encode(t.proc.cwd + "\0");
+  if (b.length > 4096) return -ENAMETOOLONG; // Linux: a path longer than a page
   if (a.u(1) < b.length) return -ERANGE;
   t.proc.mem.write(a.u(0), b);
   return b.length;
