@@ -277,7 +277,7 @@ export class NodeVfs implements Vfs {
 
   /** The guest path of a host path (undefined when it lies outside the root). */
   private toGuest = (h: string): string | undefined => {
-    if (this.root === undefined) return h;
+    if (this.root === undefined || this.root === "/") return h;
     if (h === this.root) return "/";
     return h.startsWith(this.root + "/") ? h.slice(this.root.length) : undefined;
   };

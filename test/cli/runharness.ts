@@ -36,6 +36,7 @@ export const CASES: Case[] = [
   { name: "forkexec" },
   { name: "zerocopy" },
   { name: "fifo" },
+  { name: "fsattr" },
 ];
 
 export interface Outcome {
