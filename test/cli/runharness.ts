@@ -37,6 +37,7 @@ export const CASES: Case[] = [
   { name: "zerocopy" },
   { name: "fifo" },
   { name: "fsattr" },
+  { name: "unixsock" },
 ];
 
 export interface Outcome {

@@ -238,9 +238,9 @@ function statPath(t: Thread, path: string | number, follow: boolean): Stat | num
     path = p.exePath;
   } else if (virt === "none") return -ENOENT;
   const st = p.host.vfs.stat(path, follow);
-  const fifo = p.kernel.fifos.get(cleanPath(path));
-  if (fifo !== undefined && typeof st !== "number" && (st.mode & S_IFMT) === S_IFREG) {
-    return { ...st, mode: S_IFIFO | (st.mode & 0o7777), size: 0, blocks: 0 };
+  const key = cleanPath(path);
+  if (typeof st !== "number" && (st.mode & S_IFMT) === S_IFREG && (p.kernel.fifos.has(key) || p.kernel.unixNames.has(key))) {
+    return { ...st, mode: (p.kernel.fifos.has(key) ? S_IFIFO : S_IFSOCK) | (st.mode & 0o7777), size: 0, blocks: 0 };
   }
   return st;
 }
@@ -405,7 +405,10 @@ function sysMkdirat(t: Thread, a: Args): number {
 /** unlink(2): the name goes, and with it a FIFO's entry (open ends keep their buffer). */
 function unlinkPath(p: Process, path: string): number {
   const r = p.host.vfs.unlink(path);
-  if (r === 0) p.kernel.fifos.delete(cleanPath(path));
+  if (r === 0) {
+    p.kernel.fifos.delete(cleanPath(path));
+    p.kernel.unixNames.delete(cleanPath(path));
+  }
   return r;
 }
 
@@ -439,6 +442,10 @@ function rename(t: Thread, d1: number, a1: number, d2: number, a2: number): numb
     fifos.delete(cleanPath(from));
     if (fifo !== undefined) fifos.set(cleanPath(to), fifo);
     else fifos.delete(cleanPath(to));
+    const names = t.proc.kernel.unixNames, sk = names.get(cleanPath(from));
+    names.delete(cleanPath(from));
+    if (sk !== undefined) names.set(cleanPath(to), sk);
+    else names.delete(cleanPath(to));
   }
   return r;
 }
