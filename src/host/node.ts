@@ -108,7 +108,10 @@ function dtype(d: fs.Dirent): number {
 
 class NodeFile implements VfsFile {
   private pos = 0;
-  constructor(private readonly fd: number, readonly isDir: boolean, private readonly append: boolean, private readonly toGuest: (host: string) => string | undefined) {}
+  constructor(
+    private readonly fd: number, readonly isDir: boolean, private readonly append: boolean,
+    private readonly openedAs: string, private readonly toGuest: (host: string) => string | undefined,
+  ) {}
   read(buf: Uint8Array, pos: number | null): number {
     try {
       const n = fs.readSync(this.fd, buf, 0, buf.length, pos ?? this.pos);
@@ -174,7 +177,16 @@ class NodeFile implements VfsFile {
     if (!this.isDir) return -ENOTDIR;
     try {
       const out: DirEntry[] = [{ name: ".", ino: 1, type: DT_DIR }, { name: "..", ino: 2, type: DT_DIR }];
-      fs.readdirSync(procFd + this.fd, { withFileTypes: true }).forEach((d, i) => out.push({ name: d.name, ino: i + 3, type: dtype(d) }));
+      // Through the descriptor (the directory may be renamed, or deeper than PATH_MAX); by the
+      // path it was opened with where there is no /proc.
+      let list: fs.Dirent[];
+      try {
+        list = fs.readdirSync(procFd + this.fd, { withFileTypes: true });
+      } catch (e) {
+        if (errOf(e) !== -ENOENT || fs.existsSync("/proc/self")) throw e;
+        list = fs.readdirSync(this.openedAs, { withFileTypes: true });
+      }
+      list.forEach((d, i) => out.push({ name: d.name, ino: i + 3, type: dtype(d) }));
       return out;
     } catch (e) {
       return errOf(e);
@@ -288,7 +300,7 @@ export class NodeVfs implements Vfs {
     try {
       const fd = withShort(h, (x) => fs.openSync(x, flags & ~(O_CLOEXEC | O_NONBLOCK), mode));
       const st = fs.fstatSync(fd);
-      return new NodeFile(fd, st.isDirectory(), (flags & O_APPEND) !== 0, this.toGuest);
+      return new NodeFile(fd, st.isDirectory(), (flags & O_APPEND) !== 0, h, this.toGuest);
     } catch (e) {
       return errOf(e);
     }
