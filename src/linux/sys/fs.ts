@@ -6,7 +6,7 @@ import { NR } from "../sysnums.js";
 import { rows, Args, BLOCK, type SyscallRow } from "../sysapi.js";
 import type { Process, Thread } from "../process.js";
 import {
-  EAGAIN, EBADF, EINVAL, ENOENT, ENOTDIR, ENOTTY, ERANGE, EISDIR, EFAULT, ESPIPE, ENAMETOOLONG, EEXIST, EPERM, EOPNOTSUPP,
+  EAGAIN, EBADF, EINVAL, ENOENT, ENOTDIR, ENOTTY, ERANGE, EISDIR, EFAULT, ESPIPE, ENAMETOOLONG, EEXIST, EPERM, EOPNOTSUPP, EACCES,
 } from "../errno.js";
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD,
@@ -523,6 +523,21 @@ function sysFtruncate(t: Thread, a: Args): number {
   return f.truncate(a.s64(1));
 }
 
+/** truncate(2): through an open for writing, which gives the errors Linux gives (ENOENT,
+ *  EISDIR, EACCES). */
+function sysTruncate(t: Thread, a: Args): number {
+  const p = t.proc, path = argPath(t, AT_FDCWD, a.u(0)), len = a.s64(1);
+  if (typeof path === "number") return path;
+  if (len < 0) return -EINVAL;
+  if (procPath(p, path)) return -EACCES;
+  if (p.kernel.fifos.has(cleanPath(path))) return -EINVAL;
+  const f = p.host.vfs.open(path, O_WRONLY, 0);
+  if (typeof f === "number") return f;
+  const r = f.truncate(len);
+  f.close();
+  return r;
+}
+
 function sysFsync(t: Thread, a: Args): number {
   const f = t.proc.getFile(a.i32(0));
   if (!f) return -EBADF;
@@ -704,6 +719,7 @@ export const fsRows: SyscallRow[] = rows(NR, {
   dup2: [["fd", "fd"], sysDup2],
   dup3: [["fd", "fd", "oflags"], sysDup3],
   ftruncate: [["fd", "int"], sysFtruncate],
+  truncate: [["path", "int"], sysTruncate],
   fsync: [["fd"], sysFsync],
   fdatasync: [["fd"], sysFsync],
   faccessat: [["dirfd", "path", "int"], sysFaccessat],
