@@ -14,7 +14,7 @@ import {
 } from "../abi.js";
 import { HostFileDesc, MemFileDesc, isNonblock, type FileDesc } from "../files.js";
 import {
-  cleanPath, joinPath, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFLNK, S_IFREG, S_IFSOCK, DT_FIFO, type Stat, type TimeSpec, type VfsFile,
+  cleanPath, joinPath, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFLNK, S_IFREG, S_IFSOCK, DT_FIFO, DT_SOCK, type Stat, type TimeSpec, type VfsFile,
 } from "../vfs.js";
 import { Fifo } from "../fifo.js";
 import { GuestFault } from "../../mem/api.js";
@@ -318,7 +318,7 @@ function sysGetdents64(t: Thread, a: Args): number {
   const enc = new TextEncoder();
   let off = 0;
   let pos = f.dirPos ?? 0;
-  const fifos = p.kernel.fifos;
+  const fifos = p.kernel.fifos, socks = p.kernel.unixNames;
   while (pos < entries.length) {
     const e = entries[pos]!;
     const name = enc.encode(e.name);
@@ -330,7 +330,8 @@ function sysGetdents64(t: Thread, a: Args): number {
     dv.setBigUint64(off, BigInt(e.ino), true);
     dv.setBigInt64(off + 8, BigInt(pos + 1), true);
     dv.setUint16(off + 16, reclen, true);
-    dv.setUint8(off + 18, fifos.size > 0 && f.path && fifos.has(joinPath(f.path, e.name)) ? DT_FIFO : e.type);
+    const full = (fifos.size > 0 || socks.size > 0) && f.path ? joinPath(f.path, e.name) : undefined;
+    dv.setUint8(off + 18, full && fifos.has(full) ? DT_FIFO : full && socks.has(full) ? DT_SOCK : e.type);
     out.set(name, off + 19);
     off += reclen;
     pos++;
