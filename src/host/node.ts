@@ -3,18 +3,85 @@
 // only place rt0's emulator touches node:fs.
 
 import * as fs from "node:fs";
+import { execFileSync } from "node:child_process";
 import { isatty } from "node:tty";
 import { availableParallelism } from "node:os";
 import { resolve as hostResolve } from "node:path";
-import type { DirEntry, Host, HostStream, Stat, Vfs, VfsFile } from "../linux/vfs.js";
+import type { DirEntry, Host, HostStream, Stat, TimeSpec, Vfs, VfsFile } from "../linux/vfs.js";
 import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN, drainChunks } from "../linux/vfs.js";
-import { EAGAIN, EINVAL, EIO, ELOOP, ENOENT, ENOTDIR } from "../linux/errno.js";
-import { O_APPEND, O_CLOEXEC, O_NOFOLLOW, O_NONBLOCK } from "../linux/abi.js";
+import { EACCES, EAGAIN, EINVAL, EPERM, EIO, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from "../linux/errno.js";
+import { O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_PATH } from "../linux/abi.js";
 
 /** Negative errno of a Node fs error (libuv reports -errno on Linux). */
 function errOf(e: unknown): number {
   const n = (e as { errno?: unknown } | null)?.errno;
   return typeof n === "number" && n < 0 ? n : -EIO;
+}
+
+/** Host paths at least this long go through withShort. */
+const PATH_LIMIT = 4000;
+
+/** The host fd directory, usable by this process and its children (touch). */
+const procFd = `/proc/${process.pid}/fd/`;
+
+/**
+ * Run f on a host path the kernel accepts: one longer than PATH_MAX (a guest working in a very
+ * deep directory, as Linux allows with relative names) is reached in pieces, through
+ * /proc/PID/fd/N of directories opened O_PATH along it, closed afterwards.
+ */
+function withShort<T>(host: string, f: (h: string) => T): T {
+  if (host.length < PATH_LIMIT) return f(host);
+  const fds: number[] = [];
+  try {
+    let prefix = "", rest = host;
+    while (prefix.length + rest.length >= PATH_LIMIT) {
+      const cut = rest.lastIndexOf("/", PATH_LIMIT - prefix.length - 1);
+      if (cut <= 0) throw Object.assign(new Error("ENAMETOOLONG"), { errno: -ENAMETOOLONG });
+      const fd = fs.openSync(prefix + rest.slice(0, cut), O_PATH | O_DIRECTORY);
+      fds.push(fd);
+      prefix = `${procFd}${fd}/`;
+      rest = rest.slice(cut + 1);
+    }
+    return f(prefix + rest);
+  } finally {
+    for (const fd of fds) fs.closeSync(fd);
+  }
+}
+
+/** "@SECONDS.NANOSECONDS" for touch -d. */
+function touchTime(t: TimeSpec): string {
+  const ns = BigInt(t.sec) * 1000000000n + BigInt(t.nsec), abs = ns < 0n ? -ns : ns;
+  return `@${ns < 0n ? "-" : ""}${abs / 1000000000n}.${(abs % 1000000000n).toString().padStart(9, "0")}`;
+}
+
+/**
+ * Set a file's times with nanosecond precision. Node's utimes take seconds as a double (and
+ * libuv rounds to microseconds), so only whole seconds go that way; other times, and a time
+ * left as it is (UTIME_OMIT), go through touch(1), which calls utimensat with the exact value.
+ */
+function setTimes(host: string, follow: boolean, atime: TimeSpec | null, mtime: TimeSpec | null, fd?: number): void {
+  if (atime && mtime && atime.nsec === 0 && mtime.nsec === 0 && atime.sec >= 0 && mtime.sec >= 0) {
+    if (fd !== undefined) fs.futimesSync(fd, atime.sec, mtime.sec);
+    else if (follow) fs.utimesSync(host, atime.sec, mtime.sec);
+    else fs.lutimesSync(host, atime.sec, mtime.sec);
+    return;
+  }
+  // touch -c (no creating) is silent about a missing file: ask first, for the errno.
+  if (follow) fs.statSync(host);
+  else fs.lstatSync(host);
+  const touch = (which: string, t: TimeSpec): void => {
+    try {
+      execFileSync("touch", [...(follow ? [] : ["-h"]), "-c", which, "-d", touchTime(t), "--", host], { stdio: ["ignore", "ignore", "pipe"] });
+    } catch (e) {
+      const msg = String((e as { stderr?: unknown }).stderr ?? "");
+      throw Object.assign(new Error(msg), { errno: /No such file/.test(msg) ? -ENOENT : /Not a directory/.test(msg) ? -ENOTDIR : /Permission denied/.test(msg) ? -EACCES : /not permitted/.test(msg) ? -EPERM : -EIO });
+    }
+  };
+  if (atime && mtime && atime.sec === mtime.sec && atime.nsec === mtime.nsec) touch("-am", atime);
+  else {
+    if (atime) touch("-a", atime);
+    if (mtime) touch("-m", mtime);
+  }
 }
 
 function toStat(s: fs.BigIntStats): Stat {
@@ -41,7 +108,10 @@ function dtype(d: fs.Dirent): number {
 
 class NodeFile implements VfsFile {
   private pos = 0;
-  constructor(private readonly fd: number, readonly isDir: boolean, private readonly hostPath: string, private readonly append: boolean) {}
+  constructor(
+    private readonly fd: number, readonly isDir: boolean, private readonly append: boolean,
+    private readonly openedAs: string, private readonly toGuest: (host: string) => string | undefined,
+  ) {}
   read(buf: Uint8Array, pos: number | null): number {
     try {
       const n = fs.readSync(this.fd, buf, 0, buf.length, pos ?? this.pos);
@@ -107,8 +177,44 @@ class NodeFile implements VfsFile {
     if (!this.isDir) return -ENOTDIR;
     try {
       const out: DirEntry[] = [{ name: ".", ino: 1, type: DT_DIR }, { name: "..", ino: 2, type: DT_DIR }];
-      fs.readdirSync(this.hostPath, { withFileTypes: true }).forEach((d, i) => out.push({ name: d.name, ino: i + 3, type: dtype(d) }));
+      // Through the descriptor (the directory may be renamed, or deeper than PATH_MAX); by the
+      // path it was opened with where there is no /proc.
+      let list: fs.Dirent[];
+      try {
+        list = fs.readdirSync(procFd + this.fd, { withFileTypes: true });
+      } catch (e) {
+        if (errOf(e) !== -ENOENT || fs.existsSync("/proc/self")) throw e;
+        list = fs.readdirSync(this.openedAs, { withFileTypes: true });
+      }
+      list.forEach((d, i) => out.push({ name: d.name, ino: i + 3, type: dtype(d) }));
       return out;
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  chmod(mode: number): number {
+    return this.try(() => fs.fchmodSync(this.fd, mode));
+  }
+  chown(uid: number, gid: number): number {
+    return this.try(() => fs.fchownSync(this.fd, uid, gid));
+  }
+  utimes(atime: TimeSpec | null, mtime: TimeSpec | null): number {
+    return this.try(() => setTimes(procFd + this.fd, true, atime, mtime, this.fd));
+  }
+  currentPath(): string | undefined {
+    let h: string;
+    try {
+      h = fs.readlinkSync(procFd + this.fd);
+    } catch {
+      return undefined;
+    }
+    if (!h.startsWith("/") || h.endsWith(" (deleted)")) return undefined;
+    return this.toGuest(h);
+  }
+  private try(f: () => void): number {
+    try {
+      f();
+      return 0;
     } catch (e) {
       return errOf(e);
     }
@@ -133,6 +239,11 @@ export class NodeVfs implements Vfs {
    *  neither ".." nor a symbolic link (absolute or relative) can leave the root. */
   hostPath(guest: string, followLast: boolean): string | number {
     if (this.root === undefined) return guest;
+    // A trailing "/" or "/." (kept by the syscall layer) follows a final symbolic link here and
+    // goes on to the host, whose kernel checks that the name is a directory.
+    const last = guest.slice(guest.lastIndexOf("/") + 1);
+    const suffix = guest.length > 1 && (last === "" || last === ".") ? "/" + last : last === ".." ? "/." : "";
+    if (suffix) followLast = true;
     const parts = guest.split("/").filter((p) => p !== "" && p !== ".");
     const stack: string[] = [];
     let links = 0;
@@ -146,14 +257,14 @@ export class NodeVfs implements Vfs {
       if (parts.length > 0 || followLast) {
         let st: fs.Stats | undefined;
         try {
-          st = fs.lstatSync(host);
+          st = withShort(host, (x) => fs.lstatSync(x));
         } catch (e) {
           if (parts.length > 0 && errOf(e) === -ENOENT) return -ENOENT;
           st = undefined;
         }
         if (st?.isSymbolicLink()) {
           if (++links > 40) return -ELOOP;
-          const target = fs.readlinkSync(host);
+          const target = withShort(host, (x) => fs.readlinkSync(x));
           if (target.startsWith("/")) stack.length = 0;
           parts.unshift(...target.split("/").filter((p) => p !== "" && p !== "."));
           continue;
@@ -162,27 +273,34 @@ export class NodeVfs implements Vfs {
       }
       stack.push(c);
     }
-    return this.root + (stack.length ? "/" + stack.join("/") : "");
+    return this.root + (stack.length ? "/" + stack.join("/") : "") + suffix;
   }
 
   private op(guest: string, follow: boolean, f: (host: string) => void): number {
     const h = this.hostPath(guest, follow);
     if (typeof h === "number") return h;
     try {
-      f(h);
+      withShort(h, f);
       return 0;
     } catch (e) {
       return errOf(e);
     }
   }
 
+  /** The guest path of a host path (undefined when it lies outside the root). */
+  private toGuest = (h: string): string | undefined => {
+    if (this.root === undefined || this.root === "/") return h;
+    if (h === this.root) return "/";
+    return h.startsWith(this.root + "/") ? h.slice(this.root.length) : undefined;
+  };
+
   open(path: string, flags: number, mode: number): VfsFile | number {
     const h = this.hostPath(path, !(flags & O_NOFOLLOW));
     if (typeof h === "number") return h;
     try {
-      const fd = fs.openSync(h, flags & ~(O_CLOEXEC | O_NONBLOCK), mode);
+      const fd = withShort(h, (x) => fs.openSync(x, flags & ~(O_CLOEXEC | O_NONBLOCK), mode));
       const st = fs.fstatSync(fd);
-      return new NodeFile(fd, st.isDirectory(), h, (flags & O_APPEND) !== 0);
+      return new NodeFile(fd, st.isDirectory(), (flags & O_APPEND) !== 0, h, this.toGuest);
     } catch (e) {
       return errOf(e);
     }
@@ -191,7 +309,7 @@ export class NodeVfs implements Vfs {
     const h = this.hostPath(path, follow);
     if (typeof h === "number") return h;
     try {
-      return toStat(follow ? fs.statSync(h, { bigint: true }) : fs.lstatSync(h, { bigint: true }));
+      return withShort(h, (x) => toStat(follow ? fs.statSync(x, { bigint: true }) : fs.lstatSync(x, { bigint: true })));
     } catch (e) {
       return errOf(e);
     }
@@ -200,7 +318,7 @@ export class NodeVfs implements Vfs {
     const h = this.hostPath(path, false);
     if (typeof h === "number") return h;
     try {
-      return fs.readlinkSync(h);
+      return withShort(h, (x) => fs.readlinkSync(x));
     } catch (e) {
       return errOf(e);
     }
@@ -217,7 +335,19 @@ export class NodeVfs implements Vfs {
   rename(from: string, to: string): number {
     const t = this.hostPath(to, false);
     if (typeof t === "number") return t;
-    return this.op(from, false, (h) => fs.renameSync(h, t));
+    return this.op(from, false, (h) => withShort(t, (x) => fs.renameSync(h, x)));
+  }
+  link(from: string, to: string, follow: boolean): number {
+    const t = this.hostPath(to, false);
+    if (typeof t === "number") return t;
+    // link(2) never follows a final symbolic link; linkat AT_SYMLINK_FOLLOW resolves it first.
+    return this.op(from, follow, (h) => withShort(t, (x) => fs.linkSync(h, x)));
+  }
+  chown(path: string, follow: boolean, uid: number, gid: number): number {
+    return this.op(path, follow, (h) => (follow ? fs.chownSync(h, uid, gid) : fs.lchownSync(h, uid, gid)));
+  }
+  utimes(path: string, follow: boolean, atime: TimeSpec | null, mtime: TimeSpec | null): number {
+    return this.op(path, follow, (h) => setTimes(h, follow, atime, mtime));
   }
   symlink(target: string, path: string): number {
     return this.op(path, false, (h) => fs.symlinkSync(target, h));

@@ -16,15 +16,30 @@ interface Node {
   mtimeMs: number;
 }
 
+/** A path without the trailing "/" or "/." the syscall layer keeps (Linux's trailing-slash
+ *  rules); this file system does not tell them apart. */
+function trimDir(path: string): string {
+  while (path.length > 1 && (path.endsWith("/") || path.endsWith("/."))) path = path.slice(0, path.endsWith("/") ? -1 : -2) || "/";
+  return path;
+}
+
+class PathMap<V> extends Map<string, V> {
+  override get(k: string): V | undefined { return super.get(trimDir(k)); }
+  override has(k: string): boolean { return super.has(trimDir(k)); }
+  override set(k: string, v: V): this { return super.set(trimDir(k), v); }
+  override delete(k: string): boolean { return super.delete(trimDir(k)); }
+}
+
 /** Split "/a/b/c" into its parent "/a/b" and name "c". */
 function parentOf(path: string): [string, string] {
+  path = trimDir(path);
   const k = path.lastIndexOf("/");
   return [k <= 0 ? "/" : path.slice(0, k), path.slice(k + 1)];
 }
 
 /** A flat map of absolute paths to files and directories (no symbolic links). */
 export class MemVfs implements Vfs {
-  private readonly nodes = new Map<string, Node>();
+  private readonly nodes = new PathMap<Node>();
   private nextIno = 10;
 
   constructor() {
@@ -62,6 +77,7 @@ export class MemVfs implements Vfs {
   }
 
   private children(dir: string): string[] {
+    dir = trimDir(dir);
     const prefix = dir === "/" ? "/" : dir + "/";
     const out: string[] = [];
     for (const p of this.nodes.keys()) if (p !== "/" && p.startsWith(prefix) && !p.slice(prefix.length).includes("/")) out.push(p.slice(prefix.length));
@@ -82,7 +98,7 @@ export class MemVfs implements Vfs {
     if (n.dir && acc !== O_RDONLY) return -EISDIR;
     if (!n.dir && (flags & O_DIRECTORY)) return -ENOTDIR;
     if (!n.dir && (flags & O_TRUNC) && acc !== O_RDONLY) n.size = 0;
-    return new MemFile(this, path, n, (flags & O_APPEND) !== 0);
+    return new MemFile(this, trimDir(path), n, (flags & O_APPEND) !== 0);
   }
 
   /** Directory entries of `path` (used by MemFile.readdir). */

@@ -2,6 +2,7 @@
 // processes (live and zombie), the run queue of every guest thread, and what fork/execve need
 // to make a new address space and Cpu. One Kernel per Machine.
 
+import type { Socket } from "./sys/net.js";
 import type { Fifo } from "./fifo.js";
 import type { Cpu, CpuModel } from "../cpu/api.js";
 import type { Memory } from "../mem/api.js";
@@ -40,6 +41,9 @@ export class Kernel {
   reapDue = false;
   /** Named pipes made by the guest, by absolute guest path (fifo.ts). */
   readonly fifos = new Map<string, Fifo>();
+  /** AF_UNIX socket names bound by the guest: absolute guest paths, or "\0name" for the
+   *  abstract namespace (net.ts). A path also has a placeholder file, as a FIFO does. */
+  readonly unixNames = new Map<string, Socket>();
   /** Called when an open file description's last descriptor is closed (flock drops its lock). */
   onFileReleased?: (f: FileDesc) => void;
 

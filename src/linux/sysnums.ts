@@ -364,6 +364,8 @@ export const NR = {
   process_mrelease: 448,
   futex_waitv: 449,
   set_mempolicy_home_node: 450,
+  cachestat: 451,
+  fchmodat2: 452,
 } as const;
 
 /** Name of each syscall number (undefined for holes). */

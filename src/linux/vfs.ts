@@ -50,6 +50,19 @@ export interface VfsFile {
   /** Directory entries including "." and "..", for getdents64. */
   readdir(): DirEntry[] | number;
   close(): void;
+  /** fchmod / fchown / futimens on the open file (absent: the host cannot). */
+  chmod?(mode: number): number;
+  chown?(uid: number, gid: number): number;
+  utimes?(atime: TimeSpec | null, mtime: TimeSpec | null): number;
+  /** The guest path the open file has now (it may have been renamed since it was opened), when
+   *  the host can tell. */
+  currentPath?(): string | undefined;
+}
+
+/** A time to set (utimensat); null where the syscall said UTIME_OMIT. */
+export interface TimeSpec {
+  sec: number;
+  nsec: number;
 }
 
 export interface Vfs {
@@ -63,6 +76,10 @@ export interface Vfs {
   rename(from: string, to: string): number;
   symlink(target: string, path: string): number;
   chmod(path: string, mode: number): number;
+  /** Optional operations: the syscall layer answers EPERM (link, chown) or ENOSYS without them. */
+  link?(from: string, to: string, follow: boolean): number;
+  chown?(path: string, follow: boolean, uid: number, gid: number): number;
+  utimes?(path: string, follow: boolean, atime: TimeSpec | null, mtime: TimeSpec | null): number;
   /** access(2) with F_OK/R_OK/W_OK/X_OK. */
   access(path: string, mode: number): number;
 }

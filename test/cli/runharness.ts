@@ -36,6 +36,8 @@ export const CASES: Case[] = [
   { name: "forkexec" },
   { name: "zerocopy" },
   { name: "fifo" },
+  { name: "fsattr" },
+  { name: "unixsock" },
 ];
 
 export interface Outcome {

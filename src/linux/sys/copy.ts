@@ -59,6 +59,12 @@ function sysCopyFileRange(t: Thread, a: Args): number {
   const pin = startPos(t, inp, offIn), pout = startPos(t, out, offOut);
   if (pin < 0) return pin;
   if (pout < 0) return pout;
+  // Linux refuses overlapping ranges within one file (count cut to what the input holds).
+  const si = inp.stat(), so = out.stat();
+  if (typeof si !== "number" && typeof so !== "number" && si.dev === so.dev && si.ino === so.ino) {
+    const count = Math.min(a.u(4), Math.max(0, si.size - pin));
+    if (pout + count > pin && pout < pin + count) return -EINVAL;
+  }
   const buf = new Uint8Array(len);
   const got = inp.pread(buf, pin);
   if (got <= 0) return got;

@@ -6,14 +6,16 @@ import { NR } from "../sysnums.js";
 import { rows, Args, BLOCK, type SyscallRow } from "../sysapi.js";
 import type { Process, Thread } from "../process.js";
 import {
-  EAGAIN, EBADF, EINVAL, ENOENT, ENOTDIR, ENOTTY, ERANGE, EISDIR, EFAULT, ESPIPE, ENAMETOOLONG, EEXIST, EPERM,
+  EAGAIN, EBADF, EINVAL, ENOENT, ENOTDIR, ENOTTY, ERANGE, EISDIR, EFAULT, ESPIPE, ENAMETOOLONG, EEXIST, EPERM, EOPNOTSUPP, EACCES,
 } from "../errno.js";
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD,
   F_SETFL, FD_CLOEXEC, O_ACCMODE, O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_EXCL,
 } from "../abi.js";
 import { HostFileDesc, MemFileDesc, isNonblock, type FileDesc } from "../files.js";
-import { cleanPath, joinPath, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFLNK, S_IFREG, S_IFSOCK, DT_FIFO, type Stat } from "../vfs.js";
+import {
+  cleanPath, joinPath, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFLNK, S_IFREG, S_IFSOCK, DT_FIFO, DT_SOCK, type Stat, type TimeSpec, type VfsFile,
+} from "../vfs.js";
 import { Fifo } from "../fifo.js";
 import { GuestFault } from "../../mem/api.js";
 
@@ -29,15 +31,32 @@ function readPath(p: Process, addr: number): string | number {
   return s;
 }
 
-/** Resolve (dirfd, path) to an absolute guest path. */
+/** How a path ends for Linux's trailing-slash rules: "/." when its last component is "." (the
+ *  name must be a directory, and rmdir/unlink/rename refuse it), "/" after a trailing slash
+ *  (a final symbolic link is followed and the name must be a directory), else "". */
+function dirSuffix(path: string): string {
+  const bare = path.replace(/\/+$/, "");
+  if (bare === "." || bare.endsWith("/.")) return "/.";
+  return bare !== "" && bare !== path ? "/" : "";
+}
+
+/** Resolve (dirfd, path) to an absolute guest path. "." and "//" are normalized away, except
+ *  that a trailing "/" or "/." is kept (see dirSuffix): the Vfs passes it on to the host,
+ *  whose kernel then applies the same rules (ENOTDIR for "file/", EINVAL for rmdir "dir/."). */
 export function resolveAt(p: Process, dirfd: number, path: string): string | number {
   if (path === "") return -ENOENT;
-  if (path.startsWith("/")) return joinPath("/", path);
-  if (dirfd === AT_FDCWD) return joinPath(p.cwd, path);
-  const f = p.getFile(dirfd);
-  if (!f) return -EBADF;
-  if (f.kind !== "dir" || !f.path) return -ENOTDIR;
-  return joinPath(f.path, path);
+  let base: string;
+  if (path.startsWith("/")) base = "/";
+  else if (dirfd === AT_FDCWD) base = p.cwd;
+  else {
+    const f = p.getFile(dirfd);
+    if (!f) return -EBADF;
+    if (f.kind !== "dir" || !f.path) return -ENOTDIR;
+    // A directory descriptor names the directory, wherever it has been renamed to since.
+    base = (f instanceof HostFileDesc ? f.f.currentPath?.() : undefined) ?? f.path;
+  }
+  const full = joinPath(base, path);
+  return full === "/" ? full : full + dirSuffix(path);
 }
 
 /** Is this a /proc path rt0 answers itself? Returns the answer kind. */
@@ -219,9 +238,9 @@ function statPath(t: Thread, path: string | number, follow: boolean): Stat | num
     path = p.exePath;
   } else if (virt === "none") return -ENOENT;
   const st = p.host.vfs.stat(path, follow);
-  const fifo = p.kernel.fifos.get(cleanPath(path));
-  if (fifo !== undefined && typeof st !== "number" && (st.mode & S_IFMT) === S_IFREG) {
-    return { ...st, mode: S_IFIFO | (st.mode & 0o7777), size: 0, blocks: 0 };
+  const key = cleanPath(path);
+  if (typeof st !== "number" && (st.mode & S_IFMT) === S_IFREG && (p.kernel.fifos.has(key) || p.kernel.unixNames.has(key))) {
+    return { ...st, mode: (p.kernel.fifos.has(key) ? S_IFIFO : S_IFSOCK) | (st.mode & 0o7777), size: 0, blocks: 0 };
   }
   return st;
 }
@@ -299,7 +318,7 @@ function sysGetdents64(t: Thread, a: Args): number {
   const enc = new TextEncoder();
   let off = 0;
   let pos = f.dirPos ?? 0;
-  const fifos = p.kernel.fifos;
+  const fifos = p.kernel.fifos, socks = p.kernel.unixNames;
   while (pos < entries.length) {
     const e = entries[pos]!;
     const name = enc.encode(e.name);
@@ -311,7 +330,8 @@ function sysGetdents64(t: Thread, a: Args): number {
     dv.setBigUint64(off, BigInt(e.ino), true);
     dv.setBigInt64(off + 8, BigInt(pos + 1), true);
     dv.setUint16(off + 16, reclen, true);
-    dv.setUint8(off + 18, fifos.size > 0 && f.path && fifos.has(joinPath(f.path, e.name)) ? DT_FIFO : e.type);
+    const full = (fifos.size > 0 || socks.size > 0) && f.path ? joinPath(f.path, e.name) : undefined;
+    dv.setUint8(off + 18, full && fifos.has(full) ? DT_FIFO : full && socks.has(full) ? DT_SOCK : e.type);
     out.set(name, off + 19);
     off += reclen;
     pos++;
@@ -386,7 +406,10 @@ function sysMkdirat(t: Thread, a: Args): number {
 /** unlink(2): the name goes, and with it a FIFO's entry (open ends keep their buffer). */
 function unlinkPath(p: Process, path: string): number {
   const r = p.host.vfs.unlink(path);
-  if (r === 0) p.kernel.fifos.delete(cleanPath(path));
+  if (r === 0) {
+    p.kernel.fifos.delete(cleanPath(path));
+    p.kernel.unixNames.delete(cleanPath(path));
+  }
   return r;
 }
 
@@ -420,6 +443,10 @@ function rename(t: Thread, d1: number, a1: number, d2: number, a2: number): numb
     fifos.delete(cleanPath(from));
     if (fifo !== undefined) fifos.set(cleanPath(to), fifo);
     else fifos.delete(cleanPath(to));
+    const names = t.proc.kernel.unixNames, sk = names.get(cleanPath(from));
+    names.delete(cleanPath(from));
+    if (sk !== undefined) names.set(cleanPath(to), sk);
+    else names.delete(cleanPath(to));
   }
   return r;
 }
@@ -441,6 +468,7 @@ function doReadlink(t: Thread, path: string | number, buf: number, size: number)
 
 function sysGetcwd(t: Thread, a: Args): number {
   const b = new TextEncoder().encode(t.proc.cwd + "\0");
+  if (b.length > 4096) return -ENAMETOOLONG; // Linux: a path longer than a page
   if (a.u(1) < b.length) return -ERANGE;
   t.proc.mem.write(a.u(0), b);
   return b.length;
@@ -496,6 +524,21 @@ function sysFtruncate(t: Thread, a: Args): number {
   return f.truncate(a.s64(1));
 }
 
+/** truncate(2): through an open for writing, which gives the errors Linux gives (ENOENT,
+ *  EISDIR, EACCES). */
+function sysTruncate(t: Thread, a: Args): number {
+  const p = t.proc, path = argPath(t, AT_FDCWD, a.u(0)), len = a.s64(1);
+  if (typeof path === "number") return path;
+  if (len < 0) return -EINVAL;
+  if (procPath(p, path)) return -EACCES;
+  if (p.kernel.fifos.has(cleanPath(path))) return -EINVAL;
+  const f = p.host.vfs.open(path, O_WRONLY, 0);
+  if (typeof f === "number") return f;
+  const r = f.truncate(len);
+  f.close();
+  return r;
+}
+
 function sysFsync(t: Thread, a: Args): number {
   const f = t.proc.getFile(a.i32(0));
   if (!f) return -EBADF;
@@ -511,8 +554,119 @@ function sysFaccessat(t: Thread, a: Args): number {
   return t.proc.host.vfs.access(path, a.i32(2));
 }
 
-function sysFchmodat(t: Thread, a: Args): number {
-  return pathOp((p, path) => p.host.vfs.chmod(path, a.u32(2)))(t, a);
+// ---- attributes: mode, owner, times, hard links
+
+const AT_SYMLINK_FOLLOW = 0x400;
+
+/** The open host file behind a descriptor (fchmod, fchown, futimens), or an errno. */
+function hostFile(p: Process, fd: number): VfsFile | number {
+  const f = p.getFile(fd);
+  if (!f) return -EBADF;
+  // Pipes, sockets and other in-kernel objects have no host file to change.
+  return f instanceof HostFileDesc ? f.f : -EPERM;
+}
+
+/** A path argument of an *at call, or the descriptor itself (AT_EMPTY_PATH with ""). */
+function atTarget(t: Thread, dirfd: number, addr: number, flags: number): { path: string } | { file: VfsFile } | number {
+  const s = readPath(t.proc, addr);
+  if (typeof s === "number") return s;
+  if (s === "" && (flags & AT_EMPTY_PATH)) {
+    if (dirfd === AT_FDCWD) return { path: t.proc.cwd };
+    const f = hostFile(t.proc, dirfd);
+    return typeof f === "number" ? f : { file: f };
+  }
+  const path = resolveAt(t.proc, dirfd, s);
+  if (typeof path === "number") return path;
+  if (procPath(t.proc, path)) return -EPERM;
+  return { path };
+}
+
+function chmodAt(t: Thread, dirfd: number, addr: number, mode: number, flags: number): number {
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const x = atTarget(t, dirfd, addr, flags), vfs = t.proc.host.vfs;
+  if (typeof x === "number") return x;
+  mode &= S_MODE;
+  if ("file" in x) return x.file.chmod ? x.file.chmod(mode) : -EPERM;
+  if (flags & AT_SYMLINK_NOFOLLOW) {
+    // Linux cannot change a symbolic link's own mode: fchmodat2 says EOPNOTSUPP.
+    const st = vfs.stat(x.path, false);
+    if (typeof st === "number") return st;
+    if ((st.mode & S_IFMT) === S_IFLNK) return -EOPNOTSUPP;
+  }
+  const fifo = t.proc.kernel.fifos.get(cleanPath(x.path));
+  const r = vfs.chmod(x.path, mode);
+  if (r === 0 && fifo) fifo.mode = mode;
+  return r;
+}
+
+function sysFchmod(t: Thread, a: Args): number {
+  const f = hostFile(t.proc, a.i32(0));
+  if (typeof f === "number") return f;
+  return f.chmod ? f.chmod(a.u32(1) & S_MODE) : -EPERM;
+}
+
+/** chown's "leave it": -1 as a 32-bit id. */
+function ownerId(v: number): number {
+  return v === 0xffffffff ? -1 : v;
+}
+
+function chownAt(t: Thread, dirfd: number, addr: number, uid: number, gid: number, flags: number): number {
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const x = atTarget(t, dirfd, addr, flags), vfs = t.proc.host.vfs;
+  if (typeof x === "number") return x;
+  if ("file" in x) return x.file.chown ? x.file.chown(ownerId(uid), ownerId(gid)) : -EPERM;
+  return vfs.chown ? vfs.chown(x.path, !(flags & AT_SYMLINK_NOFOLLOW), ownerId(uid), ownerId(gid)) : -EPERM;
+}
+
+function sysFchown(t: Thread, a: Args): number {
+  const f = hostFile(t.proc, a.i32(0));
+  if (typeof f === "number") return f;
+  return f.chown ? f.chown(ownerId(a.u32(1)), ownerId(a.u32(2))) : -EPERM;
+}
+
+const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
+
+/** utimensat(2); a null path (futimens) means the descriptor itself. */
+function sysUtimensat(t: Thread, a: Args): number {
+  const p = t.proc, dirfd = a.i32(0), addr = a.u(1), tp = a.u(2), flags = a.i32(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const nowMs = p.host.realtimeMs();
+  const now: TimeSpec = { sec: Math.floor(nowMs / 1000), nsec: Math.floor((nowMs % 1000) * 1e6) };
+  const times: (TimeSpec | null)[] = [];
+  for (let i = 0; i < 2; i++) {
+    if (tp === 0) { times.push(now); continue; }
+    const sec = BigInt.asIntN(64, p.mem.readU64Big(tp + 16 * i)), nsec = p.mem.readU64(tp + 16 * i + 8);
+    if (nsec === UTIME_NOW) times.push(now);
+    else if (nsec === UTIME_OMIT) times.push(null);
+    else if (nsec >= 1e9) return -EINVAL;
+    else times.push({ sec: Number(sec), nsec });
+  }
+  const [atime, mtime] = times as [TimeSpec | null, TimeSpec | null];
+  let x: { path: string } | { file: VfsFile } | number;
+  if (addr === 0) {
+    const f = hostFile(p, dirfd);
+    x = typeof f === "number" ? f : { file: f };
+  } else x = atTarget(t, dirfd, addr, flags);
+  if (typeof x === "number") return x;
+  if (!atime && !mtime) return 0; // both UTIME_OMIT: nothing to change, as on Linux
+  if ("file" in x) return x.file.utimes ? x.file.utimes(atime, mtime) : -EPERM;
+  const vfs = p.host.vfs;
+  return vfs.utimes ? vfs.utimes(x.path, !(flags & AT_SYMLINK_NOFOLLOW), atime, mtime) : -EPERM;
+}
+
+function linkAt(t: Thread, d1: number, a1: number, d2: number, a2: number, flags: number): number {
+  if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  if (flags & AT_EMPTY_PATH) return -ENOENT; // linking an open file by descriptor: not supported
+  const from = argPath(t, d1, a1), to = argPath(t, d2, a2), p = t.proc;
+  if (typeof from === "number") return from;
+  if (typeof to === "number") return to;
+  if (procPath(p, from) || procPath(p, to)) return -EPERM;
+  if (!p.host.vfs.link) return -EPERM;
+  const r = p.host.vfs.link(from, to, (flags & AT_SYMLINK_FOLLOW) !== 0);
+  // A FIFO's new name opens the same pipe.
+  const fifo = p.kernel.fifos.get(cleanPath(from));
+  if (r === 0 && fifo) p.kernel.fifos.set(cleanPath(to), fifo);
+  return r;
 }
 
 function sysSymlinkat(t: Thread, a: Args): number {
@@ -566,16 +720,23 @@ export const fsRows: SyscallRow[] = rows(NR, {
   dup2: [["fd", "fd"], sysDup2],
   dup3: [["fd", "fd", "oflags"], sysDup3],
   ftruncate: [["fd", "int"], sysFtruncate],
+  truncate: [["path", "int"], sysTruncate],
   fsync: [["fd"], sysFsync],
   fdatasync: [["fd"], sysFsync],
   faccessat: [["dirfd", "path", "int"], sysFaccessat],
   faccessat2: [["dirfd", "path", "int", "atflags"], sysFaccessat],
   access: [["path", "int"], (t, a) => sysFaccessat(t, new Args([BigInt.asUintN(64, BigInt(AT_FDCWD)), a.v[0]!, a.v[1]!]))],
-  fchmodat: [["dirfd", "path", "mode"], sysFchmodat],
-  fchmod: [["fd", "mode"], (t, a) => (t.proc.getFile(a.i32(0)) ? 0 : -EBADF)],
+  fchmodat: [["dirfd", "path", "mode"], (t, a) => chmodAt(t, a.i32(0), a.u(1), a.u32(2), 0)],
+  fchmodat2: [["dirfd", "path", "mode", "atflags"], (t, a) => chmodAt(t, a.i32(0), a.u(1), a.u32(2), a.i32(3))],
+  chmod: [["path", "mode"], (t, a) => chmodAt(t, AT_FDCWD, a.u(0), a.u32(1), 0)],
+  fchmod: [["fd", "mode"], sysFchmod],
   symlinkat: [["path", "dirfd", "path"], sysSymlinkat],
   umask: [["mode"], (t, a) => { const old = t.proc.umask; t.proc.umask = a.u32(0) & 0o777; return old; }],
-  fchown: [["fd", "int", "int"], (t, a) => (t.proc.getFile(a.i32(0)) ? 0 : -EBADF)],
-  fchownat: [["dirfd", "path", "int", "int", "atflags"], () => 0],
-  utimensat: [["dirfd", "path", "ptr", "atflags"], () => 0],
+  fchown: [["fd", "int", "int"], sysFchown],
+  fchownat: [["dirfd", "path", "int", "int", "atflags"], (t, a) => chownAt(t, a.i32(0), a.u(1), a.u32(2), a.u32(3), a.i32(4))],
+  chown: [["path", "int", "int"], (t, a) => chownAt(t, AT_FDCWD, a.u(0), a.u32(1), a.u32(2), 0)],
+  lchown: [["path", "int", "int"], (t, a) => chownAt(t, AT_FDCWD, a.u(0), a.u32(1), a.u32(2), AT_SYMLINK_NOFOLLOW)],
+  utimensat: [["dirfd", "path", "ptr", "atflags"], sysUtimensat],
+  linkat: [["dirfd", "path", "dirfd", "path", "atflags"], (t, a) => linkAt(t, a.i32(0), a.u(1), a.i32(2), a.u(3), a.i32(4))],
+  link: [["path", "path"], (t, a) => linkAt(t, AT_FDCWD, a.u(0), AT_FDCWD, a.u(1), 0)],
 });

@@ -1,14 +1,18 @@
 // Loopback TCP inside the process: AF_INET/AF_INET6 stream sockets that can bind, listen,
 // accept and connect to each other (127.0.0.0/8, ::1, or the any address), as Go's net/http
 // tests need. No host networking: connecting anywhere else is ECONNREFUSED/ENETUNREACH.
+// AF_UNIX stream sockets likewise, within the emulator: bound to a path (a placeholder file
+// keeps the name in the directory, as for a FIFO; stat reports a socket) or to an abstract
+// name, plus socketpair.
 
 import { NR } from "../sysnums.js";
 import { rows, type Args, type SyscallRow } from "../sysapi.js";
 import type { Process, Thread } from "../process.js";
-import { EAFNOSUPPORT, EAGAIN, EBADF, EINVAL, ENOTSOCK, EPIPE, EOPNOTSUPP } from "../errno.js";
-import { EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP, O_CLOEXEC, O_NONBLOCK } from "../abi.js";
+import { EAFNOSUPPORT, EAGAIN, EBADF, EEXIST, EINVAL, ENAMETOOLONG, ENOTSOCK, EPIPE, EOPNOTSUPP } from "../errno.js";
+import { AT_FDCWD, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP, O_CLOEXEC, O_CREAT, O_EXCL, O_NONBLOCK, O_WRONLY } from "../abi.js";
 import { fakeStat, type FileDesc } from "../files.js";
-import { S_IFSOCK, type Stat } from "../vfs.js";
+import { cleanPath, S_IFSOCK, type Stat } from "../vfs.js";
+import { resolveAt } from "./fs.js";
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, SOCK_STREAM = 1, SOCK_TYPE_MASK = 0xf;
 const EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETUNREACH = 101, EISCONN = 106, ENOTCONN = 107, ECONNREFUSED = 111;
@@ -31,7 +35,13 @@ interface Addr {
   family: number;
   ip: Uint8Array;
   port: number;
+  /** AF_UNIX: the name's bytes as given (a leading NUL: abstract; empty: unnamed). */
+  unix?: Uint8Array;
+  /** AF_UNIX: the key in Kernel.unixNames. */
+  key?: string;
 }
+
+const UNNAMED: Addr = { family: AF_UNIX, ip: new Uint8Array(0), port: 0, unix: new Uint8Array(0) };
 
 export class Socket implements FileDesc {
   readonly kind = "socket" as const;
@@ -98,7 +108,10 @@ export class Socket implements FileDesc {
   }
   release(): void {
     this.shutdown(2);
-    if (this.listening && this.local) listeners(this.proc).delete(this.local.port);
+    if (this.listening && this.local && this.family !== AF_UNIX) listeners(this.proc).delete(this.local.port);
+    const names = this.proc.kernel.unixNames;
+    // The name it was bound to (it may have been renamed since).
+    if (this.local?.key !== undefined) for (const [k, v] of names) if (v === this) names.delete(k);
     for (const s of this.backlog) s.release();
     this.backlog = [];
   }
@@ -126,12 +139,40 @@ function readAddr(p: Process, at: number, len: number): Addr | number {
     const b = p.mem.read(at, 24);
     return { family, port: (b[2]! << 8) | b[3]!, ip: b.slice(8, 24) };
   }
+  if (family === AF_UNIX) {
+    if (len > 110) return -EINVAL;
+    let name = p.mem.read(at + 2, len - 2);
+    if (name.length > 0 && name[0] !== 0) {
+      const nul = name.indexOf(0);
+      if (nul >= 0) name = name.subarray(0, nul);
+      if (name.length > 107) return -EINVAL;
+    }
+    return { family, ip: new Uint8Array(0), port: 0, unix: name.slice() };
+  }
   return -EAFNOSUPPORT;
+}
+
+/** The Kernel.unixNames key of an AF_UNIX address (absolute path, or "\0..." abstract). */
+function unixKey(p: Process, a: Addr): string | number {
+  const name = a.unix!;
+  if (name[0] === 0) return "\0" + Array.from(name.subarray(1), (c) => String.fromCharCode(c)).join("");
+  const path = resolveAt(p, AT_FDCWD, new TextDecoder().decode(name));
+  return typeof path === "number" ? path : cleanPath(path);
 }
 
 function writeAddr(p: Process, a: Addr, at: number, lenAt: number): void {
   if (!at || !lenAt) return;
   const max = p.mem.readU32(lenAt);
+  if (a.family === AF_UNIX) {
+    const name = a.unix ?? new Uint8Array(0);
+    const nul = name.length > 0 && name[0] !== 0 ? 1 : 0;
+    const b = new Uint8Array(2 + name.length + nul);
+    b[0] = AF_UNIX;
+    b.set(name, 2);
+    p.mem.write(at, b.subarray(0, Math.min(max, b.length)));
+    p.mem.writeU32(lenAt, b.length);
+    return;
+  }
   const b = new Uint8Array(a.family === AF_INET ? 16 : 28);
   const dv = new DataView(b.buffer);
   dv.setUint16(0, a.family, true);
@@ -159,8 +200,7 @@ function sock(t: Thread, fd: number): Socket | number {
 
 function sysSocket(t: Thread, a: Args): number {
   const domain = a.i32(0), type = a.i32(1);
-  if (domain !== AF_INET && domain !== AF_INET6) return -EAFNOSUPPORT; // AF_UNIX and others: not yet
-  void AF_UNIX;
+  if (domain !== AF_INET && domain !== AF_INET6 && domain !== AF_UNIX) return -EAFNOSUPPORT;
   if ((type & SOCK_TYPE_MASK) !== SOCK_STREAM) return -EOPNOTSUPP;
   const s = new Socket(t.proc, domain);
   s.flags = 2 | (type & O_NONBLOCK);
@@ -172,6 +212,8 @@ function sysBind(t: Thread, a: Args): number {
   if (typeof s === "number") return s;
   const addr = readAddr(t.proc, a.u(1), a.u32(2));
   if (typeof addr === "number") return addr;
+  if (addr.family !== s.family) return -EINVAL;
+  if (s.family === AF_UNIX) return bindUnix(t.proc, s, addr);
   if (!isLoopbackOrAny(addr)) return -EADDRNOTAVAIL;
   let used = bound.get(t.proc);
   if (!used) bound.set(t.proc, (used = new Set()));
@@ -186,12 +228,73 @@ function sysBind(t: Thread, a: Args): number {
   return 0;
 }
 
+let autobind = 0;
+
+/** bind(2) of an AF_UNIX socket: a path gets its placeholder file (EADDRINUSE if the name
+ *  exists), an empty name an abstract one made up (autobind). */
+function bindUnix(p: Process, s: Socket, addr: Addr): number {
+  if (s.local) return -EINVAL;
+  if (addr.unix!.length === 0) addr.unix = new TextEncoder().encode(`\0${(autobind++).toString(16).padStart(5, "0")}`);
+  const key = unixKey(p, addr);
+  if (typeof key === "number") return key;
+  if (p.kernel.unixNames.has(key) && key.startsWith("\0")) return -EADDRINUSE;
+  if (!key.startsWith("\0")) {
+    const f = p.host.vfs.open(key, O_CREAT | O_EXCL | O_WRONLY, 0o777 & ~p.umask);
+    if (typeof f === "number") return f === -EEXIST ? -EADDRINUSE : f;
+    f.close();
+  }
+  addr.key = key;
+  p.kernel.unixNames.set(key, s);
+  s.local = addr;
+  return 0;
+}
+
+/** connect(2) of an AF_UNIX socket: to a listener bound to that name. */
+function connectUnix(p: Process, addr: Addr): Socket | number {
+  if (addr.unix!.length === 0) return -EINVAL;
+  const key = unixKey(p, addr);
+  if (typeof key === "number") return key;
+  if (!key.startsWith("\0")) {
+    if (key.length > 4096) return -ENAMETOOLONG;
+    const st = p.host.vfs.stat(key, true);
+    if (typeof st === "number") return st;
+  }
+  const l = p.kernel.unixNames.get(key);
+  return l?.listening ? l : -ECONNREFUSED;
+}
+
+/** Two sockets joined by a pair of streams. */
+function join(a: Socket, b: Socket): void {
+  const up = new Stream(), down = new Stream();
+  a.tx = up; a.rx = down; b.rx = up; b.tx = down;
+  up.ends.push(a, b);
+  down.ends.push(a, b);
+}
+
+function sysSocketpair(t: Thread, a: Args): number {
+  const p = t.proc, domain = a.i32(0), type = a.i32(1), sv = a.u(3);
+  if (domain !== AF_UNIX) return -EOPNOTSUPP;
+  if ((type & SOCK_TYPE_MASK) !== SOCK_STREAM) return -EOPNOTSUPP;
+  const x = new Socket(p, AF_UNIX), y = new Socket(p, AF_UNIX);
+  x.flags = y.flags = 2 | (type & O_NONBLOCK);
+  x.local = x.peer = y.local = y.peer = UNNAMED;
+  join(x, y);
+  const cloexec = (type & O_CLOEXEC) !== 0;
+  const fx = p.allocFd(x, cloexec);
+  if (fx < 0) return fx;
+  const fy = p.allocFd(y, cloexec);
+  if (fy < 0) { p.closeFd(fx); return fy; }
+  p.mem.writeU32(sv, fx);
+  p.mem.writeU32(sv + 4, fy);
+  return 0;
+}
+
 function sysListen(t: Thread, a: Args): number {
   const s = sock(t, a.i32(0));
   if (typeof s === "number") return s;
   if (!s.local) return -EINVAL;
   s.listening = true;
-  listeners(t.proc).set(s.local.port, s);
+  if (s.family !== AF_UNIX) listeners(t.proc).set(s.local.port, s);
   return 0;
 }
 
@@ -201,6 +304,21 @@ function sysConnect(t: Thread, a: Args): number {
   if (s.rx) return -EISCONN;
   const addr = readAddr(p, a.u(1), a.u32(2));
   if (typeof addr === "number") return addr;
+  if (s.family === AF_UNIX) {
+    if (addr.family !== AF_UNIX) return -EINVAL;
+    const l = connectUnix(p, addr);
+    if (typeof l === "number") return l;
+    const server = new Socket(p, AF_UNIX);
+    server.local = l.local;
+    server.peer = s.local ?? UNNAMED;
+    s.peer = l.local;
+    if (!s.local) s.local = UNNAMED;
+    join(s, server);
+    l.backlog.push(server);
+    l.gen++;
+    s.gen++;
+    return 0;
+  }
   if (!isLoopbackOrAny(addr)) return -ENETUNREACH;
   const l = listeners(p).get(addr.port);
   if (!l) return -ECONNREFUSED;
@@ -276,6 +394,7 @@ function sysShutdown(t: Thread, a: Args): number {
 
 export const netRows: SyscallRow[] = rows(NR, {
   socket: [["int", "int", "int"], sysSocket],
+  socketpair: [["int", "int", "int", "ptr"], sysSocketpair],
   bind: [["fd", "ptr", "uint"], sysBind],
   listen: [["fd", "int"], sysListen],
   connect: [["fd", "ptr", "uint"], sysConnect],
