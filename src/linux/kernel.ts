@@ -49,6 +49,25 @@ export class Kernel {
 
   constructor(readonly opts: KernelOptions) {}
 
+  /** What stands behind a placeholder file at this guest path (a FIFO or a bound AF_UNIX
+   *  socket, kept here rather than in the host file system), if anything. */
+  nameKind(path: string): "fifo" | "socket" | undefined {
+    return this.fifos.has(path) ? "fifo" : this.unixNames.has(path) ? "socket" : undefined;
+  }
+  /** The name at `path` was unlinked. */
+  dropName(path: string): void {
+    this.fifos.delete(path);
+    this.unixNames.delete(path);
+  }
+  /** The name at `from` was renamed to `to` (replacing whatever `to` named). */
+  moveName(from: string, to: string): void {
+    const fifo = this.fifos.get(from), sock = this.unixNames.get(from);
+    this.dropName(to);
+    this.dropName(from);
+    if (fifo !== undefined) this.fifos.set(to, fifo);
+    if (sock !== undefined) this.unixNames.set(to, sock);
+  }
+
   /** A new pid or tid (one numbering, as on Linux). */
   allocId(): number {
     return this.nextId++;

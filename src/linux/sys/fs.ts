@@ -238,9 +238,9 @@ function statPath(t: Thread, path: string | number, follow: boolean): Stat | num
     path = p.exePath;
   } else if (virt === "none") return -ENOENT;
   const st = p.host.vfs.stat(path, follow);
-  const key = cleanPath(path);
-  if (typeof st !== "number" && (st.mode & S_IFMT) === S_IFREG && (p.kernel.fifos.has(key) || p.kernel.unixNames.has(key))) {
-    return { ...st, mode: (p.kernel.fifos.has(key) ? S_IFIFO : S_IFSOCK) | (st.mode & 0o7777), size: 0, blocks: 0 };
+  const kind = typeof st !== "number" && (st.mode & S_IFMT) === S_IFREG ? p.kernel.nameKind(cleanPath(path)) : undefined;
+  if (kind !== undefined && typeof st !== "number") {
+    return { ...st, mode: (kind === "fifo" ? S_IFIFO : S_IFSOCK) | (st.mode & 0o7777), size: 0, blocks: 0 };
   }
   return st;
 }
@@ -330,8 +330,8 @@ function sysGetdents64(t: Thread, a: Args): number {
     dv.setBigUint64(off, BigInt(e.ino), true);
     dv.setBigInt64(off + 8, BigInt(pos + 1), true);
     dv.setUint16(off + 16, reclen, true);
-    const full = (fifos.size > 0 || socks.size > 0) && f.path ? joinPath(f.path, e.name) : undefined;
-    dv.setUint8(off + 18, full && fifos.has(full) ? DT_FIFO : full && socks.has(full) ? DT_SOCK : e.type);
+    const kind = (fifos.size > 0 || socks.size > 0) && f.path ? p.kernel.nameKind(joinPath(f.path, e.name)) : undefined;
+    dv.setUint8(off + 18, kind === "fifo" ? DT_FIFO : kind === "socket" ? DT_SOCK : e.type);
     out.set(name, off + 19);
     off += reclen;
     pos++;
@@ -407,8 +407,7 @@ function sysMkdirat(t: Thread, a: Args): number {
 function unlinkPath(p: Process, path: string): number {
   const r = p.host.vfs.unlink(path);
   if (r === 0) {
-    p.kernel.fifos.delete(cleanPath(path));
-    p.kernel.unixNames.delete(cleanPath(path));
+    p.kernel.dropName(cleanPath(path));
   }
   return r;
 }
@@ -439,14 +438,7 @@ function rename(t: Thread, d1: number, a1: number, d2: number, a2: number): numb
   if (typeof to === "number") return to;
   const r = t.proc.host.vfs.rename(from, to);
   if (r === 0) {
-    const fifos = t.proc.kernel.fifos, fifo = fifos.get(cleanPath(from));
-    fifos.delete(cleanPath(from));
-    if (fifo !== undefined) fifos.set(cleanPath(to), fifo);
-    else fifos.delete(cleanPath(to));
-    const names = t.proc.kernel.unixNames, sk = names.get(cleanPath(from));
-    names.delete(cleanPath(from));
-    if (sk !== undefined) names.set(cleanPath(to), sk);
-    else names.delete(cleanPath(to));
+    t.proc.kernel.moveName(cleanPath(from), cleanPath(to));
   }
   return r;
 }
