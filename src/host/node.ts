@@ -54,6 +54,9 @@ function touchTime(t: TimeSpec): string {
   return `@${ns < 0n ? "-" : ""}${abs / 1000000000n}.${(abs % 1000000000n).toString().padStart(9, "0")}`;
 }
 
+/** touch(1) is not on this host's PATH (found out at the first try). */
+let noTouch = false;
+
 /**
  * Set a file's times with nanosecond precision. Node's utimes take seconds as a double (and
  * libuv rounds to microseconds), so only whole seconds go that way; other times, and a time
@@ -67,12 +70,24 @@ function setTimes(host: string, follow: boolean, atime: TimeSpec | null, mtime: 
     return;
   }
   // touch -c (no creating) is silent about a missing file: ask first, for the errno.
-  if (follow) fs.statSync(host);
-  else fs.lstatSync(host);
+  const st = follow ? fs.statSync(host) : fs.lstatSync(host);
+  if (noTouch) {
+    // A host without touch(1) (Windows): Node's utimes, to the microsecond.
+    const a = atime ? atime.sec + atime.nsec / 1e9 : st.atimeMs / 1000, m = mtime ? mtime.sec + mtime.nsec / 1e9 : st.mtimeMs / 1000;
+    if (fd !== undefined) fs.futimesSync(fd, a, m);
+    else if (follow) fs.utimesSync(host, a, m);
+    else fs.lutimesSync(host, a, m);
+    return;
+  }
   const touch = (which: string, t: TimeSpec): void => {
     try {
       execFileSync("touch", [...(follow ? [] : ["-h"]), "-c", which, "-d", touchTime(t), "--", host], { stdio: ["ignore", "ignore", "pipe"] });
     } catch (e) {
+      if ((e as { code?: unknown }).code === "ENOENT") {
+        noTouch = true;
+        setTimes(host, follow, atime, mtime, fd);
+        return;
+      }
       const msg = String((e as { stderr?: unknown }).stderr ?? "");
       throw Object.assign(new Error(msg), { errno: /No such file/.test(msg) ? -ENOENT : /Not a directory/.test(msg) ? -ENOTDIR : /Permission denied/.test(msg) ? -EACCES : /not permitted/.test(msg) ? -EPERM : -EIO });
     }
