@@ -54,7 +54,7 @@ function touchTime(t: TimeSpec): string {
   return `@${ns < 0n ? "-" : ""}${abs / 1000000000n}.${(abs % 1000000000n).toString().padStart(9, "0")}`;
 }
 
-/** touch(1) is not on this host's PATH (found out at the first try). */
+/** This host has no touch(1) that takes "@SEC.NSEC" (found out at the first try). */
 let noTouch = false;
 
 /**
@@ -72,7 +72,7 @@ function setTimes(host: string, follow: boolean, atime: TimeSpec | null, mtime: 
   // touch -c (no creating) is silent about a missing file: ask first, for the errno.
   const st = follow ? fs.statSync(host) : fs.lstatSync(host);
   if (noTouch) {
-    // A host without touch(1) (Windows): Node's utimes, to the microsecond.
+    // A host without a GNU touch(1) (Windows, macOS): Node's utimes, to the microsecond.
     const a = atime ? atime.sec + atime.nsec / 1e9 : st.atimeMs / 1000, m = mtime ? mtime.sec + mtime.nsec / 1e9 : st.mtimeMs / 1000;
     if (fd !== undefined) fs.futimesSync(fd, a, m);
     else if (follow) fs.utimesSync(host, a, m);
@@ -83,13 +83,15 @@ function setTimes(host: string, follow: boolean, atime: TimeSpec | null, mtime: 
     try {
       execFileSync("touch", [...(follow ? [] : ["-h"]), "-c", which, "-d", touchTime(t), "--", host], { stdio: ["ignore", "ignore", "pipe"] });
     } catch (e) {
-      if ((e as { code?: unknown }).code === "ENOENT") {
+      const msg = String((e as { stderr?: unknown }).stderr ?? "");
+      const errno = /No such file/.test(msg) ? -ENOENT : /Not a directory/.test(msg) ? -ENOTDIR : /Permission denied/.test(msg) ? -EACCES : /not permitted/.test(msg) ? -EPERM : 0;
+      if ((e as { code?: unknown }).code === "ENOENT" || errno === 0) {
+        // No touch(1), or one that does not take "@SEC.NSEC" (BSD's): Node's utimes from now on.
         noTouch = true;
         setTimes(host, follow, atime, mtime, fd);
         return;
       }
-      const msg = String((e as { stderr?: unknown }).stderr ?? "");
-      throw Object.assign(new Error(msg), { errno: /No such file/.test(msg) ? -ENOENT : /Not a directory/.test(msg) ? -ENOTDIR : /Permission denied/.test(msg) ? -EACCES : /not permitted/.test(msg) ? -EPERM : -EIO });
+      throw Object.assign(new Error(msg), { errno });
     }
   };
   if (atime && mtime && atime.sec === mtime.sec && atime.nsec === mtime.nsec) touch("-am", atime);
