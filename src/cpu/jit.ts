@@ -128,6 +128,7 @@ function flagsDead(insts: Inst[], i: number): boolean {
 }
 
 const isGpr = (k: number, r: number): boolean => k === K.REG && r >= 0 && r < 16;
+const isXmm = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
 
 /** Code storing a setter's lazy flags from the flag locals (kind and size: JS expressions). */
 function flagStore(kind: string, size: string, withOperands: boolean, aux: boolean): string {
@@ -741,14 +742,13 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (inst.opsize !== 16) return false;
       const aligned = op === Op.MOVAPS || op === Op.MOVDQA || op === Op.MOVAPD;
       const xr = (r: number): number => XMM_I32 + 4 * (r - R.XMM0);
-      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
-      if (isX(inst.k0, inst.r0) && isX(inst.k1, inst.r1)) {
+      if (isXmm(inst.k0, inst.r0) && isXmm(inst.k1, inst.r1)) {
         const d = xr(inst.r0), s = xr(inst.r1);
         e(`g[${d}]=g[${s}];g[${d + 1}]=g[${s + 1}];g[${d + 2}]=g[${s + 2}];g[${d + 3}]=g[${s + 3}];`);
         return true;
       }
       if (aligned) return false; // the alignment check (#GP) stays in the interpreter
-      if (isX(inst.k0, inst.r0) && inst.k1 === K.MEM) {
+      if (isXmm(inst.k0, inst.r0) && inst.k1 === K.MEM) {
         const a = ea(inst);
         if (a === null) return false;
         const d = xr(inst.r0);
@@ -757,7 +757,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
           `else{${MISS}}g[${d}]=lo;g[${d + 1}]=hi;g[${d + 2}]=u;g[${d + 3}]=v;`);
         return true;
       }
-      if (inst.k0 === K.MEM && isX(inst.k1, inst.r1)) {
+      if (inst.k0 === K.MEM && isXmm(inst.k1, inst.r1)) {
         const a = ea(inst);
         if (a === null) return false;
         const s = xr(inst.r1);
@@ -891,14 +891,13 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
 
     case Op.MOVQ: case Op.MOVD: {
       // Between a GPR and an XMM register (the load/store forms stay in the interpreter).
-      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
       const wide = op === Op.MOVQ;
-      if (isX(inst.k0, inst.r0) && isGpr(inst.k1, inst.r1) && inst.s1 === (wide ? 8 : 4)) {
+      if (isXmm(inst.k0, inst.r0) && isGpr(inst.k1, inst.r1) && inst.s1 === (wide ? 8 : 4)) {
         const d = XMM_I32 + 4 * (inst.r0 - R.XMM0), r = inst.r1;
         e(`g[${d}]=g[${2 * r}];g[${d + 1}]=${wide ? `g[${2 * r + 1}]` : "0"};g[${d + 2}]=0;g[${d + 3}]=0;`);
         return true;
       }
-      if (isGpr(inst.k0, inst.r0) && isX(inst.k1, inst.r1) && inst.s0 === (wide ? 8 : 4)) {
+      if (isGpr(inst.k0, inst.r0) && isXmm(inst.k1, inst.r1) && inst.s0 === (wide ? 8 : 4)) {
         const x = XMM_I32 + 4 * (inst.r1 - R.XMM0), r = inst.r0;
         e(`g[${2 * r}]=g[${x}];g[${2 * r + 1}]=${wide ? `g[${x + 1}]` : "0"};`);
         return true;
@@ -907,8 +906,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     }
     case Op.PCMPEQB: {
       // Byte-wise equality of two XMM registers: per word, the zero bytes of a^b become 0xff.
-      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
-      if (!isX(inst.k0, inst.r0) || !isX(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
+      if (!isXmm(inst.k0, inst.r0) || !isXmm(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
       const d = XMM_I32 + 4 * (inst.r0 - R.XMM0), x = XMM_I32 + 4 * (inst.r1 - R.XMM0);
       let code = "";
       for (let j = 0; j < 4; j++) {
@@ -919,8 +917,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     }
     case Op.PMOVMSKB: {
       // The top bit of each of the 16 bytes into a GPR's low 16 bits (upper bits cleared).
-      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
-      if (!isGpr(inst.k0, inst.r0) || !isX(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
+      if (!isGpr(inst.k0, inst.r0) || !isXmm(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
       const x = XMM_I32 + 4 * (inst.r1 - R.XMM0), r = inst.r0;
       let code = "t=0;";
       for (let j = 0; j < 4; j++) {
@@ -931,8 +928,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     }
     case Op.PUNPCKLBW: {
       // Interleave the low 8 bytes of destination and source.
-      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
-      if (!isX(inst.k0, inst.r0) || !isX(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
+      if (!isXmm(inst.k0, inst.r0) || !isXmm(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
       const d = XMM_I32 + 4 * (inst.r0 - R.XMM0), x = XMM_I32 + 4 * (inst.r1 - R.XMM0);
       const il = (dw: string, sw: string, sh: number): string =>
         `((${dw}>>>${sh})&255)|(((${sw}>>>${sh})&255)<<8)|(((${dw}>>>${sh + 8})&255)<<16)|(((${sw}>>>${sh + 8})&255)<<24)`;
@@ -942,8 +938,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     }
     case Op.PSHUFLW: {
       // The low four words picked by the immediate; the high quadword copied.
-      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
-      if (!isX(inst.k0, inst.r0) || !isX(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
+      if (!isXmm(inst.k0, inst.r0) || !isXmm(inst.k1, inst.r1) || inst.opsize !== 16 || inst.pfx & (P.VEX | P.EVEX)) return false;
       const d = XMM_I32 + 4 * (inst.r0 - R.XMM0), x = XMM_I32 + 4 * (inst.r1 - R.XMM0);
       const lane = (l: number): string => `((${l < 2 ? "lo" : "hi"}>>>${16 * (l & 1)})&65535)`;
       const sel = (j: number): number => (inst.imm >> (2 * j)) & 3;
@@ -953,8 +948,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
     }
     case Op.XORPS: case Op.PXOR: case Op.XORPD: case Op.PAND: case Op.ANDPS: case Op.ANDPD: case Op.POR: case Op.ORPS:
     case Op.ORPD: case Op.PANDN: case Op.ANDNPS: case Op.ANDNPD: {
-      const isX = (k: number, r: number): boolean => k === K.REG && r >= R.XMM0 && r < R.XMM0 + 16;
-      if (!isX(inst.k0, inst.r0) || !isX(inst.k1, inst.r1) || inst.opsize !== 16) return false;
+      if (!isXmm(inst.k0, inst.r0) || !isXmm(inst.k1, inst.r1) || inst.opsize !== 16) return false;
       const d = XMM_I32 + 4 * (inst.r0 - R.XMM0), x = XMM_I32 + 4 * (inst.r1 - R.XMM0);
       const xor = op === Op.XORPS || op === Op.PXOR || op === Op.XORPD;
       let code = "";

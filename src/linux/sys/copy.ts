@@ -77,6 +77,16 @@ function sysCopyFileRange(t: Thread, a: Args): number {
 
 const SPLICE_F_NONBLOCK = 2;
 
+/** splice's I/O at the offset *offp (of a regular file: ESPIPE otherwise), which advances by
+ *  the bytes moved. */
+function atOffset(t: Thread, f: FileDesc, offp: number, io: (pos: number) => number): number {
+  if (f.kind !== "file") return -ESPIPE;
+  const pos = t.proc.mem.readU64(offp);
+  const n = io(pos);
+  if (n > 0) t.proc.mem.writeU64(offp, pos + n);
+  return n;
+}
+
 /**
  * splice(2): moves up to `len` bytes from fd_in to fd_out, one of them a pipe. Bytes leave a
  * source pipe only once the destination took them, so a short or refused write loses nothing.
@@ -99,15 +109,7 @@ function sysSplice(t: Thread, a: Args): number {
       if (!pin.reader) return -EBADF;
       if (pin.p.size === 0) return pin.p.writers === 0 ? 0 : -EAGAIN;
       const data = pin.peek(len);
-      let n: number;
-      if (offOut) {
-        const pos = out.kind === "file" ? t.proc.mem.readU64(offOut) : -1;
-        if (pos < 0) return -ESPIPE;
-        n = out.pwrite(data, pos);
-        if (n > 0) t.proc.mem.writeU64(offOut, pos + n);
-      } else {
-        n = out.write(data);
-      }
+      const n = offOut ? atOffset(t, out, offOut, (pos) => out.pwrite(data, pos)) : out.write(data);
       if (n > 0) pin.consume(n);
       return n;
     }
@@ -117,15 +119,7 @@ function sysSplice(t: Thread, a: Args): number {
     const room = PIPE_BUF_SIZE - po.p.size;
     if (room <= 0) return -EAGAIN;
     const buf = new Uint8Array(Math.min(len, room));
-    let got: number;
-    if (offIn) {
-      const pos = inp.kind === "file" ? t.proc.mem.readU64(offIn) : -1;
-      if (pos < 0) return -ESPIPE;
-      got = inp.pread(buf, pos);
-      if (got > 0) t.proc.mem.writeU64(offIn, pos + got);
-    } else {
-      got = inp.read(buf);
-    }
+    const got = offIn ? atOffset(t, inp, offIn, (pos) => inp.pread(buf, pos)) : inp.read(buf);
     if (got <= 0) return got;
     return po.write(buf.subarray(0, got));
   };
