@@ -332,10 +332,10 @@ const LOHI = `(hi>>>0)*${TWO32S}+(lo>>>0)`;
 function rdMem(size: number, lv: string, hv: string): string {
   const hit = (lim: number): string => tlbHit("RT", lim);
   switch (size) {
-    case 8: return `${hit(4088)}{${lv}=RV[i].getInt32(RO[i]+o,true);${hv}=RV[i].getInt32(RO[i]+o+4,true);}else{${MISS}}`;
-    case 4: return `${hit(4092)}${lv}=RV[i].getInt32(RO[i]+o,true);else{${MISS}}${hv}=0;`;
-    case 2: return `${hit(4094)}${lv}=RV[i].getUint16(RO[i]+o,true);else{${MISS}}${hv}=0;`;
-    default: return `${hit(4095)}${lv}=RV[i].getUint8(RO[i]+o);else{${MISS}}${hv}=0;`;
+    case 8: return `${hit(4088)}{${lv}=M.getInt32(RO[i]+o,true);${hv}=M.getInt32(RO[i]+o+4,true);}else{${MISS}}`;
+    case 4: return `${hit(4092)}${lv}=M.getInt32(RO[i]+o,true);else{${MISS}}${hv}=0;`;
+    case 2: return `${hit(4094)}${lv}=M.getUint16(RO[i]+o,true);else{${MISS}}${hv}=0;`;
+    default: return `${hit(4095)}${lv}=M.getUint8(RO[i]+o);else{${MISS}}${hv}=0;`;
   }
 }
 
@@ -344,10 +344,10 @@ function rdMem(size: number, lv: string, hv: string): string {
 function wrMem(size: number, lv: string, hv: string): string {
   const hit = (lim: number): string => tlbHit("WT", lim);
   switch (size) {
-    case 8: return `${hit(4088)}{WV[i].setInt32(WO[i]+o,${lv},true);WV[i].setInt32(WO[i]+o+4,${hv},true);}else{${MISS}}`;
-    case 4: return `${hit(4092)}WV[i].setInt32(WO[i]+o,${lv},true);else{${MISS}}`;
-    case 2: return `${hit(4094)}WV[i].setUint16(WO[i]+o,${lv},true);else{${MISS}}`;
-    default: return `${hit(4095)}WV[i].setUint8(WO[i]+o,${lv});else{${MISS}}`;
+    case 8: return `${hit(4088)}{M.setInt32(WO[i]+o,${lv},true);M.setInt32(WO[i]+o+4,${hv},true);}else{${MISS}}`;
+    case 4: return `${hit(4092)}M.setInt32(WO[i]+o,${lv},true);else{${MISS}}`;
+    case 2: return `${hit(4094)}M.setUint16(WO[i]+o,${lv},true);else{${MISS}}`;
+    default: return `${hit(4095)}M.setUint8(WO[i]+o,${lv});else{${MISS}}`;
   }
 }
 
@@ -753,7 +753,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (a === null) return false;
         const d = xr(inst.r0);
         e(a + tlbHit("RT", 4080) + "{o+=RO[i];" +
-          `lo=RV[i].getInt32(o,true);hi=RV[i].getInt32(o+4,true);u=RV[i].getInt32(o+8,true);v=RV[i].getInt32(o+12,true);}` +
+          `lo=M.getInt32(o,true);hi=M.getInt32(o+4,true);u=M.getInt32(o+8,true);v=M.getInt32(o+12,true);}` +
           `else{${MISS}}g[${d}]=lo;g[${d + 1}]=hi;g[${d + 2}]=u;g[${d + 3}]=v;`);
         return true;
       }
@@ -762,7 +762,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         if (a === null) return false;
         const s = xr(inst.r1);
         e(a + tlbHit("WT", 4080) + "{o+=WO[i];" +
-          `WV[i].setInt32(o,g[${s}],true);WV[i].setInt32(o+4,g[${s + 1}],true);WV[i].setInt32(o+8,g[${s + 2}],true);WV[i].setInt32(o+12,g[${s + 3}],true);}` +
+          `M.setInt32(o,g[${s}],true);M.setInt32(o+4,g[${s + 1}],true);M.setInt32(o+8,g[${s + 2}],true);M.setInt32(o+12,g[${s + 3}],true);}` +
           `else{${MISS}}`);
         return true;
       }
@@ -1150,12 +1150,12 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
     cacheRegisters((gen.generic === 0 ? `L:{${code}\n}` : `L:{try{${code}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}}`) + "/*WB*/" +
       `if(fk>0){${flagStore("fk", "fsz", true, true)}}else if(fk<0){t=(fc&1)|(fz?${ZF_BIT}:0)|(fo?${OF_BIT}:0);` +
       `${partialStore("~fsz", "|(t&fsz)")}}host.jitDone=nd;if(r!==-1){host.jitAt=ka;return r;}f64[${RIP_F64}]=ex;return -1;`);
-  const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H", "RT", "RV", "RO", "WT", "WV", "WO",
+  const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H", "RT", "RO", "WT", "WO", "M",
     `return function block_${b.addr.toString(16)}(host,g,f64,m,B){${body}};`) as
     (c: typeof cond, cy: typeof carry, af: typeof arithFlags, mh: typeof mulhu, m128: typeof mul128, W: Int32Array, I: Inst[],
-      H: Int32Array, rt: Float64Array, rv: DataView[], ro: Int32Array, wt: Float64Array, wv: DataView[], wo: Int32Array) => JitFn;
+      H: Int32Array, rt: Float64Array, ro: Int32Array, wt: Float64Array, wo: Int32Array, mv: DataView) => JitFn;
   const fn = factory(cond, carry, arithFlags, mulhu, mul128, MUL_OUT, I, Int32Array.from(H),
-    space.rTag, space.rView, space.rOff, space.wTag, space.wView, space.wOff);
+    space.jrTag, space.rOff, space.jwTag, space.wOff, space.mainView);
   b.jitLen = pos;
   jitStats.blocks++;
   jitStats.traced += blocks.length - 1;
