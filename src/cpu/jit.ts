@@ -101,6 +101,21 @@ function writesFlagLocals(op: number): boolean {
   return false;
 }
 
+/** Whether an instruction's compiled form makes its only memory access before it writes any
+ *  flag local (then a TLB miss leaves with the pending setter's locals intact, and the pending
+ *  store need not be flushed first): CMP and TEST, and the two-operand ALU ops with a register
+ *  destination (their memory source is read first). In go1.26's sort, a flush of eight stores
+ *  came before each nil check (TESTB AX, (R8)). */
+function memoryFirst(inst: Inst): boolean {
+  switch (inst.op) {
+    case Op.CMP: case Op.TEST:
+      return inst.k0 === K.MEM || inst.k1 === K.MEM;
+    case Op.ADD: case Op.SUB: case Op.AND: case Op.OR: case Op.XOR:
+      return inst.k0 === K.REG && inst.k1 === K.MEM;
+  }
+  return false;
+}
+
 /** Ops that neither read nor write arithmetic flags. */
 function flagNeutral(op: number): boolean {
   switch (op) {
@@ -170,6 +185,18 @@ class Gen {
   /** Code leaving the trace for addr, after the current instruction plus n-1 more. */
   exit(addr: number | string, n: number): string {
     return `${this.exitFlags()}ex=${addr};${this.done(n)}break L;`;
+  }
+
+  /** The trace's entry address when a branch back to it runs another pass in the function
+   *  instead of leaving (-1: every branch leaves). */
+  reenter = -1;
+
+  /** Code for a branch (after the current instruction plus n-1 more) to addr: another pass when
+   *  addr is the entry and the budget allows one more (flags stored in g, where the entry reads
+   *  them), else leaving the trace. */
+  branch(addr: number, n: number): string {
+    if (addr !== this.reenter) return this.exit(addr, n);
+    return `${this.pending}N+=${this.pos + n};if(N+${PASS}>B){ex=${addr};nd=N;break L;}continue T;`;
   }
 
   emit(s: string): void {
@@ -308,6 +335,8 @@ function wrReg(r: number, size: number, lv: string, hv: string): string {
  *  deoptimize it, and a call would box the address (a double above 2^31). Every access comes
  *  after the pending flags are stored and before the instruction changes any register. */
 let MISS = "";
+/** Stands for the trace's length in a re-entry's budget test until the length is known. */
+const PASS = "/*PASS*/";
 
 /** The TLB test for an access at `a` of a size ending at page offset lim or below (tags: RT
  *  read, WT write); sets i (entry) and o (page offset). */
@@ -491,7 +520,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
   // An instruction that puts values in the flag locals before its last memory access stores the
   // pending setter's flags first: a TLB-miss exit after that would store the locals under the
   // pending setter's kind.
-  if (writesFlagLocals(op) && (inst.k0 === K.MEM || inst.k1 === K.MEM || inst.k2 === K.MEM)) gen.flush();
+  if (writesFlagLocals(op) && (inst.k0 === K.MEM || inst.k1 === K.MEM || inst.k2 === K.MEM) && !memoryFirst(inst)) gen.flush();
   MISS = gen.exit(inst.addr, 0);
   const next = inst.addr + inst.len;
   switch (op) {
@@ -586,8 +615,12 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (!dstReg && inst.k0 !== K.MEM) return false;
       const writes = op !== Op.CMP && op !== Op.TEST;
       let code = "";
-      // Destination, then source (the memory operand's address is computed once).
-      if (dstReg) code += rdReg(inst.r0, s, "fd0", "fd1");
+      // The memory operand first (see memoryFirst), then the register or immediate.
+      if (dstReg && inst.k1 === K.MEM) {
+        const a = ea(inst);
+        if (a === null) return false;
+        code += a + rdMem(s, "fs0", "fs1") + rdReg(inst.r0, s, "fd0", "fd1");
+      } else if (dstReg) code += rdReg(inst.r0, s, "fd0", "fd1");
       else {
         const a = ea(inst);
         if (a === null) return false;
@@ -595,9 +628,6 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       }
       if (inst.k1 === K.MEM) {
         if (!dstReg) return false;
-        const a = ea(inst);
-        if (a === null) return false;
-        code += a + rdMem(s, "fs0", "fs1");
       } else {
         const r = rdOperand(inst, 1, s, "fs0", "fs1");
         if (r === null) return false;
@@ -969,22 +999,23 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       const x = condExpr(gen, inst.cond);
       if (gen.fallInto === next) {
         // The trace goes on at the fall-through: only the taken branch leaves.
-        e(`if(${x}){${gen.exit(inst.target, 1)}}`);
+        e(`if(${x}){${gen.branch(inst.target, 1)}}`);
         return true;
       }
       if (gen.fallInto === inst.target) {
         // The trace goes on at the target: only the fall-through leaves.
-        e(`if(!(${x})){${gen.exit(next, 1)}}`);
+        e(`if(!(${x})){${gen.branch(next, 1)}}`);
         return true;
       }
-      e(gen.exit(`${x}?${inst.target}:${next}`, 1));
+      if (inst.target === gen.reenter || next === gen.reenter) e(`if(${x}){${gen.branch(inst.target, 1)}}${gen.branch(next, 1)}`);
+      else e(gen.exit(`${x}?${inst.target}:${next}`, 1));
       return true;
     }
     case Op.JMP: {
       if (!last) return false;
       if (inst.k0 === K.REL) {
         if (gen.fallInto === inst.target) return true;
-        e(gen.exit(inst.target, 1));
+        e(gen.branch(inst.target, 1));
         return true;
       }
       const rd = rdOperand(inst, 0, 8, "lo", "hi");
@@ -1069,6 +1100,13 @@ function successor(b: Block): number {
   return -1;
 }
 
+/** Whether block b ends in a direct branch that can go to addr. */
+function branchesTo(b: Block, addr: number): boolean {
+  const last = b.insts[b.insts.length - 1];
+  if (last.op === Op.JCC) return last.target === addr || b.end === addr;
+  return last.op === Op.JMP && last.k0 === K.REL && last.target === addr;
+}
+
 /** Form the trace that starts at entry (blocks already decoded, up to MAX_TRACE instructions). */
 export function traceBlocks(entry: Block, blockAt: (addr: number) => Block | null): Trace {
   const blocks = [entry];
@@ -1101,6 +1139,13 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
   const { blocks, conts, loop } = trace;
   const gen = new Gen();
   if (loop) gen.base = "N+";
+  else if (blocks.some((x) => branchesTo(x, b.addr))) {
+    // A branch back to the entry (a loop the trace former did not follow, its back edge having
+    // been the rarer way when the block became hot) runs another pass instead of leaving: in
+    // go1.26's sort, partitionOrdered's inner loop left its trace every 12 instructions.
+    gen.base = "N+";
+    gen.reenter = b.addr;
+  }
   const I: Inst[] = [];
   const H: number[] = [];
   let pos = 0;
@@ -1141,8 +1186,9 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
     gen.flush();
     code = `for(;;){${gen.out.join("\n")}\nN+=${pos};if(N+${pos}>B){ex=${b.addr};nd=N;break;}}`;
   } else {
-    if (!endsWithReturn) gen.emit(`${gen.exitFlags()}ex=${blocks[blocks.length - 1].end};nd=${pos};`);
+    if (!endsWithReturn) gen.emit(`${gen.exitFlags()}ex=${blocks[blocks.length - 1].end};nd=${gen.base}${pos};`);
     code = gen.out.join("\n");
+    if (gen.reenter >= 0) code = `T:for(;;){${code.split(PASS).join(String(pos))}\nbreak;}`;
   }
   const body =
     "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=-1,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0,N=0,ex=0,nd=0,fk=0,fsz=0;" +
