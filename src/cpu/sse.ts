@@ -1037,16 +1037,12 @@ function intOps(cpu: X86Cpu, inst: Inst): number {
   if (inst.k1 === K.REG && (inst.r1 < 32 || inst.r1 >= 64)) return UNHANDLED;
   const d = xi(inst.r0);
   const u8 = st.u8, i8 = st.i8, u16 = st.u16, i16 = st.i16;
-  let s = -3;
-  const S = (): number => {
-    if (s === -3) s = src(cpu, inst);
-    return s;
-  };
+  // The source operand (a closure loading it lazily allocated a context per instruction).
+  const b = src(cpu, inst);
+  if (b < 0) return STOP.PRIVILEGED;
   switch (VK[op]) {
     case V.PAND: case V.ANDPS: case V.ANDPD: case V.PANDN: case V.ANDNPS: case V.ANDNPD:
     case V.POR: case V.ORPS: case V.ORPD: case V.PXOR: case V.XORPS: case V.XORPD: {
-      const b = S();
-      if (b < 0) return STOP.PRIVILEGED;
       for (let l = 0; l < 4; l++) {
         const x = i[d + l], y = i[b + l];
         switch (VK[op]) {
@@ -1059,8 +1055,6 @@ function intOps(cpu: X86Cpu, inst: Inst): number {
       return CONT;
     }
   }
-  const b = S();
-  if (b < 0) return STOP.PRIVILEGED;
   const db = d * 4, sb = b * 4, dw = d * 2, sw = b * 2;
   switch (VK[op]) {
     case V.PADDB: for (let l = 0; l < 16; l++) u8[db + l] = u8[db + l] + u8[sb + l]; break;
