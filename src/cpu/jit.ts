@@ -258,17 +258,34 @@ class Gen {
   }
 }
 
-/** The range test tlbHit needs after the last address computed (ea, stackTop): the address is
- *  v*2^32+u, and the fast path reads the page and offset from u, valid only for u in [0, 2^32)
- *  (a base+displacement sum that carried into the high half fails the test: the interpreter
- *  runs that access). "" when u is in range by construction. */
-let RANGE = "";
-/** Carry u's overflow into v (u back in [0, 2^32)) without a branch: a branch first taken after
- *  V8 optimized the trace would deoptimize it. */
-const NORM = `c=Math.floor(u/${TWO32S});u-=c*${TWO32S};v+=c;`;
+/** int32 minimum: (a ^ MIN) < (b ^ MIN) is a < b unsigned, with int32 operands only. Addresses
+ *  and 64-bit arithmetic in compiled code stay in int32 halves: a value above 2^31 would be a
+ *  double, a heap number each time while V8 runs a trace unoptimized (go1.26 json: 211 MiB of
+ *  garbage from traces), and float work (division, floor) once optimized. */
+const MIN = "-2147483648";
 
-/** Code computing the effective address of inst's memory operand into (u, v): address =
- *  v*2^32 + u (see RANGE). */
+/** Code adding the 64-bit value (alo, ahi) (int32 expressions) to (u, v), carrying into v (w is
+ *  its scratch: t may hold a call's target across the address code). */
+function addUV(alo: string, ahi: string): string {
+  return `w=u;u=(u+${alo})|0;v=(v+${ahi}+((u^${MIN})<(w^${MIN})?1:0))|0;`;
+}
+
+/** Code computing base + index*scale + disp (64-bit, registers < 16) into (u, v). */
+export function addrUV(b: number, x: number, scale: number, disp: number): string {
+  let s = b >= 0 ? `u=g[${2 * b}];v=g[${2 * b + 1}];` : "";
+  if (x >= 0) {
+    const sh = scale === 8 ? 3 : scale === 4 ? 2 : scale === 2 ? 1 : 0;
+    const xl = sh === 0 ? `g[${2 * x}]` : `(g[${2 * x}]<<${sh})`;
+    const xh = sh === 0 ? `g[${2 * x + 1}]` : `((g[${2 * x + 1}]<<${sh})|(g[${2 * x}]>>>${32 - sh}))`;
+    s += b >= 0 ? addUV(xl, xh) : `u=${xl};v=${xh};`;
+  }
+  if (s === "") return `u=${disp | 0};v=${disp < 0 ? -1 : 0};`;
+  if (disp !== 0) s += addUV(String(disp | 0), disp < 0 ? "-1" : "0");
+  return s;
+}
+
+/** Code computing the effective address of inst's memory operand into (u, v) (int32 halves:
+ *  address = (v >>> 0) * 2^32 + (u >>> 0)). */
 function ea(inst: Inst): string | null {
   if (inst.addrsize !== 8 && inst.addrsize !== 4) return null;
   const b = inst.base, x = inst.index;
@@ -278,34 +295,16 @@ function ea(inst: Inst): string | null {
     const at = b === R.RIP ? inst.addr + inst.len + inst.disp : inst.disp;
     const A = inst.addrsize === 4 ? at >>> 0 : at;
     if (A < 0) return null;
-    RANGE = "";
-    return `u=${A % TWO32};v=${Math.floor(A / TWO32)};`;
+    return `u=${A % TWO32 | 0};v=${Math.floor(A / TWO32) | 0};`;
   }
   if (b > 15 || x > 15) return null;
-  let lo = b >= 0 ? `(g[${2 * b}]>>>0)` : "";
-  let hi = b >= 0 ? `g[${2 * b + 1}]` : "";
-  if (inst.disp !== 0 || lo === "") lo += (lo === "" ? "" : "+") + String(inst.disp);
-  if (x >= 0) {
-    lo += `+(g[${2 * x}]>>>0)*${inst.scale}`;
-    hi += (hi === "" ? "" : "+") + (inst.scale === 1 ? `g[${2 * x + 1}]` : `Math.imul(g[${2 * x + 1}],${inst.scale})`);
-  }
-  if (hi === "") hi = "0";
-  let s = `u=${lo};v=${hi};`;
+  let s = addrUV(b, x, inst.scale, inst.disp);
+  if (inst.addrsize === 4) s += "v=0;";
   if (seg) {
+    // The segment base (a double in the state): rare in Go (TLS); split into halves here.
     const i = inst.seg === R.FS ? FSBASE_F64 : GSBASE_F64;
-    s += `t=f64[${i}];u+=t%${TWO32S};v+=Math.floor(t/${TWO32S});`;
-    if (inst.addrsize === 8) {
-      RANGE = "";
-      return s + NORM;
-    }
+    s += `p=f64[${i}];` + addUV(`(p%${TWO32S}|0)`, `(Math.floor(p/${TWO32S})|0)`);
   }
-  RANGE = "";
-  if (inst.addrsize === 4) return s + "u=u>>>0;v=0;";
-  // An index (scaled, possibly negative) can move u far from [0, 2^32): normalize. A base and
-  // a displacement carry into v only across a 4 GiB boundary: the range test sends that rare
-  // access to the interpreter.
-  if (x >= 0) return s + NORM;
-  RANGE = inst.disp >= 0 ? `u<${TWO32S}` : "u>=0";
   return s;
 }
 
@@ -338,22 +337,22 @@ let MISS = "";
 /** Stands for the trace's length in a re-entry's budget test until the length is known. */
 const PASS = "/*PASS*/";
 
-/** The TLB test for an access at `a` of a size ending at page offset lim or below (tags: RT
- *  read, WT write); sets i (entry) and o (page offset). */
+/** The TLB test for an access at (u, v) of a size ending at page offset lim or below (tags: RT
+ *  read, WT write: Space.jrTag/jwTag, page / TLB_SIZE per slot, -1 when empty); sets i (slot)
+ *  and o (page offset). A high half outside user space (v >= 2^15, or negative) never hits. */
 function tlbHit(tags: "RT" | "WT", lim: number): string {
-  return `i=u>>>12;p=v*1048576+i;o=u&4095;i&=${TLB_MASK};` +
-    `if(${RANGE === "" ? "" : RANGE + "&&"}${tags}[i]===p${lim < 4095 ? `&&o<=${lim}` : ""})`;
+  return `i=(u>>>12)&${TLB_MASK};o=u&4095;` +
+    `if((v>>>15)===0&&${tags}[i]===((v<<6)|(u>>>26))${lim < 4095 ? `&&o<=${lim}` : ""})`;
 }
 
 /** (u, v) = RSP + delta (delta -8: a push; 0: a pop). */
 function stackTop(delta: number): string {
-  RANGE = delta < 0 ? "u>=0" : "";
-  return `u=(g[8]>>>0)${delta < 0 ? String(delta) : ""};v=g[9];`;
+  return delta < 0 ? `u=g[8];v=g[9];w=u;u=(u-8)|0;v=(v-((u^${MIN})>(w^${MIN})?1:0))|0;` : "u=g[8];v=g[9];";
 }
-/** RSP = (u, v) (after a push's access; in range, as the access succeeded). */
-const SET_RSP_PUSHED = "g[8]=u|0;g[9]=v;";
+/** RSP = (u, v) (after a push's access). */
+const SET_RSP_PUSHED = "g[8]=u;g[9]=v;";
 /** RSP = (u, v) + 8 (after a pop's access). */
-const SET_RSP_POPPED = `u+=8;g[8]=u|0;g[9]=(v+(u>${TWO32 - 1}?1:0))|0;`;
+const SET_RSP_POPPED = `w=u;u=(u+8)|0;g[8]=u;g[9]=(v+((u^${MIN})<(w^${MIN})?1:0))|0;`;
 /** The 64-bit value in the locals (lo, hi) as a number (a jump target). */
 const LOHI = `(hi>>>0)*${TWO32S}+(lo>>>0)`;
 
@@ -434,10 +433,10 @@ function signOfRes(size: number): string {
 /** Unsigned a < b of the flag-local pairs (a0, a1) and (b0, b1) (a size-8 setter's 64-bit values;
  *  else the low words). Every operation in the usual case (equal high words) also runs in the
  *  rare one, so no arithmetic is first reached after V8 optimized the trace (that deoptimizes). */
-function ult64(size: number, a: string, b: string): string {
+export function ult64(size: number, a: string, b: string): string {
   return size === 8
-    ? `((${a}1>>>0)<(${b}1>>>0)||(${a}1===${b}1&&(${a}0>>>0)<(${b}0>>>0)))`
-    : `((${a}0>>>0)<(${b}0>>>0))`;
+    ? `((${a}1^${MIN})<(${b}1^${MIN})||(${a}1===${b}1&&(${a}0^${MIN})<(${b}0^${MIN})))`
+    : `((${a}0^${MIN})<(${b}0^${MIN}))`;
 }
 
 /** A condition-code test as a JS expression (flushes and reads g when it cannot be derived from
@@ -454,7 +453,7 @@ function condExpr(gen: Gen, cc: number): string {
       const ult = (a: string, b: string): string => ult64(size, a, b);
       const ext = (v: string): string => size === 4 ? `(${v}|0)` : size === 2 ? `((${v}<<16)>>16)` : `((${v}<<24)>>24)`;
       const slt = (a: string, b: string): string => size === 8
-        ? `(${a}1<${b}1||(${a}1===${b}1&&(${a}0>>>0)<(${b}0>>>0)))`
+        ? `(${a}1<${b}1||(${a}1===${b}1&&(${a}0^${MIN})<(${b}0^${MIN})))`
         : `(${ext(a + "0")}<${ext(b + "0")})`;
       const eq = size === 8 ? "(fd0===fs0&&fd1===fs1)" : "(fd0===fs0)";
       switch (cc) {
@@ -592,19 +591,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       }
       const b = inst.base, x = inst.index;
       if (b > 15 || x > 15 || inst.addrsize !== 8) return false;
-      let lo = b >= 0 ? `(g[${2 * b}]>>>0)` : "";
-      let hi = b >= 0 ? `g[${2 * b + 1}]` : "";
-      if (inst.disp !== 0 || lo === "") lo += (lo === "" ? "" : "+") + String(inst.disp);
-      if (x >= 0) {
-        lo += `+(g[${2 * x}]>>>0)*${inst.scale}`;
-        hi += (hi === "" ? "" : "+") + (inst.scale === 1 ? `g[${2 * x + 1}]` : `Math.imul(g[${2 * x + 1}],${inst.scale})`);
-      }
-      if (s === 4) {
-        e(`g[${2 * inst.r0}]=${lo};g[${2 * inst.r0 + 1}]=0;`);
-        return true;
-      }
-      if (hi === "") hi = "0";
-      e(`lo=${lo};hi=${hi};c=Math.floor(lo/${TWO32S});g[${2 * inst.r0}]=lo|0;g[${2 * inst.r0 + 1}]=(hi+c)|0;`);
+      e(addrUV(b, x, inst.scale, inst.disp) + wrReg(inst.r0, s, "u", "v"));
       return true;
     }
 
@@ -637,13 +624,13 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       switch (op) {
         case Op.ADD:
           kind = K_ADD;
-          if (s === 8) code += "t=(fd0>>>0)+(fs0>>>0);fr0=t|0;fr1=(fd1+fs1+(t>=4294967296?1:0))|0;";
+          if (s === 8) code += `fr0=(fd0+fs0)|0;fr1=(fd1+fs1+((fr0^${MIN})<(fd0^${MIN})?1:0))|0;`;
           else if (s === 4) code += "fr0=(fd0+fs0)|0;fr1=0;";
           else code += `fr0=(fd0+fs0)&${MASK[s]};fr1=0;`;
           break;
         case Op.SUB: case Op.CMP:
           kind = K_SUB;
-          if (s === 8) code += "t=(fd0>>>0)-(fs0>>>0);fr0=t|0;fr1=(fd1-fs1-(t<0?1:0))|0;";
+          if (s === 8) code += `fr0=(fd0-fs0)|0;fr1=(fd1-fs1-((fd0^${MIN})<(fs0^${MIN})?1:0))|0;`;
           else if (s === 4) code += "fr0=(fd0-fs0)|0;fr1=0;";
           else code += `fr0=(fd0-fs0)&${MASK[s]};fr1=0;`;
           break;
@@ -807,9 +794,9 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       // A memory source may fault: the previous flags go to g first (fa is read from them).
       let code = `fa=${carryExpr(gen)};` + rdReg(inst.r0, s, "fd0", "fd1") + src;
       if (op === Op.ADC) {
-        code += s === 8 ? "t=(fd0>>>0)+(fs0>>>0)+fa;fr0=t|0;fr1=(fd1+fs1+(t>=4294967296?1:0))|0;" : "fr0=(fd0+fs0+fa)|0;fr1=0;";
+        code += s === 8 ? `fr0=(fd0+fs0+fa)|0;fr1=(fd1+fs1+((fr0^${MIN})<(fd0^${MIN})||(fa!==0&&fr0===fd0)?1:0))|0;` : "fr0=(fd0+fs0+fa)|0;fr1=0;";
       } else {
-        code += s === 8 ? "t=(fd0>>>0)-(fs0>>>0)-fa;fr0=t|0;fr1=(fd1-fs1-(t<0?1:0))|0;" : "fr0=(fd0-fs0-fa)|0;fr1=0;";
+        code += s === 8 ? `fr0=(fd0-fs0-fa)|0;fr1=(fd1-fs1-((fd0^${MIN})<(fs0^${MIN})||(fa!==0&&fd0===fs0)?1:0))|0;` : "fr0=(fd0-fs0-fa)|0;fr1=0;";
       }
       e(code + wrReg(inst.r0, s, "fr0", "fr1"));
       gen.setFlags(op === Op.ADC ? K_ADC : K_SBB, s, true, true);
@@ -1191,7 +1178,7 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
     if (gen.reenter >= 0) code = `T:for(;;){${code.split(PASS).join(String(pos))}\nbreak;}`;
   }
   const body =
-    "let a=0,u=0,v=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=-1,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0,N=0,ex=0,nd=0,fk=0,fsz=0;" +
+    "let a=0,u=0,v=0,w=0,lo=0,hi=0,t=0,c=0,k=0,ka=0,r=-1,p=0,o=0,i=0,fd0=0,fd1=0,fs0=0,fs1=0,fr0=0,fr1=0,fa=0,fc=0,fz=false,fo=0,N=0,ex=0,nd=0,fk=0,fsz=0;" +
     // Only the interpreter's handlers can fault (compiled memory accesses leave the trace).
     cacheRegisters((gen.generic === 0 ? `L:{${code}\n}` : `L:{try{${code}\n}catch(e){/*WB*/host.jitAt=ka;host.jitDone=k;throw e;}}`) + "/*WB*/" +
       `if(fk>0){${flagStore("fk", "fsz", true, true)}}else if(fk<0){t=(fc&1)|(fz?${ZF_BIT}:0)|(fo?${OF_BIT}:0);` +
@@ -1199,7 +1186,7 @@ export function compileBlock(b: Block, trace: Trace, space: Space): JitFn {
   const factory = new Function("cond", "carry", "arithFlags", "mulhu", "mul128", "W", "I", "H", "RT", "RO", "WT", "WO", "M",
     `return function block_${b.addr.toString(16)}(host,g,f64,m,B){${body}};`) as
     (c: typeof cond, cy: typeof carry, af: typeof arithFlags, mh: typeof mulhu, m128: typeof mul128, W: Int32Array, I: Inst[],
-      H: Int32Array, rt: Float64Array, ro: Int32Array, wt: Float64Array, wo: Int32Array, mv: DataView) => JitFn;
+      H: Int32Array, rt: Int32Array, ro: Int32Array, wt: Int32Array, wo: Int32Array, mv: DataView) => JitFn;
   const fn = factory(cond, carry, arithFlags, mulhu, mul128, MUL_OUT, I, Int32Array.from(H),
     space.jrTag, space.rOff, space.jwTag, space.wOff, space.mainView);
   b.jitLen = pos;

@@ -80,10 +80,12 @@ export class Space implements Memory {
   readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly wView: DataView[] = new Array<DataView>(TLB_SIZE);
   readonly wOff = new Int32Array(TLB_SIZE);
-  /** The TLBs as compiled code sees them: a slot's tag is set only when its frame is in the
-   *  main arena (mainView), else NaN (compiled code then leaves to the interpreter). */
-  readonly jrTag = new Float64Array(TLB_SIZE).fill(NaN);
-  readonly jwTag = new Float64Array(TLB_SIZE).fill(NaN);
+  /** The TLBs as compiled code sees them: per slot, the page number divided by TLB_SIZE (the
+   *  slot index holds the rest; an int32, so compiled code compares ints), set only when the
+   *  frame is in the main arena (mainView); -1 when empty (compiled code then leaves to the
+   *  interpreter). */
+  readonly jrTag = new Int32Array(TLB_SIZE).fill(-1);
+  readonly jwTag = new Int32Array(TLB_SIZE).fill(-1);
 
   /** Pages holding decoded code (a write to one invalidates the decode cache). */
   private codePages = new Set<number>();
@@ -232,8 +234,8 @@ export class Space implements Memory {
   flushTlb(): void {
     this.rTag.fill(NaN);
     this.wTag.fill(NaN);
-    this.jrTag.fill(NaN);
-    this.jwTag.fill(NaN);
+    this.jrTag.fill(-1);
+    this.jwTag.fill(-1);
     this.fetchPage = -1;
   }
 
@@ -247,8 +249,14 @@ export class Space implements Memory {
     const rTag = this.rTag, wTag = this.wTag;
     for (let p = first; p < end; p++) {
       const i = p & TLB_MASK;
-      if (rTag[i] === p) rTag[i] = this.jrTag[i] = NaN;
-      if (wTag[i] === p) wTag[i] = this.jwTag[i] = NaN;
+      if (rTag[i] === p) {
+        rTag[i] = NaN;
+        this.jrTag[i] = -1;
+      }
+      if (wTag[i] === p) {
+        wTag[i] = NaN;
+        this.jwTag[i] = -1;
+      }
     }
     if (this.fetchPage >= first && this.fetchPage < end) this.fetchPage = -1;
   }
@@ -413,7 +421,10 @@ export class Space implements Memory {
     if (this.codePages.has(page)) return;
     this.codePages.add(page);
     const i = page & TLB_MASK;
-    if (this.wTag[i] === page) this.wTag[i] = this.jwTag[i] = NaN;
+    if (this.wTag[i] === page) {
+      this.wTag[i] = NaN;
+      this.jwTag[i] = -1;
+    }
   }
 
   /** Attach (or detach with null) a hook called before every guest write by the CPU. While one
@@ -421,7 +432,7 @@ export class Space implements Memory {
   setWriteHook(h: ((addr: number, size: number) => void) | null): void {
     this.writeHook = h;
     this.wTag.fill(NaN);
-    this.jwTag.fill(NaN);
+    this.jwTag.fill(-1);
   }
 
   // ---- CPU-side accessors (fast path + slow path; fault -> throw MEM_FAULT) ----
@@ -443,7 +454,7 @@ export class Space implements Memory {
     const f = this.frameOf(page, e);
     const i = page & TLB_MASK;
     this.rTag[i] = page;
-    this.jrTag[i] = f < this.mainFrames ? page : NaN;
+    this.jrTag[i] = f < this.mainFrames ? Math.floor(page / TLB_SIZE) : -1;
     this.rView[i] = this.arenas[this.arenaOf(f)];
     this.rOff[i] = this.offOf(f);
     return i;
@@ -460,7 +471,7 @@ export class Space implements Memory {
     const f = this.frameOf(page, e);
     const i = page & TLB_MASK;
     this.wTag[i] = this.writeHook === null ? page : NaN;
-    this.jwTag[i] = this.writeHook === null && f < this.mainFrames ? page : NaN;
+    this.jwTag[i] = this.writeHook === null && f < this.mainFrames ? Math.floor(page / TLB_SIZE) : -1;
     this.wView[i] = this.arenas[this.arenaOf(f)];
     this.wOff[i] = this.offOf(f);
     return i;
