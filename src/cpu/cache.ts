@@ -3,7 +3,7 @@
 // when a code page is written, unmapped or reprotected. A JIT tier can hang compiled code here.
 
 import { decode } from "../x86/decode.js";
-import { Inst } from "../x86/inst.js";
+import { type Inst, newInst } from "../x86/inst.js";
 import { Op } from "../x86/ops.js";
 import { PAGE_SIZE } from "../mem/api.js";
 import type { Space } from "../mem/space.js";
@@ -119,7 +119,7 @@ export class DecodeCache {
       let inst = this.shared.get(a);
       if (inst === undefined) {
         const n = this.mem.fetch(a, this.buf, 15);
-        inst = new Inst();
+        inst = newInst();
         decode(this.buf, 0, a, inst, n);
         if (inst.op === Op.INVALID && n < 15) {
           // Possibly cut short by an unfetchable page: end the block before it, or, when it is

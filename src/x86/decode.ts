@@ -174,7 +174,9 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   // double (RIP kept in a Float64Array): V8 then keeps Inst.addr/target unboxed, not as heap
   // numbers allocated per record. (The vDSO sits below the executable for the same reason.)
   if (addr >= 0 && addr < 0x80000000) addr |= 0;
-  resetInst(out);
+  // A record never decoded into (len 0: fresh from newInst, or reset) is already in its reset
+  // state; the decode cache fills only fresh records.
+  if (out.len !== 0) resetInst(out);
   out.addr = addr;
   code = bytes; pos = offset; short = false;
   end = Math.min(bytes.length, limit, offset + 15);
