@@ -13,6 +13,8 @@ import type { JitFn } from "./jit.js";
 export const MAX_BLOCK = 64;
 /** Entries of the lookup memo (a power of two). */
 const MEMO_SIZE = 8192;
+/** Entries of one slab of Block.hids (64 blocks of the longest kind). */
+const HIDS_SLAB = 64 * MAX_BLOCK;
 
 export class Block {
   /** Still valid (false once its code page was written or unmapped). */
@@ -43,8 +45,9 @@ export class Block {
     /** Address after the last instruction. */
     readonly end: number,
     specialize: (inst: Inst) => number,
+    /** Where to keep hids (insts.length entries; DecodeCache hands out views of one slab). */
+    hids: Int32Array = new Int32Array(insts.length),
   ) {
-    const hids = new Int32Array(insts.length);
     for (let i = 0; i < insts.length; i++) hids[i] = specialize(insts[i]);
     this.hids = hids;
     this.endsInTransfer = insts.length > 0 && setsRip(insts[insts.length - 1].op);
@@ -79,8 +82,13 @@ export class DecodeCache {
   private blocks = new Map<number, Block>();
   private byPage = new Map<number, Block[]>();
   private readonly buf = new Uint8Array(16);
-  /** Decoded records by address (shared by every block that contains the instruction). */
-  private readonly shared = new Map<number, Inst>();
+  /** build()'s working list (each block keeps an exact-size copy: a list grown by push holds
+   *  17 slots or more, and most blocks have 4 instructions or fewer). */
+  private readonly scratch: Inst[] = [];
+  /** Blocks' hids are views of a shared slab (one ArrayBuffer per HIDS_SLAB entries, not one per
+   *  block). */
+  private slab = new Int32Array(0);
+  private slabUsed = 0;
   /** Decoded instructions held (for statistics). */
   instCount = 0;
 
@@ -109,30 +117,82 @@ export class DecodeCache {
     return b;
   }
 
-  /** Decode the block at addr (exec faults propagate as MEM_FAULT from the first byte). */
+  /** A valid block on `page` with an instruction starting at addr after its first one, as
+   *  [block, index], or null. */
+  private inside(addr: number, page: number): [Block, number] | null {
+    const list = this.byPage.get(page);
+    if (list === undefined) return null;
+    for (const b of list) {
+      if (!b.valid || addr <= b.addr || addr >= b.end) continue;
+      const insts = b.insts;
+      for (let i = 1; i < insts.length; i++) {
+        const x = insts[i].addr;
+        if (x === addr) return [b, i];
+        if (x > addr) break;
+      }
+    }
+    return null;
+  }
+
+  /** Decode the block at addr (exec faults propagate as MEM_FAULT from the first byte).
+   *  Blocks that overlap (jump targets inside a block, a block that runs into another's start)
+   *  share the decoded records: the stream follows an existing block's records while their
+   *  addresses match, and decodes only where no block has been. */
   build(addr: number): Block {
-    const insts: Inst[] = [];
+    const insts = this.scratch;
+    insts.length = 0;
     let a = addr;
     const firstPage = Math.floor(addr / PAGE_SIZE);
+    // The records being followed (an existing block's) and the next one's index.
+    let src: Inst[] | null = null;
+    let j = 0;
+    const at = this.inside(addr, firstPage);
+    if (at !== null) {
+      src = at[0].insts;
+      j = at[1];
+    }
     for (;;) {
-      // Blocks that start inside other blocks (jump targets, traces) share decoded records.
-      let inst = this.shared.get(a);
-      if (inst === undefined) {
-        const n = this.mem.fetch(a, this.buf, 15);
-        inst = newInst();
-        decode(this.buf, 0, a, inst, n);
-        if (inst.op === Op.INVALID && n < 15) {
-          // Possibly cut short by an unfetchable page: end the block before it, or, when it is
-          // the first instruction, raise the exec fault at the first unfetchable byte.
-          if (insts.length > 0) break;
-          this.mem.fetch(a + n, this.buf, 1);
-        } else this.shared.set(a, inst);
+      let inst: Inst;
+      if (src !== null && j < src.length && src[j].addr === a) inst = src[j++];
+      else {
+        const other = a === addr ? undefined : this.blocks.get(a);
+        // Past the end of the records followed (a block cut at MAX_BLOCK): another block that
+        // started inside it may go on from here.
+        const mid = other === undefined && src !== null ? this.inside(a, firstPage) : null;
+        if (other !== undefined && other.valid && other.insts.length > 0) {
+          src = other.insts;
+          inst = src[0];
+          j = 1;
+        } else if (mid !== null) {
+          src = mid[0].insts;
+          inst = src[mid[1]];
+          j = mid[1] + 1;
+        } else {
+          src = null;
+          const n = this.mem.fetch(a, this.buf, 15);
+          inst = newInst();
+          decode(this.buf, 0, a, inst, n);
+          if (inst.op === Op.INVALID && n < 15) {
+            // Possibly cut short by an unfetchable page: end the block before it, or, when it
+            // is the first instruction, raise the exec fault at the first unfetchable byte.
+            if (insts.length > 0) break;
+            this.mem.fetch(a + n, this.buf, 1);
+          }
+        }
       }
       insts.push(inst);
       a += inst.len;
       if (endsBlock(inst.op) || insts.length >= MAX_BLOCK || Math.floor(a / PAGE_SIZE) !== firstPage) break;
     }
-    const b = new Block(addr, insts, a, this.specialize);
+    const n = insts.length;
+    if (this.slabUsed + n > this.slab.length) {
+      this.slab = new Int32Array(HIDS_SLAB);
+      this.slabUsed = 0;
+    }
+    const hids = this.slab.subarray(this.slabUsed, this.slabUsed + n);
+    this.slabUsed += n;
+    const b = new Block(addr, insts.slice(), a, this.specialize, hids);
+    insts.length = 0;
     this.blocks.set(addr, b);
     const lastPage = Math.floor((a - 1) / PAGE_SIZE);
     for (let p = firstPage; p <= Math.max(firstPage, lastPage); p++) {
@@ -144,7 +204,7 @@ export class DecodeCache {
       }
       list.push(b);
     }
-    this.instCount += insts.length;
+    this.instCount += n;
     return b;
   }
 
@@ -163,11 +223,6 @@ export class DecodeCache {
           e.hits = 0;
         }
         b.usedBy = null;
-      }
-      for (const inst of b.insts) {
-        if (Math.floor(inst.addr / PAGE_SIZE) === page || Math.floor((inst.addr + inst.len - 1) / PAGE_SIZE) === page) {
-          this.shared.delete(inst.addr);
-        }
       }
       if (this.blocks.get(b.addr) === b) {
         this.blocks.delete(b.addr);
