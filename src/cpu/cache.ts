@@ -81,6 +81,9 @@ export function endsBlock(op: number): boolean {
 export class DecodeCache {
   private blocks = new Map<number, Block>();
   private byPage = new Map<number, Block[]>();
+  /** Per code page, a bit per byte offset where a record was decoded (kept while the page's
+   *  blocks are: dropPage clears it). */
+  private starts = new Map<number, Int32Array>();
   private readonly buf = new Uint8Array(16);
   /** build()'s working list (each block keeps an exact-size copy: a list grown by push holds
    *  17 slots or more, and most blocks have 4 instructions or fewer). */
@@ -143,32 +146,46 @@ export class DecodeCache {
     insts.length = 0;
     let a = addr;
     const firstPage = Math.floor(addr / PAGE_SIZE);
+    // Instruction starts decoded on this page (a filter: most addresses have no record yet, and
+    // only a set bit sends the build looking for one).
+    let starts = this.starts.get(firstPage);
+    if (starts === undefined) {
+      starts = new Int32Array(PAGE_SIZE >> 5);
+      this.starts.set(firstPage, starts);
+    }
     // The records being followed (an existing block's) and the next one's index.
     let src: Inst[] | null = null;
     let j = 0;
-    const at = this.inside(addr, firstPage);
-    if (at !== null) {
-      src = at[0].insts;
-      j = at[1];
+    if ((starts[(addr & (PAGE_SIZE - 1)) >> 5] & (1 << (addr & 31))) !== 0) {
+      const at = this.inside(addr, firstPage);
+      if (at !== null) {
+        src = at[0].insts;
+        j = at[1];
+      }
     }
     for (;;) {
       let inst: Inst;
       if (src !== null && j < src.length && src[j].addr === a) inst = src[j++];
       else {
-        const other = a === addr ? undefined : this.blocks.get(a);
-        // Past the end of the records followed (a block cut at MAX_BLOCK): another block that
-        // started inside it may go on from here.
-        const mid = other === undefined && src !== null ? this.inside(a, firstPage) : null;
-        if (other !== undefined && other.valid && other.insts.length > 0) {
-          src = other.insts;
-          inst = src[0];
-          j = 1;
-        } else if (mid !== null) {
-          src = mid[0].insts;
-          inst = src[mid[1]];
-          j = mid[1] + 1;
-        } else {
-          src = null;
+        src = null;
+        const w = (a & (PAGE_SIZE - 1)) >> 5, bit = 1 << (a & 31);
+        if (a !== addr && (starts[w] & bit) !== 0) {
+          // A record exists here: the start of another block, or inside one (past the end of
+          // a block cut at MAX_BLOCK, another block that started inside it may go on).
+          const other = this.blocks.get(a);
+          if (other !== undefined && other.valid && other.insts.length > 0) {
+            src = other.insts;
+            j = 0;
+          } else {
+            const mid = this.inside(a, firstPage);
+            if (mid !== null) {
+              src = mid[0].insts;
+              j = mid[1];
+            }
+          }
+        }
+        if (src !== null) inst = src[j++];
+        else {
           const n = this.mem.fetch(a, this.buf, 15);
           inst = newInst();
           decode(this.buf, 0, a, inst, n);
@@ -178,6 +195,7 @@ export class DecodeCache {
             if (insts.length > 0) break;
             this.mem.fetch(a + n, this.buf, 1);
           }
+          starts[w] |= bit;
         }
       }
       insts.push(inst);
@@ -210,6 +228,7 @@ export class DecodeCache {
 
   /** Drop every block with code on a page. */
   dropPage(page: number): void {
+    this.starts.delete(page);
     const list = this.byPage.get(page);
     if (list === undefined) return;
     this.byPage.delete(page);
