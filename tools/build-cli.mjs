@@ -27,8 +27,31 @@ const cache = bundle + ".cache";
 const bin = join(dir, "rt0.cjs");
 const esmBin = join(dir, "rt0.mjs");
 
+// node:child_process (with net, dgram and streams under it) costs a start 3-8 ms, and `rt0 run`
+// needs it only when a guest runs touch(1)'s fallback; commander and src/host/node.ts import it
+// at load. The bundle gets a stand-in whose members load the real module on first use.
+const LAZY_CHILD_PROCESS = "rt0-lazy-child-process";
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.namespace === LAZY_CHILD_PROCESS ? { path: "node:child_process", external: true } : { path: "child_process", namespace: LAZY_CHILD_PROCESS });
+    b.onLoad({ filter: /.*/, namespace: LAZY_CHILD_PROCESS }, () => ({
+      loader: "js",
+      contents: [
+        "let real;",
+        "const load = () => (real ??= require(\"node:child_process\"));",
+        "for (const name of [\"spawn\", \"spawnSync\", \"exec\", \"execSync\", \"execFile\", \"execFileSync\", \"fork\"]) {",
+        "  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });",
+        "}",
+      ].join("\n"),
+    }));
+  },
+};
+
 const t0 = Date.now();
 await build({
+  plugins: [lazyChildProcess],
   entryPoints: [entry],
   outfile: bundle,
   bundle: true,
