@@ -4,10 +4,12 @@
 
 import { decode } from "../x86/decode.js";
 import { type Inst, newInst } from "../x86/inst.js";
-import { Op } from "../x86/ops.js";
+import { OP_NAMES, Op } from "../x86/ops.js";
 import { PAGE_SIZE } from "../mem/api.js";
 import type { Space } from "../mem/space.js";
 import type { JitFn } from "./jit.js";
+
+const OP_INVALID = Op.INVALID;
 
 /** Longest block (instructions). */
 export const MAX_BLOCK = 64;
@@ -54,28 +56,27 @@ export class Block {
   }
 }
 
+/** Ops that set RIP themselves when they complete normally (jumps, calls, returns, CPUID). */
+const SETS_RIP = [Op.JCC, Op.JMP, Op.CALL, Op.RET, Op.JRCXZ, Op.LOOP, Op.LOOPE, Op.LOOPNE, Op.CPUID];
+/** Ops that end a block (change RIP or stop the run). */
+const ENDS_BLOCK = [
+  ...SETS_RIP, Op.SYSCALL, Op.INT3, Op.INT, Op.INT1, Op.HLT, Op.UD0, Op.UD1, Op.UD2, Op.INVALID, Op.LJMP, Op.LCALL,
+  Op.LRET, Op.IRET, Op.SYSENTER, Op.SYSEXIT, Op.SYSRET, Op.XBEGIN, Op.XABORT,
+];
+/** Per op: bit 0 ends a block, bit 1 sets RIP. A table, not a switch over Op.* cases: until V8
+ *  optimizes them, each case label is a property load, and build() asks once per instruction. */
+const OP_FLOW = new Uint8Array(OP_NAMES.length + 1);
+for (const op of ENDS_BLOCK) OP_FLOW[op] |= 1;
+for (const op of SETS_RIP) OP_FLOW[op] |= 2;
+
 /** Whether an op sets RIP itself when it completes normally. */
 export function setsRip(op: number): boolean {
-  switch (op) {
-    case Op.JCC: case Op.JMP: case Op.CALL: case Op.RET: case Op.JRCXZ: case Op.LOOP: case Op.LOOPE: case Op.LOOPNE:
-    case Op.CPUID:
-      return true;
-    default:
-      return false;
-  }
+  return (OP_FLOW[op] & 2) !== 0;
 }
 
 /** Whether an op ends a block (changes RIP or stops the run). */
 export function endsBlock(op: number): boolean {
-  switch (op) {
-    case Op.JCC: case Op.JMP: case Op.CALL: case Op.RET: case Op.JRCXZ: case Op.LOOP: case Op.LOOPE:
-    case Op.LOOPNE: case Op.SYSCALL: case Op.INT3: case Op.INT: case Op.INT1: case Op.HLT: case Op.UD0:
-    case Op.UD1: case Op.UD2: case Op.INVALID: case Op.LJMP: case Op.LCALL: case Op.LRET: case Op.IRET:
-    case Op.SYSENTER: case Op.SYSEXIT: case Op.SYSRET: case Op.CPUID: case Op.XBEGIN: case Op.XABORT:
-      return true;
-    default:
-      return false;
-  }
+  return (OP_FLOW[op] & 1) !== 0;
 }
 
 export class DecodeCache {
@@ -189,7 +190,7 @@ export class DecodeCache {
           const n = this.mem.fetch(a, this.buf, 15);
           inst = newInst();
           decode(this.buf, 0, a, inst, n);
-          if (inst.op === Op.INVALID && n < 15) {
+          if (inst.op === OP_INVALID && n < 15) {
             // Possibly cut short by an unfetchable page: end the block before it, or, when it
             // is the first instruction, raise the exec fault at the first unfetchable byte.
             if (insts.length > 0) break;
