@@ -86,9 +86,11 @@ export class DecodeCache {
    *  blocks are: dropPage clears it). */
   private starts = new Map<number, Int32Array>();
   private readonly buf = new Uint8Array(16);
-  /** build()'s working list (each block keeps an exact-size copy: a list grown by push holds
-   *  17 slots or more, and most blocks have 4 instructions or fewer). */
-  private readonly scratch: Inst[] = [];
+  /** build()'s working list, MAX_BLOCK slots written in place (each block keeps an exact-size
+   *  copy: a list grown by push holds 17 slots or more, and most blocks have 4 instructions or
+   *  fewer; emptying a list by `length = 0` would free its slots for the next push to allocate
+   *  again). Filled with a placeholder so that it and its copies stay packed arrays. */
+  private readonly scratch: Inst[] = Array.from({ length: MAX_BLOCK }, newInst);
   /** Blocks' hids are views of a shared slab (one ArrayBuffer per HIDS_SLAB entries, not one per
    *  block). */
   private slab = new Int32Array(0);
@@ -126,7 +128,8 @@ export class DecodeCache {
   private inside(addr: number, page: number): [Block, number] | null {
     const list = this.byPage.get(page);
     if (list === undefined) return null;
-    for (const b of list) {
+    for (let k = 0; k < list.length; k++) {
+      const b = list[k];
       if (!b.valid || addr <= b.addr || addr >= b.end) continue;
       const insts = b.insts;
       for (let i = 1; i < insts.length; i++) {
@@ -144,7 +147,7 @@ export class DecodeCache {
    *  addresses match, and decodes only where no block has been. */
   build(addr: number): Block {
     const insts = this.scratch;
-    insts.length = 0;
+    let n = 0;
     let a = addr;
     const firstPage = Math.floor(addr / PAGE_SIZE);
     // Instruction starts decoded on this page (a filter: most addresses have no record yet, and
@@ -193,25 +196,23 @@ export class DecodeCache {
           if (inst.op === OP_INVALID && n < 15) {
             // Possibly cut short by an unfetchable page: end the block before it, or, when it
             // is the first instruction, raise the exec fault at the first unfetchable byte.
-            if (insts.length > 0) break;
+            if (n > 0) break;
             this.mem.fetch(a + n, this.buf, 1);
           }
           starts[w] |= bit;
         }
       }
-      insts.push(inst);
+      insts[n++] = inst;
       a += inst.len;
-      if (endsBlock(inst.op) || insts.length >= MAX_BLOCK || Math.floor(a / PAGE_SIZE) !== firstPage) break;
+      if (endsBlock(inst.op) || n >= MAX_BLOCK || Math.floor(a / PAGE_SIZE) !== firstPage) break;
     }
-    const n = insts.length;
     if (this.slabUsed + n > this.slab.length) {
       this.slab = new Int32Array(HIDS_SLAB);
       this.slabUsed = 0;
     }
     const hids = this.slab.subarray(this.slabUsed, this.slabUsed + n);
     this.slabUsed += n;
-    const b = new Block(addr, insts.slice(), a, this.specialize, hids);
-    insts.length = 0;
+    const b = new Block(addr, insts.slice(0, n), a, this.specialize, hids);
     this.blocks.set(addr, b);
     const lastPage = Math.floor((a - 1) / PAGE_SIZE);
     for (let p = firstPage; p <= Math.max(firstPage, lastPage); p++) {
