@@ -9,11 +9,11 @@ import { join } from "node:path";
 export function freshBundle(srcDir: string): string | undefined {
   const cli = join(srcDir, "cli");
   const bundle = join(cli, "rt0.bundle.cjs");
-  if (!existsSync(bundle) || !existsSync(join(cli, "rt0.mjs"))) return undefined;
+  if (!existsSync(bundle) || !existsSync(join(cli, "rt0.cjs"))) return undefined;
   const built = statSync(bundle).mtimeMs;
   const stale = (dir: string): boolean => readdirSync(dir, { withFileTypes: true }).some((e) =>
     e.isDirectory() ? stale(join(dir, e.name)) : e.name.endsWith(".js") && statSync(join(dir, e.name)).mtimeMs > built);
-  return stale(srcDir) ? undefined : join(cli, "rt0.mjs");
+  return stale(srcDir) ? undefined : join(cli, "rt0.cjs");
 }
 
 /** The CLI to start for dist/src-like srcDir: the fresh bundle, else main.js. */

@@ -138,9 +138,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed directly: main.js, the bundle rt0.mjs (tools/build-cli.mjs), the npm bin link.
+// Run when executed directly: main.js, the bundle's bin rt0.cjs or rt0.mjs (tools/build-cli.mjs),
+// the npm bin link.
 const self = process.argv[1] ?? "";
-if (/(?:^|[\\/])(?:main\.js|rt0\.mjs|rt0)$/.test(self)) {
+if (/(?:^|[\\/])(?:main\.js|rt0\.[cm]js|rt0)$/.test(self)) {
   applyV8Flags();
   main(process.argv.slice(2)).then(
     (code) => {

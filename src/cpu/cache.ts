@@ -3,16 +3,20 @@
 // when a code page is written, unmapped or reprotected. A JIT tier can hang compiled code here.
 
 import { decode } from "../x86/decode.js";
-import { Inst } from "../x86/inst.js";
-import { Op } from "../x86/ops.js";
+import { type Inst, newInst } from "../x86/inst.js";
+import { OP_NAMES, Op } from "../x86/ops.js";
 import { PAGE_SIZE } from "../mem/api.js";
 import type { Space } from "../mem/space.js";
 import type { JitFn } from "./jit.js";
+
+const OP_INVALID = Op.INVALID;
 
 /** Longest block (instructions). */
 export const MAX_BLOCK = 64;
 /** Entries of the lookup memo (a power of two). */
 const MEMO_SIZE = 8192;
+/** Entries of one slab of Block.hids (64 blocks of the longest kind). */
+const HIDS_SLAB = 64 * MAX_BLOCK;
 
 export class Block {
   /** Still valid (false once its code page was written or unmapped). */
@@ -43,44 +47,54 @@ export class Block {
     /** Address after the last instruction. */
     readonly end: number,
     specialize: (inst: Inst) => number,
+    /** Where to keep hids (insts.length entries; DecodeCache hands out views of one slab). */
+    hids: Int32Array = new Int32Array(insts.length),
   ) {
-    const hids = new Int32Array(insts.length);
     for (let i = 0; i < insts.length; i++) hids[i] = specialize(insts[i]);
     this.hids = hids;
     this.endsInTransfer = insts.length > 0 && setsRip(insts[insts.length - 1].op);
   }
 }
 
+/** Ops that set RIP themselves when they complete normally (jumps, calls, returns, CPUID). */
+const SETS_RIP = [Op.JCC, Op.JMP, Op.CALL, Op.RET, Op.JRCXZ, Op.LOOP, Op.LOOPE, Op.LOOPNE, Op.CPUID];
+/** Ops that end a block (change RIP or stop the run). */
+const ENDS_BLOCK = [
+  ...SETS_RIP, Op.SYSCALL, Op.INT3, Op.INT, Op.INT1, Op.HLT, Op.UD0, Op.UD1, Op.UD2, Op.INVALID, Op.LJMP, Op.LCALL,
+  Op.LRET, Op.IRET, Op.SYSENTER, Op.SYSEXIT, Op.SYSRET, Op.XBEGIN, Op.XABORT,
+];
+/** Per op: bit 0 ends a block, bit 1 sets RIP. A table, not a switch over Op.* cases: until V8
+ *  optimizes them, each case label is a property load, and build() asks once per instruction. */
+const OP_FLOW = new Uint8Array(OP_NAMES.length + 1);
+for (const op of ENDS_BLOCK) OP_FLOW[op] |= 1;
+for (const op of SETS_RIP) OP_FLOW[op] |= 2;
+
 /** Whether an op sets RIP itself when it completes normally. */
 export function setsRip(op: number): boolean {
-  switch (op) {
-    case Op.JCC: case Op.JMP: case Op.CALL: case Op.RET: case Op.JRCXZ: case Op.LOOP: case Op.LOOPE: case Op.LOOPNE:
-    case Op.CPUID:
-      return true;
-    default:
-      return false;
-  }
+  return (OP_FLOW[op] & 2) !== 0;
 }
 
 /** Whether an op ends a block (changes RIP or stops the run). */
 export function endsBlock(op: number): boolean {
-  switch (op) {
-    case Op.JCC: case Op.JMP: case Op.CALL: case Op.RET: case Op.JRCXZ: case Op.LOOP: case Op.LOOPE:
-    case Op.LOOPNE: case Op.SYSCALL: case Op.INT3: case Op.INT: case Op.INT1: case Op.HLT: case Op.UD0:
-    case Op.UD1: case Op.UD2: case Op.INVALID: case Op.LJMP: case Op.LCALL: case Op.LRET: case Op.IRET:
-    case Op.SYSENTER: case Op.SYSEXIT: case Op.SYSRET: case Op.CPUID: case Op.XBEGIN: case Op.XABORT:
-      return true;
-    default:
-      return false;
-  }
+  return (OP_FLOW[op] & 1) !== 0;
 }
 
 export class DecodeCache {
   private blocks = new Map<number, Block>();
   private byPage = new Map<number, Block[]>();
+  /** Per code page, a bit per byte offset where a record was decoded (kept while the page's
+   *  blocks are: dropPage clears it). */
+  private starts = new Map<number, Int32Array>();
   private readonly buf = new Uint8Array(16);
-  /** Decoded records by address (shared by every block that contains the instruction). */
-  private readonly shared = new Map<number, Inst>();
+  /** build()'s working list, MAX_BLOCK slots written in place (each block keeps an exact-size
+   *  copy: a list grown by push holds 17 slots or more, and most blocks have 4 instructions or
+   *  fewer; emptying a list by `length = 0` would free its slots for the next push to allocate
+   *  again). Filled with a placeholder so that it and its copies stay packed arrays. */
+  private readonly scratch: Inst[] = Array.from({ length: MAX_BLOCK }, newInst);
+  /** Blocks' hids are views of a shared slab (one ArrayBuffer per HIDS_SLAB entries, not one per
+   *  block). */
+  private slab = new Int32Array(0);
+  private slabUsed = 0;
   /** Decoded instructions held (for statistics). */
   instCount = 0;
 
@@ -109,30 +123,96 @@ export class DecodeCache {
     return b;
   }
 
-  /** Decode the block at addr (exec faults propagate as MEM_FAULT from the first byte). */
+  /** A valid block on `page` with an instruction starting at addr after its first one, as
+   *  [block, index], or null. */
+  private inside(addr: number, page: number): [Block, number] | null {
+    const list = this.byPage.get(page);
+    if (list === undefined) return null;
+    for (let k = 0; k < list.length; k++) {
+      const b = list[k];
+      if (!b.valid || addr <= b.addr || addr >= b.end) continue;
+      const insts = b.insts;
+      for (let i = 1; i < insts.length; i++) {
+        const x = insts[i].addr;
+        if (x === addr) return [b, i];
+        if (x > addr) break;
+      }
+    }
+    return null;
+  }
+
+  /** Decode the block at addr (exec faults propagate as MEM_FAULT from the first byte).
+   *  Blocks that overlap (jump targets inside a block, a block that runs into another's start)
+   *  share the decoded records: the stream follows an existing block's records while their
+   *  addresses match, and decodes only where no block has been. */
   build(addr: number): Block {
-    const insts: Inst[] = [];
+    const insts = this.scratch;
+    let n = 0;
     let a = addr;
     const firstPage = Math.floor(addr / PAGE_SIZE);
-    for (;;) {
-      // Blocks that start inside other blocks (jump targets, traces) share decoded records.
-      let inst = this.shared.get(a);
-      if (inst === undefined) {
-        const n = this.mem.fetch(a, this.buf, 15);
-        inst = new Inst();
-        decode(this.buf, 0, a, inst, n);
-        if (inst.op === Op.INVALID && n < 15) {
-          // Possibly cut short by an unfetchable page: end the block before it, or, when it is
-          // the first instruction, raise the exec fault at the first unfetchable byte.
-          if (insts.length > 0) break;
-          this.mem.fetch(a + n, this.buf, 1);
-        } else this.shared.set(a, inst);
-      }
-      insts.push(inst);
-      a += inst.len;
-      if (endsBlock(inst.op) || insts.length >= MAX_BLOCK || Math.floor(a / PAGE_SIZE) !== firstPage) break;
+    // Instruction starts decoded on this page (a filter: most addresses have no record yet, and
+    // only a set bit sends the build looking for one).
+    let starts = this.starts.get(firstPage);
+    if (starts === undefined) {
+      starts = new Int32Array(PAGE_SIZE >> 5);
+      this.starts.set(firstPage, starts);
     }
-    const b = new Block(addr, insts, a, this.specialize);
+    // The records being followed (an existing block's) and the next one's index.
+    let src: Inst[] | null = null;
+    let j = 0;
+    if ((starts[(addr & (PAGE_SIZE - 1)) >> 5] & (1 << (addr & 31))) !== 0) {
+      const at = this.inside(addr, firstPage);
+      if (at !== null) {
+        src = at[0].insts;
+        j = at[1];
+      }
+    }
+    for (;;) {
+      let inst: Inst;
+      if (src !== null && j < src.length && src[j].addr === a) inst = src[j++];
+      else {
+        src = null;
+        const w = (a & (PAGE_SIZE - 1)) >> 5, bit = 1 << (a & 31);
+        if (a !== addr && (starts[w] & bit) !== 0) {
+          // A record exists here: the start of another block, or inside one (past the end of
+          // a block cut at MAX_BLOCK, another block that started inside it may go on).
+          const other = this.blocks.get(a);
+          if (other !== undefined && other.valid && other.insts.length > 0) {
+            src = other.insts;
+            j = 0;
+          } else {
+            const mid = this.inside(a, firstPage);
+            if (mid !== null) {
+              src = mid[0].insts;
+              j = mid[1];
+            }
+          }
+        }
+        if (src !== null) inst = src[j++];
+        else {
+          const n = this.mem.fetch(a, this.buf, 15);
+          inst = newInst();
+          decode(this.buf, 0, a, inst, n);
+          if (inst.op === OP_INVALID && n < 15) {
+            // Possibly cut short by an unfetchable page: end the block before it, or, when it
+            // is the first instruction, raise the exec fault at the first unfetchable byte.
+            if (n > 0) break;
+            this.mem.fetch(a + n, this.buf, 1);
+          }
+          starts[w] |= bit;
+        }
+      }
+      insts[n++] = inst;
+      a += inst.len;
+      if (endsBlock(inst.op) || n >= MAX_BLOCK || Math.floor(a / PAGE_SIZE) !== firstPage) break;
+    }
+    if (this.slabUsed + n > this.slab.length) {
+      this.slab = new Int32Array(HIDS_SLAB);
+      this.slabUsed = 0;
+    }
+    const hids = this.slab.subarray(this.slabUsed, this.slabUsed + n);
+    this.slabUsed += n;
+    const b = new Block(addr, insts.slice(0, n), a, this.specialize, hids);
     this.blocks.set(addr, b);
     const lastPage = Math.floor((a - 1) / PAGE_SIZE);
     for (let p = firstPage; p <= Math.max(firstPage, lastPage); p++) {
@@ -144,12 +224,13 @@ export class DecodeCache {
       }
       list.push(b);
     }
-    this.instCount += insts.length;
+    this.instCount += n;
     return b;
   }
 
   /** Drop every block with code on a page. */
   dropPage(page: number): void {
+    this.starts.delete(page);
     const list = this.byPage.get(page);
     if (list === undefined) return;
     this.byPage.delete(page);
@@ -163,11 +244,6 @@ export class DecodeCache {
           e.hits = 0;
         }
         b.usedBy = null;
-      }
-      for (const inst of b.insts) {
-        if (Math.floor(inst.addr / PAGE_SIZE) === page || Math.floor((inst.addr + inst.len - 1) / PAGE_SIZE) === page) {
-          this.shared.delete(inst.addr);
-        }
       }
       if (this.blocks.get(b.addr) === b) {
         this.blocks.delete(b.addr);

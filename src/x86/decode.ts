@@ -8,6 +8,29 @@ import {
   FF, Form, NK, Node, OK, SZ, T0, T0F, T0F38, T0F3A, TE0F, TE0F38, TE0F3A, TX87MEM, TX87REG,
 } from "./tables.js";
 
+// The constants the decoder compares against, as module-level constants: until V8 optimizes
+// decode() (a large function, optimized late in a short run), every `OK.E` in a switch is a
+// property load through an inline cache, and a constant is a plain slot read.
+const OK_B = OK.B, OK_C = OK.C, OK_D = OK.D, OK_E = OK.E, OK_F = OK.F, OK_FIXED = OK.FIXED, OK_G = OK.G,
+  OK_H = OK.H, OK_I = OK.I, OK_J = OK.J, OK_K = OK.K, OK_L = OK.L, OK_M = OK.M, OK_N = OK.N, OK_O = OK.O,
+  OK_ONE = OK.ONE, OK_P = OK.P, OK_Q = OK.Q, OK_R = OK.R, OK_S = OK.S, OK_T = OK.T, OK_U = OK.U, OK_V = OK.V,
+  OK_W = OK.W, OK_X = OK.X, OK_Y = OK.Y, OK_Z = OK.Z;
+const SZ_b = SZ.b, SZ_bs = SZ.bs, SZ_d = SZ.d, SZ_dq = SZ.dq, SZ_e = SZ.e, SZ_f = SZ.f, SZ_h = SZ.h,
+  SZ_m = SZ.m, SZ_p = SZ.p, SZ_q = SZ.q, SZ_qq = SZ.qq, SZ_t = SZ.t, SZ_v = SZ.v, SZ_w = SZ.w, SZ_x = SZ.x,
+  SZ_y = SZ.y, SZ_z = SZ.z, SZ_zz = SZ.zz;
+const FF_B4 = FF.B4, FF_B8 = FF.B8, FF_BYTE = FF.BYTE, FF_CC = FF.CC, FF_D64 = FF.D64, FF_F64 = FF.F64;
+const NK_ENC = NK.ENC, NK_FORM = NK.FORM, NK_L = NK.L, NK_MOD = NK.MOD, NK_PFX = NK.PFX, NK_REG = NK.REG,
+  NK_RM = NK.RM, NK_W = NK.W;
+const K_IMM = K.IMM, K_IMM2 = K.IMM2, K_MEM = K.MEM, K_REG = K.REG, K_REL = K.REL;
+const P_ADDRSIZE = P.ADDRSIZE, P_BND = P.BND, P_EVEX = P.EVEX, P_EVEX_BCST = P.EVEX_BCST,
+  P_EVEX_RC = P.EVEX_RC, P_EVEX_Z = P.EVEX_Z, P_HINT_NT = P.HINT_NT, P_HINT_T = P.HINT_T, P_LOCK = P.LOCK,
+  P_NOTRACK = P.NOTRACK, P_OPSIZE = P.OPSIZE, P_OPSIZE_UNUSED = P.OPSIZE_UNUSED,
+  P_OPSIZE_USED = P.OPSIZE_USED, P_REP = P.REP, P_REPNE = P.REPNE, P_REX = P.REX, P_REX_B = P.REX_B,
+  P_REX_R = P.REX_R, P_REX_UNUSED = P.REX_UNUSED, P_REX_W = P.REX_W, P_REX_X = P.REX_X, P_VEX = P.VEX;
+const R_AH = R.AH, R_CR0 = R.CR0, R_CS = R.CS, R_DR0 = R.DR0, R_DS = R.DS, R_ES = R.ES, R_FS = R.FS,
+  R_GS = R.GS, R_K0 = R.K0, R_MM0 = R.MM0, R_RIP = R.RIP, R_SS = R.SS, R_ST0 = R.ST0, R_XMM0 = R.XMM0;
+const Op_CALL = Op.CALL, Op_INVALID = Op.INVALID, Op_JCC = Op.JCC, Op_JMP = Op.JMP, Op_RET = Op.RET;
+
 // Decoder state for the instruction being decoded (module-level: no allocation per call).
 let code: Uint8Array = new Uint8Array(0);
 let pos = 0;
@@ -31,7 +54,7 @@ function invalid(out: Inst, consumed: number): void {
   const addr = out.addr;
   resetInst(out);
   out.addr = addr;
-  out.op = Op.INVALID;
+  out.op = Op_INVALID;
   out.len = consumed < 1 ? 1 : consumed > 15 ? 15 : consumed;
 }
 
@@ -47,58 +70,58 @@ function setOpnd(out: Inst, i: number, k: number, r: number, s: number): void {
 /** GPR operand size in bytes for a size code. */
 function gsz(c: number): number {
   switch (c) {
-    case SZ.b: return 1;
-    case SZ.w: return 2;
-    case SZ.d: return 4;
-    case SZ.q: return 8;
-    case SZ.v: return opsize;
-    case SZ.y: return rexW ? 8 : 4;
-    case SZ.z: return opsize === 2 ? 2 : 4;
-    case SZ.t: return 10;
-    case SZ.p: return opsize === 8 ? 10 : opsize + 2;
-    case SZ.dq: return 16;
-    case SZ.qq: return 32;
+    case SZ_b: return 1;
+    case SZ_w: return 2;
+    case SZ_d: return 4;
+    case SZ_q: return 8;
+    case SZ_v: return opsize;
+    case SZ_y: return rexW ? 8 : 4;
+    case SZ_z: return opsize === 2 ? 2 : 4;
+    case SZ_t: return 10;
+    case SZ_p: return opsize === 8 ? 10 : opsize + 2;
+    case SZ_dq: return 16;
+    case SZ_qq: return 32;
     default: return 0;
   }
 }
 /** Vector register width for a size code. */
 function vregsz(c: number): number {
   switch (c) {
-    case SZ.x: case SZ.m: return vl;
-    case SZ.h: return vl > 16 ? vl >> 1 : 16;
-    case SZ.qq: return 32;
-    case SZ.zz: return 64;
+    case SZ_x: case SZ_m: return vl;
+    case SZ_h: return vl > 16 ? vl >> 1 : 16;
+    case SZ_qq: return 32;
+    case SZ_zz: return 64;
     default: return 16;
   }
 }
 /** Vector memory access width for a size code. */
 function vmemsz(c: number): number {
   switch (c) {
-    case SZ.x: return vl;
-    case SZ.h: return vl >> 1;
-    case SZ.f: return vl >> 2;
-    case SZ.e: return vl >> 3;
-    case SZ.b: return 1;
-    case SZ.w: return 2;
-    case SZ.d: return 4;
-    case SZ.q: return 8;
-    case SZ.t: return 10;
-    case SZ.dq: return 16;
-    case SZ.qq: return 32;
-    case SZ.zz: return 64;
+    case SZ_x: return vl;
+    case SZ_h: return vl >> 1;
+    case SZ_f: return vl >> 2;
+    case SZ_e: return vl >> 3;
+    case SZ_b: return 1;
+    case SZ_w: return 2;
+    case SZ_d: return 4;
+    case SZ_q: return 8;
+    case SZ_t: return 10;
+    case SZ_dq: return 16;
+    case SZ_qq: return 32;
+    case SZ_zz: return 64;
     default: return 0;
   }
 }
 
 function gpr(n: number, size: number): number {
   if (size === 1 && n >= 4) rexUsed |= 0x40;
-  if (size === 1 && !hasRex && !isVex && n >= 4 && n < 8) return R.AH + (n - 4);
+  if (size === 1 && !hasRex && !isVex && n >= 4 && n < 8) return R_AH + (n - 4);
   return n;
 }
 
 /** Parse SIB/displacement of the memory operand (ModRM already read, mod != 3). */
 function parseMem(out: Inst, vsib: boolean): void {
-  const a32 = (out.pfx & P.ADDRSIZE) !== 0;
+  const a32 = (out.pfx & P_ADDRSIZE) !== 0;
   rexUsed |= 1;
   out.addrsize = a32 ? 4 : 8;
   let base = -1, index = -1, scale = 1, disp = 0;
@@ -107,13 +130,13 @@ function parseMem(out: Inst, vsib: boolean): void {
     rexUsed |= 2 | ((sib & 7) === 5 && mod === 0 ? 0 : 1);
     scale = 1 << (sib >> 6);
     const idx = ((sib >> 3) & 7) | (rexX << 3);
-    if (vsib) index = R.XMM0 + idx + (isEvex ? evexV2 << 4 : 0);
+    if (vsib) index = R_XMM0 + idx + (isEvex ? evexV2 << 4 : 0);
     else if (idx !== 4) index = idx;
     const b = sib & 7;
     if (b === 5 && mod === 0) { disp = rd32(); }
     else base = b | (rexB << 3);
   } else if (rm === 5 && mod === 0) {
-    base = R.RIP;
+    base = R_RIP;
     disp = rd32();
   } else {
     base = rm | (rexB << 3);
@@ -125,9 +148,9 @@ function parseMem(out: Inst, vsib: boolean): void {
 }
 
 function walk(n: Node | null, mp: number): Node | null {
-  while (n !== null && n.kind !== NK.FORM) {
+  while (n !== null && n.kind !== NK_FORM) {
     switch (n.kind) {
-      case NK.PFX: {
+      case NK_PFX: {
         const k = n.kids;
         if (isVex) { n = k[mp] ?? null; break; }
         let next = k[mp] ?? null;
@@ -143,12 +166,12 @@ function walk(n: Node | null, mp: number): Node | null {
         n = next;
         break;
       }
-      case NK.MOD: n = n.kids[mod === 3 ? 1 : 0] ?? null; break;
-      case NK.REG: n = n.kids[reg & 7] ?? null; break;
-      case NK.RM: n = mod === 3 ? n.kids[rm & 7] ?? null : null; break;
-      case NK.W: n = n.kids[rexW] ?? null; rexUsed |= 8; break;
-      case NK.L: n = n.kids[vl === 16 ? 0 : 1] ?? null; break;
-      case NK.ENC: n = n.kids[isVex ? 1 : 0] ?? null; break;
+      case NK_MOD: n = n.kids[mod === 3 ? 1 : 0] ?? null; break;
+      case NK_REG: n = n.kids[reg & 7] ?? null; break;
+      case NK_RM: n = mod === 3 ? n.kids[rm & 7] ?? null : null; break;
+      case NK_W: n = n.kids[rexW] ?? null; rexUsed |= 8; break;
+      case NK_L: n = n.kids[vl === 16 ? 0 : 1] ?? null; break;
+      case NK_ENC: n = n.kids[isVex ? 1 : 0] ?? null; break;
       default: return null;
     }
   }
@@ -174,7 +197,9 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   // double (RIP kept in a Float64Array): V8 then keeps Inst.addr/target unboxed, not as heap
   // numbers allocated per record. (The vDSO sits below the executable for the same reason.)
   if (addr >= 0 && addr < 0x80000000) addr |= 0;
-  resetInst(out);
+  // A record never decoded into (len 0: fresh from newInst, or reset) is already in its reset
+  // state; the decode cache fills only fresh records.
+  if (out.len !== 0) resetInst(out);
   out.addr = addr;
   code = bytes; pos = offset; short = false;
   end = Math.min(bytes.length, limit, offset + 15);
@@ -189,26 +214,26 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
     b = code[pos]!;
     let isPfx = true;
     switch (b) {
-      case 0xf0: pfx |= P.LOCK; break;
-      case 0xf2: pfx |= P.REPNE; lastRep = 0xf2; break;
-      case 0xf3: pfx |= P.REP; lastRep = 0xf3; break;
-      case 0x2e: seg = R.CS; break;
-      case 0x36: seg = R.SS; break;
-      case 0x3e: seg = R.DS; break;
-      case 0x26: seg = R.ES; break;
-      case 0x64: seg = R.FS; break;
-      case 0x65: seg = R.GS; break;
-      case 0x66: pfx |= P.OPSIZE; break;
-      case 0x67: pfx |= P.ADDRSIZE; break;
+      case 0xf0: pfx |= P_LOCK; break;
+      case 0xf2: pfx |= P_REPNE; lastRep = 0xf2; break;
+      case 0xf3: pfx |= P_REP; lastRep = 0xf3; break;
+      case 0x2e: seg = R_CS; break;
+      case 0x36: seg = R_SS; break;
+      case 0x3e: seg = R_DS; break;
+      case 0x26: seg = R_ES; break;
+      case 0x64: seg = R_FS; break;
+      case 0x65: seg = R_GS; break;
+      case 0x66: pfx |= P_OPSIZE; break;
+      case 0x67: pfx |= P_ADDRSIZE; break;
       default: isPfx = false;
     }
-    if (isPfx) { hasRex = false; rexByte = 0; rexW = rexR = rexX = rexB = 0; pfx &= ~(P.REX | P.REX_W | P.REX_R | P.REX_X | P.REX_B); pos++; continue; }
+    if (isPfx) { hasRex = false; rexByte = 0; rexW = rexR = rexX = rexB = 0; pfx &= ~(P_REX | P_REX_W | P_REX_R | P_REX_X | P_REX_B); pos++; continue; }
     if ((b & 0xf0) === 0x40) {
       hasRex = true;
       rexByte = b;
       rexW = (b >> 3) & 1; rexR = (b >> 2) & 1; rexX = (b >> 1) & 1; rexB = b & 1;
-      pfx = (pfx & ~(P.REX_W | P.REX_R | P.REX_X | P.REX_B)) | P.REX |
-        (rexW ? P.REX_W : 0) | (rexR ? P.REX_R : 0) | (rexX ? P.REX_X : 0) | (rexB ? P.REX_B : 0);
+      pfx = (pfx & ~(P_REX_W | P_REX_R | P_REX_X | P_REX_B)) | P_REX |
+        (rexW ? P_REX_W : 0) | (rexR ? P_REX_R : 0) | (rexX ? P_REX_X : 0) | (rexB ? P_REX_B : 0);
       pos++;
       continue;
     }
@@ -216,7 +241,7 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   }
   out.pfx = pfx;
   out.seg = seg;
-  mpHas66 = (pfx & P.OPSIZE) !== 0;
+  mpHas66 = (pfx & P_OPSIZE) !== 0;
   let mp = lastRep === 0xf3 ? 2 : lastRep === 0xf2 ? 3 : mpHas66 ? 1 : 0;
   let map = 0;
   let root: Node | null;
@@ -228,7 +253,7 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
     else if (opc === 0x3a) { map = 3; opc = rd(); root = T0F3A.get(opc); }
     else { map = 1; root = T0F.get(opc); }
   } else if (opc === 0xc4 || opc === 0xc5) {
-    if (hasRex || (pfx & (P.OPSIZE | P.REP | P.REPNE | P.LOCK)) !== 0) { invalid(out, pos - offset); return; }
+    if (hasRex || (pfx & (P_OPSIZE | P_REP | P_REPNE | P_LOCK)) !== 0) { invalid(out, pos - offset); return; }
     isVex = true;
     const b1 = rd();
     rexR = (~b1 >> 7) & 1;
@@ -241,13 +266,13 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
       const b2 = rd();
       rexW = b2 >> 7; vvvv = (~b2 >> 3) & 15; vl = b2 & 4 ? 32 : 16; pp = b2 & 3;
     }
-    pfx |= P.VEX | (rexW ? P.REX_W : 0) | (rexR ? P.REX_R : 0) | (rexX ? P.REX_X : 0) | (rexB ? P.REX_B : 0);
+    pfx |= P_VEX | (rexW ? P_REX_W : 0) | (rexR ? P_REX_R : 0) | (rexX ? P_REX_X : 0) | (rexB ? P_REX_B : 0);
     out.pfx = pfx;
     mp = pp === 1 ? 1 : pp === 2 ? 2 : pp === 3 ? 3 : 0;
     opc = rd();
     root = map === 1 ? T0F.get(opc) : map === 2 ? T0F38.get(opc) : map === 3 ? T0F3A.get(opc) : null;
   } else if (opc === 0x62) {
-    if (hasRex || (pfx & (P.OPSIZE | P.REP | P.REPNE | P.LOCK)) !== 0) { invalid(out, pos - offset); return; }
+    if (hasRex || (pfx & (P_OPSIZE | P_REP | P_REPNE | P_LOCK)) !== 0) { invalid(out, pos - offset); return; }
     isVex = true; isEvex = true;
     const p0 = rd(), p1 = rd(), p2 = rd();
     rexR = (~p0 >> 7) & 1; rexX = (~p0 >> 6) & 1; rexB = (~p0 >> 5) & 1; evexR2 = (~p0 >> 4) & 1;
@@ -259,7 +284,7 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
     out.mask = p2 & 7;
     vl = ll === 0 ? 16 : ll === 1 ? 32 : 64;
     if ((p1 & 4) === 0 || ll === 3) { invalid(out, pos - offset); return; }
-    pfx |= P.EVEX | (z ? P.EVEX_Z : 0) | (rexW ? P.REX_W : 0) | (rexR ? P.REX_R : 0) | (rexX ? P.REX_X : 0) | (rexB ? P.REX_B : 0);
+    pfx |= P_EVEX | (z ? P_EVEX_Z : 0) | (rexW ? P_REX_W : 0) | (rexR ? P_REX_R : 0) | (rexX ? P_REX_X : 0) | (rexB ? P_REX_B : 0);
     out.pfx = pfx;
     mp = pp === 1 ? 1 : pp === 2 ? 2 : pp === 3 ? 3 : 0;
     opc = rd();
@@ -299,21 +324,21 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   if (form === null) { invalid(out, pos - offset); return; }
   // Mandatory prefix consumed: clear it from the prefix bits.
   if (!isVex) {
-    if (mpUsed === 1) out.pfx |= P.OPSIZE_USED;
-    else if (mpUsed === 2) out.pfx &= ~P.REP;
-    else if (mpUsed === 3) out.pfx &= ~P.REPNE;
+    if (mpUsed === 1) out.pfx |= P_OPSIZE_USED;
+    else if (mpUsed === 2) out.pfx &= ~P_REP;
+    else if (mpUsed === 3) out.pfx &= ~P_REPNE;
   }
   const flags = form.flags;
   // Operand size.
-  if (flags & FF.F64) opsize = 8;
+  if (flags & FF_F64) opsize = 8;
   else if (rexW) opsize = 8;
-  else if ((out.pfx & P.OPSIZE) !== 0 && mpUsed !== 1) opsize = 2;
-  else if (flags & FF.D64) opsize = 8;
+  else if ((out.pfx & P_OPSIZE) !== 0 && mpUsed !== 1) opsize = 2;
+  else if (flags & FF_D64) opsize = 8;
   else opsize = 4;
-  if (flags & FF.BYTE) opsize = 1;
+  if (flags & FF_BYTE) opsize = 1;
   out.op = form.op;
-  if (form.op === Op.JCC && (seg === R.CS || seg === R.DS)) out.pfx |= seg === R.CS ? P.HINT_NT : P.HINT_T;
-  out.cond = form.cond >= 0 ? form.cond : (flags & FF.CC) !== 0 ? opc & 15 : 0;
+  if (form.op === Op_JCC && (seg === R_CS || seg === R_DS)) out.pfx |= seg === R_CS ? P_HINT_NT : P_HINT_T;
+  out.cond = form.cond >= 0 ? form.cond : (flags & FF_CC) !== 0 ? opc & 15 : 0;
   // Memory operand: SIB and displacement.
   const opnds = form.opnds;
   if (form.rmIsReg) mod = 3;
@@ -330,76 +355,76 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
   for (let i = 0; i < opnds.length; i++) {
     const o = opnds[i]!;
     switch (o.kind) {
-      case OK.G: case OK.V: case OK.C: case OK.D: rexUsed |= 4; break;
-      case OK.Z: rexUsed |= 1; break;
-      case OK.E: case OK.W: case OK.R: case OK.U: if (mod === 3) rexUsed |= 1; break;
+      case OK_G: case OK_V: case OK_C: case OK_D: rexUsed |= 4; break;
+      case OK_Z: rexUsed |= 1; break;
+      case OK_E: case OK_W: case OK_R: case OK_U: if (mod === 3) rexUsed |= 1; break;
       default: break;
     }
     switch (o.kind) {
-      case OK.E: case OK.Q: case OK.W: case OK.Y: case OK.M: case OK.X: {
+      case OK_E: case OK_Q: case OK_W: case OK_Y: case OK_M: case OK_X: {
         if (mod === 3) {
-          if (o.kind === OK.M || o.kind === OK.X) { invalid(out, pos - offset); return; }
-          if (o.kind === OK.E) { const s = gsz(o.size); setOpnd(out, i, K.REG, gpr(rm | (rexB << 3), s), s); }
-          else if (o.kind === OK.Q) setOpnd(out, i, K.REG, R.MM0 + rm, 8);
-          else if (o.kind === OK.Y) setOpnd(out, i, K.REG, R.K0 + rm, 8);
-          else { setOpnd(out, i, K.REG, R.XMM0 + (rm | (rexB << 3) | (isEvex ? rexX << 4 : 0)), vregsz(o.size)); vecOp = true; }
+          if (o.kind === OK_M || o.kind === OK_X) { invalid(out, pos - offset); return; }
+          if (o.kind === OK_E) { const s = gsz(o.size); setOpnd(out, i, K_REG, gpr(rm | (rexB << 3), s), s); }
+          else if (o.kind === OK_Q) setOpnd(out, i, K_REG, R_MM0 + rm, 8);
+          else if (o.kind === OK_Y) setOpnd(out, i, K_REG, R_K0 + rm, 8);
+          else { setOpnd(out, i, K_REG, R_XMM0 + (rm | (rexB << 3) | (isEvex ? rexX << 4 : 0)), vregsz(o.size)); vecOp = true; }
         } else {
           let s: number;
-          if (o.kind === OK.W || o.kind === OK.X) { s = vmemsz(o.size); vecOp = true; }
-          else if (o.kind === OK.Q) s = o.size === SZ.d ? 4 : 8;
-          else if (o.size >= SZ.x && o.size <= SZ.zz) s = vmemsz(o.size);
+          if (o.kind === OK_W || o.kind === OK_X) { s = vmemsz(o.size); vecOp = true; }
+          else if (o.kind === OK_Q) s = o.size === SZ_d ? 4 : 8;
+          else if (o.size >= SZ_x && o.size <= SZ_zz) s = vmemsz(o.size);
           else s = gsz(o.size);
-          setOpnd(out, i, K.MEM, -1, s);
+          setOpnd(out, i, K_MEM, -1, s);
           memOperand = i; memSize = s;
         }
         break;
       }
-      case OK.R: case OK.U: case OK.N: {
-        if (mod !== 3 && o.kind !== OK.R) { invalid(out, pos - offset); return; }
-        if (o.kind === OK.R) { const s = gsz(o.size); setOpnd(out, i, K.REG, gpr(rm | (rexB << 3), s), s); }
-        else if (o.kind === OK.N) setOpnd(out, i, K.REG, R.MM0 + rm, 8);
-        else { setOpnd(out, i, K.REG, R.XMM0 + (rm | (rexB << 3) | (isEvex ? rexX << 4 : 0)), vregsz(o.size)); vecOp = true; }
+      case OK_R: case OK_U: case OK_N: {
+        if (mod !== 3 && o.kind !== OK_R) { invalid(out, pos - offset); return; }
+        if (o.kind === OK_R) { const s = gsz(o.size); setOpnd(out, i, K_REG, gpr(rm | (rexB << 3), s), s); }
+        else if (o.kind === OK_N) setOpnd(out, i, K_REG, R_MM0 + rm, 8);
+        else { setOpnd(out, i, K_REG, R_XMM0 + (rm | (rexB << 3) | (isEvex ? rexX << 4 : 0)), vregsz(o.size)); vecOp = true; }
         break;
       }
-      case OK.G: { const s = gsz(o.size); setOpnd(out, i, K.REG, gpr(reg | (rexR << 3), s), s); break; }
-      case OK.B: { const s = gsz(o.size); setOpnd(out, i, K.REG, vvvv, s); break; }
-      case OK.Z: { const s = gsz(o.size); setOpnd(out, i, K.REG, gpr((opc & 7) | (rexB << 3), s), s); break; }
-      case OK.V: setOpnd(out, i, K.REG, R.XMM0 + regR, vregsz(o.size)); vecOp = true; break;
-      case OK.H: setOpnd(out, i, K.REG, R.XMM0 + (vvvv | (evexV2 << 4)), vregsz(o.size)); vecOp = true; break;
-      case OK.P: setOpnd(out, i, K.REG, R.MM0 + reg, 8); break;
-      case OK.S: if (reg > 5) { invalid(out, pos - offset); return; } setOpnd(out, i, K.REG, R.ES + reg, 2); break;
-      case OK.C: setOpnd(out, i, K.REG, R.CR0 + (reg | (rexR << 3)), 8); break;
-      case OK.D: setOpnd(out, i, K.REG, R.DR0 + (reg | (rexR << 3)), 8); break;
-      case OK.K: setOpnd(out, i, K.REG, R.K0 + reg, 8); break;
-      case OK.T: setOpnd(out, i, K.REG, R.K0 + (vvvv & 7), 8); break;
-      case OK.F: setOpnd(out, i, K.REG, R.ST0 + rm, 10); break;
-      case OK.FIXED: {
+      case OK_G: { const s = gsz(o.size); setOpnd(out, i, K_REG, gpr(reg | (rexR << 3), s), s); break; }
+      case OK_B: { const s = gsz(o.size); setOpnd(out, i, K_REG, vvvv, s); break; }
+      case OK_Z: { const s = gsz(o.size); setOpnd(out, i, K_REG, gpr((opc & 7) | (rexB << 3), s), s); break; }
+      case OK_V: setOpnd(out, i, K_REG, R_XMM0 + regR, vregsz(o.size)); vecOp = true; break;
+      case OK_H: setOpnd(out, i, K_REG, R_XMM0 + (vvvv | (evexV2 << 4)), vregsz(o.size)); vecOp = true; break;
+      case OK_P: setOpnd(out, i, K_REG, R_MM0 + reg, 8); break;
+      case OK_S: if (reg > 5) { invalid(out, pos - offset); return; } setOpnd(out, i, K_REG, R_ES + reg, 2); break;
+      case OK_C: setOpnd(out, i, K_REG, R_CR0 + (reg | (rexR << 3)), 8); break;
+      case OK_D: setOpnd(out, i, K_REG, R_DR0 + (reg | (rexR << 3)), 8); break;
+      case OK_K: setOpnd(out, i, K_REG, R_K0 + reg, 8); break;
+      case OK_T: setOpnd(out, i, K_REG, R_K0 + (vvvv & 7), 8); break;
+      case OK_F: setOpnd(out, i, K_REG, R_ST0 + rm, 10); break;
+      case OK_FIXED: {
         let s = gsz(o.size);
-        if (o.fixed >= R.XMM0 && o.fixed < R.MM0) s = 16;
-        else if (o.fixed === R.ST0) s = 10;
-        setOpnd(out, i, K.REG, o.fixed, s);
+        if (o.fixed >= R_XMM0 && o.fixed < R_MM0) s = 16;
+        else if (o.fixed === R_ST0) s = 10;
+        setOpnd(out, i, K_REG, o.fixed, s);
         break;
       }
-      case OK.ONE: setOpnd(out, i, K.IMM, -1, 1); out.imm = 1; break;
-      case OK.I: case OK.L: {
+      case OK_ONE: setOpnd(out, i, K_IMM, -1, 1); out.imm = 1; break;
+      case OK_I: case OK_L: {
         if (nimm > 0) {
           // ENTER's second immediate.
-          setOpnd(out, i, K.IMM2, -1, 1);
+          setOpnd(out, i, K_IMM2, -1, 1);
           nimm++;
           break;
         }
         nimm++;
-        setOpnd(out, i, K.IMM, -1, o.kind === OK.L ? 1 : o.size === SZ.bs ? opsize : o.size === SZ.b ? 1 : o.size === SZ.w ? 2 : o.size === SZ.z ? (opsize === 8 ? 8 : opsize) : opsize);
+        setOpnd(out, i, K_IMM, -1, o.kind === OK_L ? 1 : o.size === SZ_bs ? opsize : o.size === SZ_b ? 1 : o.size === SZ_w ? 2 : o.size === SZ_z ? (opsize === 8 ? 8 : opsize) : opsize);
         break;
       }
-      case OK.J: relSize = o.size === SZ.b ? 1 : 4; setOpnd(out, i, K.REL, -1, 8); break;
-      case OK.O: setOpnd(out, i, K.MEM, -1, 0); memOperand = i; break;
+      case OK_J: relSize = o.size === SZ_b ? 1 : 4; setOpnd(out, i, K_REL, -1, 8); break;
+      case OK_O: setOpnd(out, i, K_MEM, -1, 0); memOperand = i; break;
       default: invalid(out, pos - offset); return;
     }
   }
   // EVEX broadcast: the memory operand is one element.
   if (isEvex && evexB && memOperand >= 0) {
-    memSize = (flags & FF.B4) ? 4 : (flags & FF.B8) ? 8 : rexW ? 8 : 4;
+    memSize = (flags & FF_B4) ? 4 : (flags & FF_B8) ? 8 : rexW ? 8 : 4;
     if (memOperand === 0) out.s0 = memSize; else if (memOperand === 1) out.s1 = memSize; else if (memOperand === 2) out.s2 = memSize; else out.s3 = memSize;
   }
   // EVEX compressed displacement.
@@ -408,53 +433,53 @@ export function decode(bytes: Uint8Array, offset: number, addr: number, out: Ins
     out.disp *= n;
   }
   if (isEvex) {
-    if (evexB) out.pfx |= mod === 3 ? P.EVEX_RC : P.EVEX_BCST;
+    if (evexB) out.pfx |= mod === 3 ? P_EVEX_RC : P_EVEX_BCST;
   }
   // Immediates, relative targets, moffs (in encoding order after the displacement).
   for (let i = 0; i < opnds.length; i++) {
     const o = opnds[i]!;
-    if (o.kind === OK.I) {
+    if (o.kind === OK_I) {
       const sz = o.size;
-      if (i > 0 && opnds[i - 1]!.kind === OK.I) { out.imm2 = rd(); continue; }
-      if (sz === SZ.b) out.imm = rd();
-      else if (sz === SZ.bs) { out.imm = (rd() << 24) >> 24; if (opsize === 8) out.immHi = out.imm < 0 ? -1 : 0; }
-      else if (sz === SZ.w) out.imm = rd16();
-      else if (sz === SZ.z) {
+      if (i > 0 && opnds[i - 1]!.kind === OK_I) { out.imm2 = rd(); continue; }
+      if (sz === SZ_b) out.imm = rd();
+      else if (sz === SZ_bs) { out.imm = (rd() << 24) >> 24; if (opsize === 8) out.immHi = out.imm < 0 ? -1 : 0; }
+      else if (sz === SZ_w) out.imm = rd16();
+      else if (sz === SZ_z) {
         if (opsize === 2) out.imm = (rd16() << 16) >> 16;
         else { out.imm = rd32(); if (opsize === 8) out.immHi = out.imm < 0 ? -1 : 0; }
-      } else if (sz === SZ.v) {
+      } else if (sz === SZ_v) {
         if (opsize === 2) out.imm = (rd16() << 16) >> 16;
         else if (opsize === 4) out.imm = rd32();
         else { out.imm = rd32(); out.immHi = rd32(); }
       }
-    } else if (o.kind === OK.L) {
+    } else if (o.kind === OK_L) {
       const v = rd();
       out.imm = v;
-      setOpnd(out, i, K.REG, R.XMM0 + (v >> 4), vregsz(o.size));
-    } else if (o.kind === OK.O) {
-      if (out.pfx & P.ADDRSIZE) { out.imm = rd32(); out.disp = out.imm >>> 0; out.dispHi = 0; out.addrsize = 4; }
+      setOpnd(out, i, K_REG, R_XMM0 + (v >> 4), vregsz(o.size));
+    } else if (o.kind === OK_O) {
+      if (out.pfx & P_ADDRSIZE) { out.imm = rd32(); out.disp = out.imm >>> 0; out.dispHi = 0; out.addrsize = 4; }
       else { const lo = rd32(); const hi = rd32(); out.disp = hi * 4294967296 + (lo >>> 0); out.dispHi = hi; out.imm = lo; }
-      const s = o.size === SZ.b ? 1 : opsize;
+      const s = o.size === SZ_b ? 1 : opsize;
       if (i === 0) out.s0 = s; else out.s1 = s;
-    } else if (o.kind === OK.J) {
+    } else if (o.kind === OK_J) {
       out.imm = relSize === 1 ? (rd() << 24) >> 24 : rd32();
     }
   }
   if (short) { invalid(out, pos - offset); return; }
-  if (wDep && !(flags & (FF.F64 | FF.D64))) rexUsed |= 8;
-  if (hasRex && !isVex && ((rexByte & 15 & ~rexUsed) !== 0 || (rexByte === 0x40 && (rexUsed & 0x40) === 0))) out.pfx |= P.REX_UNUSED;
-  if ((out.pfx & P.OPSIZE) !== 0 && mpUsed !== 1 && mpUsed !== 4 && !(sizeDep && opsize === 2) && !vecOp) out.pfx |= P.OPSIZE_UNUSED;
+  if (wDep && !(flags & (FF_F64 | FF_D64))) rexUsed |= 8;
+  if (hasRex && !isVex && ((rexByte & 15 & ~rexUsed) !== 0 || (rexByte === 0x40 && (rexUsed & 0x40) === 0))) out.pfx |= P_REX_UNUSED;
+  if ((out.pfx & P_OPSIZE) !== 0 && mpUsed !== 1 && mpUsed !== 4 && !(sizeDep && opsize === 2) && !vecOp) out.pfx |= P_OPSIZE_UNUSED;
   // BND (F2) on branches, NOTRACK (3E) on indirect CALL/JMP.
   const fop = form.op;
-  if ((out.pfx & P.REPNE) !== 0 && (fop === Op.JCC || fop === Op.JMP || fop === Op.CALL || fop === Op.RET)) out.pfx = (out.pfx & ~P.REPNE) | P.BND;
-  if (seg === R.DS && (fop === Op.CALL || fop === Op.JMP) && out.k0 !== K.REL) out.pfx |= P.NOTRACK;
+  if ((out.pfx & P_REPNE) !== 0 && (fop === Op_JCC || fop === Op_JMP || fop === Op_CALL || fop === Op_RET)) out.pfx = (out.pfx & ~P_REPNE) | P_BND;
+  if (seg === R_DS && (fop === Op_CALL || fop === Op_JMP) && out.k0 !== K_REL) out.pfx |= P_NOTRACK;
   // The register VEX.vvvv names, when the form reads it.
   if (isVex) {
     for (let i = 0; i < opnds.length; i++) {
       const k = opnds[i]!.kind;
-      if (k === OK.H) out.vreg = R.XMM0 + (vvvv | (evexV2 << 4));
-      else if (k === OK.B) out.vreg = vvvv;
-      else if (k === OK.T) out.vreg = R.K0 + (vvvv & 7);
+      if (k === OK_H) out.vreg = R_XMM0 + (vvvv | (evexV2 << 4));
+      else if (k === OK_B) out.vreg = vvvv;
+      else if (k === OK_T) out.vreg = R_K0 + (vvvv & 7);
     }
   }
   out.nops = opnds.length;

@@ -87,64 +87,80 @@ export const P = {
   OPSIZE_UNUSED: 1 << 22,
 } as const;
 
+// A record is an object literal cloned from one boilerplate (newInst), not a class instance
+// whose 35 fields are defined one by one: hello decodes 23K records, mostly while decode() and
+// its callers still run in V8's interpreter, where each field definition is a store of its own
+// and the literal is one allocation. `new Inst()` returns the same literal, so every record has
+// one hidden class however it was made. The fields are `declare`d: no initializers are emitted.
 export class Inst {
   /** Address of the first byte. */
-  addr = 0;
+  declare addr: number;
   /** Length in bytes (1..15). */
-  len = 0;
+  declare len: number;
   /** Mnemonic/form id: an Op value (see ops.ts). Op.INVALID for undecodable bytes. */
-  op = 0;
+  declare op: number;
   /** Condition code 0..15 (O NO B AE E NE BE A S NS P NP L GE LE G) for Jcc, SETcc, CMOVcc,
    *  FCMOVcc; predicate for CMPPS/CMPSD-style compares is the immediate; otherwise 0. */
-  cond = 0;
+  declare cond: number;
   /** Operand size in bytes for integer ops (1, 2, 4, 8); for vector ops the vector length
    *  (16, 32, 64); the element size is implied by op. */
-  opsize = 0;
+  declare opsize: number;
   /** Address size in bytes (8, or 4 with a 67 prefix). */
-  addrsize = 8;
+  declare addrsize: number;
   /** P.* bits. */
-  pfx = 0;
+  declare pfx: number;
   /** Segment override for the memory operand: R.FS, R.GS, ... or R.NONE. */
-  seg: number = -1;
+  declare seg: number;
 
   /** Operands in Intel order (destination first). Number of operands in use. */
-  nops = 0;
-  k0 = 0; k1 = 0; k2 = 0; k3 = 0;
+  declare nops: number;
+  declare k0: number; declare k1: number; declare k2: number; declare k3: number;
   /** Register ids for REG operands (R.*), else -1. */
-  r0 = -1; r1 = -1; r2 = -1; r3 = -1;
+  declare r0: number; declare r1: number; declare r2: number; declare r3: number;
   /** Operand sizes in bytes (register width, memory access width, or immediate width). */
-  s0 = 0; s1 = 0; s2 = 0; s3 = 0;
+  declare s0: number; declare s1: number; declare s2: number; declare s3: number;
 
   /** Memory operand (at most one per instruction besides implicit string/stack accesses). */
-  base: number = -1;
-  index: number = -1;
-  scale = 1;
+  declare base: number;
+  declare index: number;
+  declare scale: number;
   /** Displacement, sign-extended, as a number (for moffs: the absolute address). */
-  disp = 0;
+  declare disp: number;
   /** For a moffs operand (MOV AL/rAX <-> moffs, no immediate): the high 32 bits of the absolute
    *  address as a signed int32, and imm holds the low 32 bits (disp holds the whole address as
    *  a number, exact below 2^53). Else 0. */
-  dispHi = 0;
+  declare dispHi: number;
 
   /** Immediate, low 32 bits as a signed int32, and high 32 bits (sign/zero extension or the
    *  upper half of a 64-bit immediate) as a signed int32. */
-  imm = 0;
-  immHi = 0;
+  declare imm: number;
+  declare immHi: number;
   /** Second immediate (ENTER, EXTRQ/INSERTQ). */
-  imm2 = 0;
+  declare imm2: number;
   /** Absolute target address of a relative branch (REL operand). */
-  target = 0;
+  declare target: number;
 
   /** VEX/EVEX: the extra source register (R.XMM0 + vvvv) or -1; opmask register (0 = none).
    *  (vreg is also listed as an explicit operand; for BMI forms it is a GPR id, for opmask
    *  instructions R.K0 + vvvv.) */
-  vreg = -1;
-  mask = 0;
+  declare vreg: number;
+  declare mask: number;
   /** Raw encoding facts the formatters need: opcode map (0 = one-byte, 1 = 0F, 2 = 0F38,
    *  3 = 0F3A, 5/6 = EVEX maps, 8..10 = XOP), the opcode byte, and the ModRM byte (-1 none). */
-  map = 0;
-  opcode = 0;
-  modrm = -1;
+  declare map: number;
+  declare opcode: number;
+  declare modrm: number;
+
+  constructor() {
+    // A constructor that returns an object: the record is newInst()'s literal (see above).
+    return newInst();
+  }
+}
+
+/** A fresh record, every field at its reset value (the same values as resetInst). */
+export function newInst(): Inst {
+  const i: Inst = { addr: 0, len: 0, op: 0, cond: 0, opsize: 0, addrsize: 8, pfx: 0, seg: -1, nops: 0, k0: 0, k1: 0, k2: 0, k3: 0, r0: -1, r1: -1, r2: -1, r3: -1, s0: 0, s1: 0, s2: 0, s3: 0, base: -1, index: -1, scale: 1, disp: 0, dispHi: 0, imm: 0, immHi: 0, imm2: 0, target: 0, vreg: -1, mask: 0, map: 0, opcode: 0, modrm: -1 };
+  return i;
 }
 
 /** Reset a record so the decoder can refill it without allocating. */

@@ -15,7 +15,7 @@ test("tools/build-cli.mjs bundles a CLI that runs hello with its code cache and 
     const b = spawnSync(process.execPath, [join(ROOT, "tools", "build-cli.mjs"), "--out", dir], { encoding: "utf8" });
     assert.equal(b.status, 0, b.stderr);
     assert.equal(b.stderr, "");
-    const bin = join(dir, "rt0.mjs"), cache = join(dir, "rt0.bundle.cjs.cache");
+    const bin = join(dir, "rt0.cjs"), cache = join(dir, "rt0.bundle.cjs.cache");
     assert.ok(existsSync(join(dir, "rt0.bundle.cjs")));
     assert.ok(existsSync(cache), "the build leaves a code cache");
     const before = statSync(cache).mtimeMs;
@@ -24,6 +24,11 @@ test("tools/build-cli.mjs bundles a CLI that runs hello with its code cache and 
     assert.equal(r.stdout, "hello, world\n");
     assert.equal(r.status, 0);
     assert.equal(statSync(cache).mtimeMs, before, "V8 accepted the cache (a rejected one is rewritten at exit)");
+    // The former bin name starts the same CLI.
+    const m = spawnSync(join(dir, "rt0.mjs"), ["run", join(FIXTURE_BIN, "hello-go1.26")], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(m.stdout, "hello, world\n");
+    assert.equal(m.status, 0);
+    assert.equal(statSync(cache).mtimeMs, before);
     const e = spawnSync(process.execPath, [bin, "run", join(dir, "missing")], { encoding: "utf8" });
     assert.equal(e.status, 1);
     assert.match(e.stderr, /^rt0: .*missing: no such file\n$/);
