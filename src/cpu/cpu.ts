@@ -318,9 +318,13 @@ ALUK[Op.ADD] = A.ADD; ALUK[Op.OR] = A.OR; ALUK[Op.ADC] = A.ADC; ALUK[Op.SBB] = A
 ALUK[Op.SUB] = A.SUB; ALUK[Op.XOR] = A.XOR; ALUK[Op.CMP] = A.CMP; ALUK[Op.TEST] = A.TEST;
 
 /** Pick a specialized handler for a decoded instruction (0: the generic exec). */
+/** A general-purpose register operand (RAX..R15). */
+function gpr(k: number, r: number): boolean {
+  return k === K.REG && r >= 0 && r < 16;
+}
+
 export function specialize(inst: Inst): number {
   const op = inst.op;
-  const gpr = (k: number, r: number): boolean => k === K.REG && r >= 0 && r < 16;
   if ((inst.pfx & (P.VEX | P.EVEX)) !== 0) return F.GENERIC;
   if (op === Op.MOV) {
     const s = inst.s0;
