@@ -89,6 +89,14 @@ interface Sample {
 }
 
 /** Runs cmd under /usr/bin/time for wall time and peak RSS. */
+/** The environment of every measured command: the bench's own, without NODE_EXTRA_CA_CERTS,
+ *  which makes each Node start read and parse a CA bundle before any script runs (40 ms of a
+ *  60 ms `node -e ""` on the machine this was written on, where it is set for outbound TLS).
+ *  No rt0 command uses TLS, and a user's Node does not normally have it. */
+const CA_ENV = "NODE_EXTRA_CA_CERTS";
+const BENCH_ENV: NodeJS.ProcessEnv = { ...process.env };
+delete BENCH_ENV[CA_ENV];
+
 function measure(cmd: string[], timeoutMs: number, extraEnv: Record<string, string> = {}): Sample {
   const timeFile = join(tmpdir(), `rt0-bench-${process.pid}.time`);
   const t0 = process.hrtime.bigint();
@@ -96,7 +104,7 @@ function measure(cmd: string[], timeoutMs: number, extraEnv: Record<string, stri
     encoding: "utf8",
     timeout: timeoutMs,
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, ...extraEnv },
+    env: { ...BENCH_ENV, ...extraEnv },
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   let rssKiB = 0;
@@ -144,7 +152,10 @@ function main(): void {
     .sort();
   const haveQemu = spawnSync("qemu-x86_64", ["--version"]).status === 0;
   const idle = median([0, 1, 2].map(() => measure([process.execPath, "-e", ""], 30_000).rssKiB));
-  process.stdout.write(`rt0 bench: go ${o.go.join(",")}; ${o.runs} runs each; qemu-x86_64 ${haveQemu ? "present" : "absent"}; idle node RSS ${(idle / 1024).toFixed(1)} MiB; rt0 = node ${relative(ROOT, CLI)}\n\n`);
+  // rt0 loaded and nothing run: the part of every row's RSS that is rt0's own code.
+  const rt0Idle = median([0, 1, 2].map(() => measure([process.execPath, CLI, "--version"], 30_000).rssKiB));
+  process.stdout.write(`rt0 bench: go ${o.go.join(",")}; ${o.runs} runs each; qemu-x86_64 ${haveQemu ? "present" : "absent"}; idle node RSS ${(idle / 1024).toFixed(1)} MiB (rt0 --version: +${((rt0Idle - idle) / 1024).toFixed(1)} MiB); rt0 = node ${relative(ROOT, CLI)}` +
+    `${process.env[CA_ENV] ? `; ${CA_ENV} unset for the measured runs (it costs every Node start a CA-bundle parse)` : ""}\n\n`);
   const rows: Row[] = [];
   const header = ["go", "program", "native", "qemu", "rt0", "rt0/native", "rt0/qemu", "MIPS", "native RSS", "rt0 RSS-idle", "status"];
   process.stdout.write(header.join("\t") + "\n");
