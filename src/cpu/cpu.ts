@@ -723,40 +723,25 @@ export class X86Cpu implements Cpu {
 
   /** Effective address of the memory operand (segment base included). */
   addr(inst: Inst): number {
-    const g = this.g;
-    const b = inst.base;
-    let lo: number;
-    let hi: number;
-    if (b === R.RIP) return inst.addr + inst.len + inst.disp;
-    if (b >= 0) {
-      lo = (g[2 * b] >>> 0) + inst.disp;
-      hi = g[2 * b + 1];
-    } else {
-      lo = inst.disp;
-      hi = 0;
-    }
-    const x = inst.index;
-    if (x >= 0) {
-      lo += (g[2 * x] >>> 0) * inst.scale;
-      hi += Math.imul(g[2 * x + 1], inst.scale);
-    }
+    if (inst.base === R.RIP) return inst.addr + inst.len + inst.disp;
+    let hi = this.eaHalves(inst);
+    let lo = this.eaLo;
     if (inst.seg >= R.FS) {
       const base = inst.seg === R.FS ? this.f64[FSBASE_F64] : inst.seg === R.GS ? this.f64[GSBASE_F64] : 0;
       lo += base % TWO32;
       hi += Math.floor(base / TWO32);
+      if (lo >= TWO32) {
+        lo -= TWO32;
+        hi++;
+      }
     }
     if (inst.addrsize === 4) return lo >>> 0;
-    if (lo >= 0 && lo < TWO32) {
-      hi |= 0;
-    } else {
-      const c = Math.floor(lo / TWO32);
-      lo -= c * TWO32;
-      hi = (hi + c) | 0;
-    }
+    hi |= 0;
     if (hi === 0) return lo;
     // Outside the low 4 GiB: exact below 2^53; anything above user space faults in Space.
     return (hi >>> 0) * TWO32 + lo;
   }
+
 
   rdReg(r: number, size: number): number {
     const g = this.g;
@@ -873,12 +858,10 @@ export class X86Cpu implements Cpu {
   /** Byte offset, in the TLB slot's view, of the access the last rSlot/wSlot/stackSlot found. */
   private slotOff = 0;
 
-  /** The address of inst's memory operand as (low 32 bits, high 32 bits), low in this.eaLo.
-   *  Returns the high half, or NaN when the fast path does not apply (segment base, 32-bit
-   *  addressing). */
+  /** base + index*scale + disp of inst's memory operand (no segment base, 64-bit) as (low 32
+   *  bits, high half): the low half in this.eaLo (in [0, 2^32)), the high half returned. */
   private eaLo = 0;
   private eaHalves(inst: Inst): number {
-    if (inst.seg >= R.FS || inst.addrsize !== 8) return NaN;
     const g = this.g;
     const b = inst.base;
     let lo: number;
@@ -934,16 +917,19 @@ export class X86Cpu implements Cpu {
     return i;
   }
 
-  /** Read slot of inst's memory operand (-1: use addr() and Space). */
+  /** Read slot of inst's memory operand (-1: use addr() and Space; so do FS/GS-relative and
+   *  32-bit addresses). */
   private rSlot(inst: Inst, lim: number): number {
+    if (inst.seg >= R.FS || inst.addrsize !== 8) return -1;
     const hi = this.eaHalves(inst);
-    return hi === hi ? this.rHit(this.eaLo, hi, lim) : -1;
+    return this.rHit(this.eaLo, hi, lim);
   }
 
   /** Write slot of inst's memory operand (-1: use addr() and Space). */
   private wSlot(inst: Inst, lim: number): number {
+    if (inst.seg >= R.FS || inst.addrsize !== 8) return -1;
     const hi = this.eaHalves(inst);
-    return hi === hi ? this.wHit(this.eaLo, hi, lim) : -1;
+    return this.wHit(this.eaLo, hi, lim);
   }
 
   /** RSP += 8 after a pop's access (RSP's halves as ints: no double). */
