@@ -17,8 +17,10 @@ const ARENA_FRAMES = 4096;
  *  overcommit may refuse the large ones; untouched frames cost no resident memory either way. */
 const MAIN_ARENA_MIB = [1024, 256, 64, 16];
 
-/** The main arena's buffer (every Space makes its own). */
-function mainArena(): ArrayBuffer {
+/** The main arena's buffer (every Space makes its own): `bytes` (tests), else the largest the
+ *  host gives. */
+function mainArena(bytes?: number): ArrayBuffer {
+  if (bytes !== undefined) return new ArrayBuffer(bytes);
   for (const mib of MAIN_ARENA_MIB) {
     try {
       return new ArrayBuffer(mib * 1024 * 1024);
@@ -118,8 +120,11 @@ export class Space implements Memory {
     return this.leaves.size * LEAF_SIZE * 4;
   }
 
-  constructor() {
-    const main = mainArena();
+  /** mainArenaBytes: the main arena's size (a multiple of 4 KiB; tests use a small one to
+   *  exercise the arenas after it), else the largest the host gives of 1 GiB, 256, 64, 16 MiB. */
+  constructor(mainArenaBytes?: number) {
+    assert(mainArenaBytes === undefined || (mainArenaBytes > 0 && mainArenaBytes % PAGE_SIZE === 0), "main arena size");
+    const main = mainArena(mainArenaBytes);
     this.mainFrames = main.byteLength / PAGE_SIZE;
     this.mainView = new DataView(main);
     this.arenas.push(this.mainView);
@@ -720,7 +725,7 @@ export class Space implements Memory {
 
   /** A copy of this address space (fork): same mappings, copied contents. */
   clone(): Space {
-    const s = new Space();
+    const s = new Space(this.mainFrames * PAGE_SIZE);
     s.uniform = new Map(this.uniform);
     s.backing = new Map(this.backing);
     for (const r of this.ranges) {

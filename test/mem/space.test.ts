@@ -253,3 +253,25 @@ test("fetch follows protection and mapping changes of the page it last fetched f
   assert.equal(m.fetch(0x500ffe, buf, 15), 2);
   assert.equal(buf[1], 9);
 });
+
+test("frames past the main arena: storage, TLBs (compiled code's tags stay empty) and fork copies", () => {
+  const m = new Space(16 * 4096); // a main arena of 16 frames; the rest in 16 MiB arenas
+  const base = 0x7f0000000000;
+  m.map(base, 64 * 4096, RW);
+  for (let p = 0; p < 64; p++) m.wr64(base + p * 4096 + 8, p * 3 + 1, p);
+  for (let p = 0; p < 64; p++) {
+    assert.equal(m.rd64(base + p * 4096 + 8), p * 3 + 1);
+    assert.equal(m.hi, p);
+    assert.equal(m.readU32(base + p * 4096 + 8), p * 3 + 1);
+    // The page is now in both TLBs: compiled code may use it only when its frame is in the main
+    // arena (the first 16 frames touched).
+    const slot = Math.floor((base + p * 4096) / 4096) % 16384;
+    assert.equal(m.jrTag[slot] >= 0, p < 16, `page ${p}`);
+    assert.equal(m.jwTag[slot] >= 0, p < 16, `page ${p}`);
+  }
+  assert.equal(m.residentBytes, 64 * 4096);
+  const c = m.clone();
+  m.wr64(base + 40 * 4096 + 8, 99, 0);
+  for (let p = 0; p < 64; p++) assert.equal(c.rd64(base + p * 4096 + 8), p * 3 + 1);
+  assert.equal(m.rd64(base + 40 * 4096 + 8), 99);
+});
