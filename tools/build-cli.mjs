@@ -29,19 +29,28 @@ const esmBin = join(dir, "rt0.mjs");
 
 // node:child_process (with net, dgram and streams under it) costs a start 3-8 ms, and `rt0 run`
 // needs it only when a guest runs touch(1)'s fallback; commander and src/host/node.ts import it
-// at load. The bundle gets a stand-in whose members load the real module on first use.
-const LAZY_CHILD_PROCESS = "rt0-lazy-child-process";
-const lazyChildProcess = {
-  name: "lazy-child-process",
+// at load. node:tty (streams again, 2-3 ms) is needed only when a standard stream is a character
+// device (src/host/node.ts checks with fstat first). The bundle gets stand-ins whose members
+// load the real module on first use.
+const LAZY = {
+  child_process: ["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"],
+  tty: ["isatty"],
+};
+const LAZY_NS = "rt0-lazy-builtin";
+const lazyBuiltins = {
+  name: "lazy-builtins",
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.namespace === LAZY_CHILD_PROCESS ? { path: "node:child_process", external: true } : { path: "child_process", namespace: LAZY_CHILD_PROCESS });
-    b.onLoad({ filter: /.*/, namespace: LAZY_CHILD_PROCESS }, () => ({
+    const filter = new RegExp(`^(node:)?(${Object.keys(LAZY).join("|")})$`);
+    b.onResolve({ filter }, (args) => {
+      const name = args.path.replace(/^node:/, "");
+      return args.namespace === LAZY_NS ? { path: `node:${name}`, external: true } : { path: name, namespace: LAZY_NS };
+    });
+    b.onLoad({ filter: /.*/, namespace: LAZY_NS }, (args) => ({
       loader: "js",
       contents: [
         "let real;",
-        "const load = () => (real ??= require(\"node:child_process\"));",
-        "for (const name of [\"spawn\", \"spawnSync\", \"exec\", \"execSync\", \"execFile\", \"execFileSync\", \"fork\"]) {",
+        `const load = () => (real ??= require("node:${args.path}"));`,
+        `for (const name of ${JSON.stringify(LAZY[args.path])}) {`,
         "  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });",
         "}",
       ].join("\n"),
@@ -51,7 +60,7 @@ const lazyChildProcess = {
 
 const t0 = Date.now();
 await build({
-  plugins: [lazyChildProcess],
+  plugins: [lazyBuiltins],
   entryPoints: [entry],
   outfile: bundle,
   bundle: true,

@@ -377,10 +377,22 @@ export class NodeVfs implements Vfs {
   }
 }
 
+/** isatty(3) of a host descriptor. Only a character device can be a terminal: fstat answers for
+ *  pipes and files without node:tty, which the CLI bundle loads on first use (it pulls in the
+ *  stream modules, 2-3 ms of every start). */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fs.fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return isatty(fd);
+}
+
 class OutStream implements HostStream {
   readonly isTTY: boolean;
   constructor(private readonly fd: number) {
-    this.isTTY = isatty(fd);
+    this.isTTY = isTerminal(fd);
   }
   read(): number {
     return -EINVAL;
@@ -409,7 +421,7 @@ class OutStream implements HostStream {
 /** stdin: regular files are read directly; pipes and terminals through an async stream that
  *  starts on the first read and wakes the machine when data arrives. */
 class InStream implements HostStream {
-  readonly isTTY = isatty(0);
+  readonly isTTY = isTerminal(0);
   private chunks: Uint8Array[] = [];
   private eof = false;
   private started = false;
