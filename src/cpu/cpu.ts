@@ -890,31 +890,26 @@ export class X86Cpu implements Cpu {
     return hi;
   }
 
-  /** The read-TLB slot of the page at (lo, hi) when it is there and [lo, lo + size) stays on
-   *  it (slotOff set), else -1. lim = 4096 - size. */
-  private rHit(lo: number, hi: number, lim: number): number {
+  /** The TLB slot (tags/offs: Space's read or write TLB) of the page at (lo, hi) when it is there
+   *  and [lo, lo + size) stays on it (slotOff set), else -1. lim = 4096 - size. The write TLB
+   *  holds no page with decoded code and none while a write hook is attached. */
+  private tlbSlot(tags: Float64Array, offs: Int32Array, lo: number, hi: number, lim: number): number {
     const o = lo & 4095;
     if (o > lim) return -1;
     const pg = lo >>> 12;
     const i = pg & TLB_MASK;
-    const sp = this.space;
     // A page number is exact as a double; a high half outside user space matches no tag.
-    if (sp.rTag[i] !== hi * 1048576 + pg) return -1;
-    this.slotOff = sp.rOff[i] + o;
+    if (tags[i] !== hi * 1048576 + pg) return -1;
+    this.slotOff = offs[i] + o;
     return i;
   }
 
-  /** As rHit for the write TLB (which holds no page with decoded code and none while a write
-   *  hook is attached). */
+  private rHit(lo: number, hi: number, lim: number): number {
+    return this.tlbSlot(this.space.rTag, this.space.rOff, lo, hi, lim);
+  }
+
   private wHit(lo: number, hi: number, lim: number): number {
-    const o = lo & 4095;
-    if (o > lim) return -1;
-    const pg = lo >>> 12;
-    const i = pg & TLB_MASK;
-    const sp = this.space;
-    if (sp.wTag[i] !== hi * 1048576 + pg) return -1;
-    this.slotOff = sp.wOff[i] + o;
-    return i;
+    return this.tlbSlot(this.space.wTag, this.space.wOff, lo, hi, lim);
   }
 
   /** Read slot of inst's memory operand (-1: use addr() and Space; so do FS/GS-relative and
