@@ -6,16 +6,13 @@ import { UserError } from "../src/base/assert.js";
 import { openBinary, type GoBinary } from "../src/gobin/binary.js";
 import { checkRunnable } from "../src/linux/loader.js";
 import { RUNNABLE } from "../src/linux/process.js";
-import { Machine } from "../src/machine/machine.js";
-import { Space } from "../src/mem/space.js";
-import { X86Cpu } from "../src/cpu/cpu.js";
-import type { DecodeCache } from "../src/cpu/cache.js";
-import type { Memory } from "../src/mem/api.js";
+import type { Machine } from "../src/machine/machine.js";
+import { createMachine, type ObservableCpu } from "../src/machine/create.js";
 import type { Cpu, CpuModel } from "../src/cpu/api.js";
 import { BootTracer, type BootEvent } from "../src/goruntime/boot.js";
 import { StackTracer } from "../src/goruntime/stacks.js";
 import { fieldOffset, layoutsFor, type ReleaseLayouts } from "../src/goruntime/layouts.js";
-import { WebHost } from "../src/host/web.js";
+import { WebHost, type WebHostOptions } from "../src/host/web.js";
 import { Inst } from "../src/x86/inst.js";
 import { decode } from "../src/x86/decode.js";
 import { formatGnu } from "../src/disasm/gnu.js";
@@ -31,6 +28,21 @@ const post = (m: Report): void => scope.postMessage(m);
 const hex = (n: number): string => "0x" + n.toString(16);
 const REGS = ["rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];
 const REG_NUM: Record<string, number> = { rax: 0, rcx: 1, rdx: 2, rbx: 3, rsp: 4, rbp: 5, rsi: 6, rdi: 7, r8: 8, r9: 9, r10: 10, r11: 11, r12: 12, r13: 13, r14: 14, r15: 15 };
+
+/** A browser host whose file system holds the program at /prog. */
+function progHost(bytes: Uint8Array, o: WebHostOptions): WebHost {
+  const host = new WebHost(o);
+  host.vfs.addFile("/prog", bytes, 0o755);
+  return host;
+}
+
+/** The explorer's machine (the live session and the silent pre-run alike): /prog with a small
+ *  environment, every guest thread's CPU handed to onCpu for its hook. */
+function progMachine(host: WebHost, bytes: Uint8Array, model: CpuModel, onCpu: (cpu: ObservableCpu) => void, warn: (m: string) => void): Machine {
+  return createMachine({
+    host, bin: bytes, argv: ["/prog"], envp: ["HOME=/", "PATH=/", "TERM=xterm-256color"], exePath: "/prog", model, onCpu, warn,
+  });
+}
 
 // ---- yielding: Machine.run awaits setImmediate between slices (every ~20 ms). A worker has
 // no setImmediate; this one answers through a MessageChannel (no 4 ms timer clamp) and holds
@@ -97,8 +109,7 @@ class Session {
     const enc = (stream: "stdout" | "stderr") => (data: Uint8Array): void => {
       if (!this.killed) post({ type: "output", stream, data });
     };
-    this.host = new WebHost({ stdout: enc("stdout"), stderr: enc("stderr"), cpuCount: Math.min(4, navigator.hardwareConcurrency || 2), size: () => this.size });
-    this.host.vfs.addFile("/prog", bytes, 0o755);
+    this.host = progHost(bytes, { stdout: enc("stdout"), stderr: enc("stderr"), cpuCount: Math.min(4, navigator.hardwareConcurrency || 2), size: () => this.size });
   }
 
   get model(): CpuModel {
@@ -119,21 +130,10 @@ class Session {
 
   /** Start the machine (it stops at once when loaded paused). */
   start(): void {
-    // One decode cache per address space (an execve'd process gets its own).
-    const caches = new WeakMap<Memory, DecodeCache>();
-    const model = this.model;
-    this.machine = new Machine({
-      host: this.host, bin: this.bytes, argv: ["/prog"], envp: ["HOME=/", "PATH=/", "TERM=xterm-256color"], exePath: "/prog", model,
-      newMemory: () => new Space(),
-      newCpu: (mem) => {
-        const c = new X86Cpu(mem, model, caches.get(mem));
-        caches.set(mem, c.cache);
-        this.cpus.push(c);
-        c.setCodeHook((rip) => this.hook(c, rip));
-        return c;
-      },
-      warn: (m) => post({ type: "output", stream: "stderr", data: new TextEncoder().encode(m + "\r\n") }),
-    });
+    this.machine = progMachine(this.host, this.bytes, this.model, (c) => {
+      this.cpus.push(c);
+      c.setCodeHook((rip) => this.hook(c, rip));
+    }, (m) => post({ type: "output", stream: "stderr", data: new TextEncoder().encode(m + "\r\n") }));
     this.focus = this.cpus[0];
     this.t0 = performance.now();
     if (!this.stopAtEntry) post({ type: "running" });
@@ -408,30 +408,17 @@ async function traceBoot(s: Session): Promise<BootEvent[]> {
   if (known) return known;
   const gobin = openBinary(s.bytes, s.name);
   const tracer = new BootTracer(gobin, { regs: true });
-  const host = new WebHost({ stdout: () => undefined, stderr: () => undefined, cpuCount: s.host.cpuCount });
-  host.vfs.addFile("/prog", s.bytes, 0o755);
-  const caches = new WeakMap<Memory, DecodeCache>();
-  const model = s.model;
+  const host = progHost(s.bytes, { stdout: () => undefined, stderr: () => undefined, cpuCount: s.host.cpuCount });
   let machine: Machine | undefined = undefined;
-  machine = new Machine({
-    host, bin: s.bytes, argv: ["/prog"], envp: ["HOME=/", "PATH=/", "TERM=xterm-256color"], exePath: "/prog", model,
-    newMemory: () => new Space(),
-    newCpu: (mem) => {
-      const c = new X86Cpu(mem, model, caches.get(mem));
-      caches.set(mem, c.cache);
-      c.setCodeHook((rip) => {
-        liveHooked = false;
-        tracer.onInstruction(c, rip);
-        if (tracer.done && machine) {
-          machine.proc.exitGroup(0);
-          return true;
-        }
-        return false;
-      });
-      return c;
-    },
-    warn: () => undefined,
-  });
+  machine = progMachine(host, s.bytes, s.model, (c) => c.setCodeHook((rip) => {
+    liveHooked = false;
+    tracer.onInstruction(c, rip);
+    if (tracer.done && machine) {
+      machine.proc.exitGroup(0);
+      return true;
+    }
+    return false;
+  }), () => undefined);
   await machine.run();
   const events = tracer.events();
   timelines.set(k, events);

@@ -1,20 +1,17 @@
-// The machine setup shared by the commands that run a guest with observers attached (boot,
-// stacks): read and check the binary, create the Node host, and attach a per-instruction hook
-// to every guest thread's CPU as it is created.
+// What the commands that run a guest with observers attached (boot, stacks) share: read and
+// check the binary, create the Node host, and a machine (createMachine) whose every guest
+// thread's CPU gets a per-instruction hook as it is created.
 
 import * as fs from "node:fs";
 import { resolve } from "node:path";
 import { UserError } from "../base/assert.js";
 import { readBinaryBytes } from "../host/readbin.js";
 import { NodeHost } from "../host/node.js";
-import { Machine, type RunResult } from "../machine/machine.js";
+import type { Machine, RunResult } from "../machine/machine.js";
+import { createMachine } from "../machine/create.js";
 import { checkRunnable } from "../linux/loader.js";
-import { Space } from "../mem/space.js";
-import { X86Cpu } from "../cpu/cpu.js";
-import type { DecodeCache } from "../cpu/cache.js";
 import type { Cpu, CpuModel } from "../cpu/api.js";
 import type { Host } from "../linux/vfs.js";
-import type { Memory } from "../mem/api.js";
 import { openBinary, type GoBinary } from "../gobin/binary.js";
 
 export function parseVendor(v: string): CpuModel["vendor"] {
@@ -57,27 +54,19 @@ export async function runObserved(o: {
 }): Promise<ObservedRun> {
   const real = new NodeHost({});
   const host = o.wrapHost ? o.wrapHost(real) : real;
-  // One decode cache per address space (execve gives a process a new one).
-  const caches = new WeakMap<Memory, DecodeCache>();
   const env = Object.entries(process.env).filter((kv): kv is [string, string] => kv[1] !== undefined).map(([k, v]) => `${k}=${v}`);
   let machine: Machine | undefined = undefined;
-  machine = new Machine({
+  machine = createMachine({
     host, bin: o.bytes, argv: [o.bin, ...o.args], envp: env, exePath: fs.realpathSync(resolve(o.bin)), model: o.model,
-    newMemory: () => new Space(),
-    newCpu: (mem) => {
-      const c = new X86Cpu(mem, o.model, caches.get(mem));
-      caches.set(mem, c.cache);
-      c.setCodeHook((rip) => {
-        if (o.detached?.()) {
-          c.setCodeHook(null);
-          return false;
-        }
-        const stop = o.hook(c, rip);
-        if (stop && machine) machine.proc.exitGroup(0);
-        return stop;
-      });
-      return c;
-    },
+    onCpu: (c) => c.setCodeHook((rip) => {
+      if (o.detached?.()) {
+        c.setCodeHook(null);
+        return false;
+      }
+      const stop = o.hook(c, rip);
+      if (stop && machine) machine.proc.exitGroup(0);
+      return stop;
+    }),
     warn: (m) => process.stderr.write(m + "\n"),
   });
   const onSigint = (): void => machine?.sendSignal(2);

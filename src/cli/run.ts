@@ -7,13 +7,10 @@ import { basename, relative, resolve, isAbsolute, sep } from "node:path";
 import { UserError } from "../base/assert.js";
 import { readBinaryBytes } from "../host/readbin.js";
 import { NodeHost } from "../host/node.js";
-import { Machine, type RunResult } from "../machine/machine.js";
+import type { RunResult } from "../machine/machine.js";
+import { createMachine } from "../machine/create.js";
 import { checkRunnable } from "../linux/loader.js";
-import { Space } from "../mem/space.js";
-import { X86Cpu } from "../cpu/cpu.js";
-import type { DecodeCache } from "../cpu/cache.js";
 import type { CpuModel } from "../cpu/api.js";
-import type { Memory } from "../mem/api.js";
 
 export interface RunCliOptions {
   strace?: boolean;
@@ -71,7 +68,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const model = parseModel(o);
   const seed = parseCount(o.seed, "--seed") ?? 0;
   const maxInstructions = parseCount(o.maxInstructions, "--max-instructions");
-  const jitThreshold = o.jit === false ? Infinity : parseCount(o.jitThreshold, "--jit-threshold");
+  const jitThreshold = o.jit === false ? undefined : parseCount(o.jitThreshold, "--jit-threshold");
   const bytes = readBinaryBytes(bin);
   withBinName(bin, () => checkRunnable(bytes));
 
@@ -119,17 +116,9 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const warn = o.quiet && diagFd === undefined ? (): void => {} : (m: string): void => { fs.writeSync(diagOut, m + "\n"); };
 
   const host = new NodeHost({ root });
-  // One decode cache per address space (execve gives a process a new one).
-  const caches = new WeakMap<Memory, DecodeCache>();
-  const machine = withBinName(bin, () => new Machine({
-    host, bin: bytes, argv: [bin, ...args], envp: [...env].map(([k, v]) => `${k}=${v}`), exePath, model,
-    newMemory: (): Memory => new Space(),
-    newCpu: (mem) => {
-      const c = new X86Cpu(mem, model, caches.get(mem));
-      if (jitThreshold !== undefined) c.jitThreshold = jitThreshold;
-      caches.set(mem, c.cache);
-      return c;
-    },
+  const machine = withBinName(bin, () => createMachine({
+    host, bin: bytes, argv: [bin, ...args], envp: [...env].map(([k, v]) => `${k}=${v}`), exePath,
+    model, jit: o.jit, jitThreshold,
     deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd,
   }));
   const onSigint = (): void => machine.sendSignal(2);

@@ -7,10 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FIXTURE_BIN } from "../helpers.js";
 import { MemVfs, WebHost } from "../../src/host/web.js";
-import { Machine } from "../../src/machine/machine.js";
-import { Space } from "../../src/mem/space.js";
-import { X86Cpu } from "../../src/cpu/cpu.js";
-import type { DecodeCache } from "../../src/cpu/cache.js";
+import { createMachine } from "../../src/machine/create.js";
 import type { CpuModel } from "../../src/cpu/api.js";
 import { EEXIST, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY } from "../../src/linux/errno.js";
 import { O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from "../../src/linux/abi.js";
@@ -77,15 +74,7 @@ test("hello-go1.26 runs on the Machine with WebHost (the worker's setup)", { tim
   const host = new WebHost({ stdout: (b) => out.push(b), stderr: (b) => out.push(b), cpuCount: 2 });
   host.vfs.addFile("/prog", bytes, 0o755);
   const model: CpuModel = { vendor: "GenuineIntel", level: 1 };
-  let cache: DecodeCache | undefined;
-  const m = new Machine({
-    host, bin: bytes, argv: ["/prog"], envp: ["HOME=/"], exePath: "/prog", model, newMemory: () => new Space(),
-    newCpu: (mem) => {
-      const c = new X86Cpu(mem, model, cache);
-      cache = c.cache;
-      return c;
-    },
-  });
+  const m = createMachine({ host, bin: bytes, argv: ["/prog"], envp: ["HOME=/"], exePath: "/prog", model });
   const r = await m.run();
   assert.equal(r.status, 0);
   assert.equal(new TextDecoder().decode(Buffer.concat(out)), "hello, world\n");

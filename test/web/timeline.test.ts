@@ -1,5 +1,5 @@
 // The explorer's timeline without a browser: BootTracer with { regs: true } on the worker's
-// setup (Machine + WebHost): every step carries the registers at its first instruction (rip =
+// setup (createMachine + WebHost): every step carries the registers at its first instruction (rip =
 // the step's pc), the events still validate against docs/boot-events.schema.json, and the
 // CLI's output (no regs option) has no regs field.
 import { test } from "node:test";
@@ -9,12 +9,9 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { FIXTURE_BIN, ROOT, runCli } from "../helpers.js";
 import { WebHost } from "../../src/host/web.js";
-import { Machine } from "../../src/machine/machine.js";
-import { Space } from "../../src/mem/space.js";
-import { X86Cpu } from "../../src/cpu/cpu.js";
+import { createMachine } from "../../src/machine/create.js";
 import { openBinary } from "../../src/gobin/binary.js";
 import { BootTracer } from "../../src/goruntime/boot.js";
-import type { DecodeCache } from "../../src/cpu/cache.js";
 import type { CpuModel } from "../../src/cpu/api.js";
 
 const schema = JSON.parse(readFileSync(join(ROOT, "docs", "boot-events.schema.json"), "utf8")) as object;
@@ -28,15 +25,9 @@ test("BootTracer { regs: true }: registers at each step's first instruction", { 
   const host = new WebHost({ stdout: () => undefined, stderr: () => undefined, cpuCount: 2 });
   host.vfs.addFile("/prog", bytes, 0o755);
   const model: CpuModel = { vendor: "GenuineIntel", level: 1 };
-  let cache: DecodeCache | undefined;
-  const m = new Machine({
-    host, bin: bytes, argv: ["/prog"], envp: [], exePath: "/prog", model, newMemory: () => new Space(),
-    newCpu: (mem) => {
-      const c = new X86Cpu(mem, model, cache);
-      cache = c.cache;
-      c.setCodeHook((rip) => tracer.onInstruction(c, rip));
-      return c;
-    },
+  const m = createMachine({
+    host, bin: bytes, argv: ["/prog"], envp: [], exePath: "/prog", model,
+    onCpu: (c) => c.setCodeHook((rip) => tracer.onInstruction(c, rip)),
   });
   const r = await m.run();
   const events = tracer.events({ status: r.status, instructions: r.instructions, threads: m.proc.threads.length });
