@@ -1,6 +1,6 @@
 // The Node.js host for the Linux layer: files through node:fs (optionally confined to a root
-// directory: no path, "..", or symbolic link leaves it), stdio, clocks and randomness. The
-// only place rt0's emulator touches node:fs.
+// directory: no path, "..", or symbolic link leaves it, see confined.ts), stdio, clocks and
+// randomness. With confined.ts, the only place rt0's emulator touches node:fs.
 
 import * as fs from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -9,14 +9,9 @@ import { availableParallelism } from "node:os";
 import { resolve as hostResolve } from "node:path";
 import type { DirEntry, Host, HostStream, Stat, TimeSpec, Vfs, VfsFile } from "../linux/vfs.js";
 import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN, drainChunks } from "../linux/vfs.js";
-import { EACCES, EAGAIN, EINVAL, EPERM, EIO, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from "../linux/errno.js";
-import { O_APPEND, O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_PATH } from "../linux/abi.js";
-
-/** Negative errno of a Node fs error (libuv reports -errno on Linux). */
-function errOf(e: unknown): number {
-  const n = (e as { errno?: unknown } | null)?.errno;
-  return typeof n === "number" && n < 0 ? n : -EIO;
-}
+import { EACCES, EAGAIN, EBUSY, EINVAL, EPERM, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, EXDEV } from "../linux/errno.js";
+import { O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from "../linux/abi.js";
+import { Confined, LINK, errOf, idOf, type ResolveOptions } from "./confined.js";
 
 /** Host paths at least this long go through withShort. */
 const PATH_LIMIT = 4000;
@@ -123,11 +118,14 @@ function dtype(d: fs.Dirent): number {
   return DT_UNKNOWN;
 }
 
+/** How an open directory is listed: through its descriptor (or a path), errno when it cannot. */
+type Lister = (fd: number) => fs.Dirent[] | number;
+
 class NodeFile implements VfsFile {
   private pos = 0;
   constructor(
     private readonly fd: number, readonly isDir: boolean, private readonly append: boolean,
-    private readonly openedAs: string, private readonly toGuest: (host: string) => string | undefined,
+    private readonly list: Lister, private readonly toGuest: (host: string) => string | undefined,
   ) {}
   read(buf: Uint8Array, pos: number | null): number {
     try {
@@ -194,15 +192,8 @@ class NodeFile implements VfsFile {
     if (!this.isDir) return -ENOTDIR;
     try {
       const out: DirEntry[] = [{ name: ".", ino: 1, type: DT_DIR }, { name: "..", ino: 2, type: DT_DIR }];
-      // Through the descriptor (the directory may be renamed, or deeper than PATH_MAX); by the
-      // path it was opened with where there is no /proc.
-      let list: fs.Dirent[];
-      try {
-        list = fs.readdirSync(procFd + this.fd, { withFileTypes: true });
-      } catch (e) {
-        if (errOf(e) !== -ENOENT || fs.existsSync("/proc/self")) throw e;
-        list = fs.readdirSync(this.openedAs, { withFileTypes: true });
-      }
+      const list = this.list(this.fd);
+      if (typeof list === "number") return list;
       list.forEach((d, i) => out.push({ name: d.name, ino: i + 3, type: dtype(d) }));
       return out;
     } catch (e) {
@@ -245,63 +236,91 @@ class NodeFile implements VfsFile {
   }
 }
 
+/** A directory listed through its descriptor (it may have been renamed, or be deeper than
+ *  PATH_MAX), or by the path it was opened with where there is no /proc. */
+function listByFd(openedAs: string): Lister {
+  return (fd) => {
+    try {
+      return fs.readdirSync(procFd + fd, { withFileTypes: true });
+    } catch (e) {
+      if (errOf(e) !== -ENOENT || fs.existsSync("/proc/self")) throw e;
+      return fs.readdirSync(openedAs, { withFileTypes: true });
+    }
+  };
+}
+
+/** access(2) worked out from the mode bits, as the kernel does (root passes all but X_OK on a
+ *  file nobody may execute): for a host without /proc, where access() itself would follow a
+ *  symbolic link swapped in. ACLs and read-only mounts are not seen. */
+function accessByMode(st: fs.Stats, mode: number): number {
+  const want = mode & 7;
+  if (want === 0) return 0;
+  const uid = process.getuid?.() ?? -1;
+  if (uid === 0) return want & 1 && !st.isDirectory() && !(st.mode & 0o111) ? -EACCES : 0;
+  const groups = [process.getgid?.() ?? -1, ...(process.getgroups?.() ?? [])];
+  const bits = st.uid === uid ? (st.mode >> 6) & 7 : groups.includes(st.gid) ? (st.mode >> 3) & 7 : st.mode & 7;
+  return want & ~bits ? -EACCES : 0;
+}
+
+export interface NodeVfsOptions {
+  /** Hold directories through /proc/PID/fd when the host has it (default true); false: the
+   *  working-directory method every host has (see confined.ts). */
+  procFd?: boolean;
+}
+
 /** Host files, optionally confined to `root` (an existing directory). */
 export class NodeVfs implements Vfs {
   readonly root: string | undefined;
-  constructor(root?: string) {
+  private readonly confined: Confined | undefined;
+  constructor(root?: string, o: NodeVfsOptions = {}) {
     this.root = root === undefined ? undefined : fs.realpathSync(hostResolve(root));
+    this.confined = this.root === undefined ? undefined : new Confined(this.root, o.procFd ?? true);
   }
 
-  /** Map a guest path to a host path; with a root, walk it component by component so that
-   *  neither ".." nor a symbolic link (absolute or relative) can leave the root. */
-  hostPath(guest: string, followLast: boolean): string | number {
-    if (this.root === undefined) return guest;
-    // A trailing "/" or "/." (kept by the syscall layer) follows a final symbolic link here and
-    // goes on to the host, whose kernel checks that the name is a directory.
-    const last = guest.slice(guest.lastIndexOf("/") + 1);
-    const suffix = guest.length > 1 && (last === "" || last === ".") ? "/" + last : last === ".." ? "/." : "";
-    if (suffix) followLast = true;
-    const parts = guest.split("/").filter((p) => p !== "" && p !== ".");
-    const stack: string[] = [];
-    let links = 0;
-    while (parts.length > 0) {
-      const c = parts.shift()!;
-      if (c === "..") {
-        stack.pop();
-        continue;
-      }
-      const host = this.root + "/" + [...stack, c].join("/");
-      if (parts.length > 0 || followLast) {
-        let st: fs.Stats | undefined;
-        try {
-          st = withShort(host, (x) => fs.lstatSync(x));
-        } catch (e) {
-          if (parts.length > 0 && errOf(e) === -ENOENT) return -ENOENT;
-          st = undefined;
-        }
-        if (st?.isSymbolicLink()) {
-          if (++links > 40) return -ELOOP;
-          const target = withShort(host, (x) => fs.readlinkSync(x));
-          if (target.startsWith("/")) stack.length = 0;
-          parts.unshift(...target.split("/").filter((p) => p !== "" && p !== "."));
-          continue;
-        }
-        if (st && parts.length > 0 && !st.isDirectory()) return -ENOTDIR;
-      }
-      stack.push(c);
-    }
-    return this.root + (stack.length ? "/" + stack.join("/") : "") + suffix;
+  /** Release the root directory held open. */
+  close(): void {
+    this.confined?.close();
   }
 
-  private op(guest: string, follow: boolean, f: (host: string) => void): number {
-    const h = this.hostPath(guest, follow);
-    if (typeof h === "number") return h;
+  /** Without a root: f on the host path (guest paths are host paths). */
+  private plain(path: string, f: (host: string) => void): number {
     try {
-      withShort(h, f);
+      withShort(path, f);
       return 0;
     } catch (e) {
       return errOf(e);
     }
+  }
+
+  /** With a root: f on the final name's host path, not following a final link (see
+   *  Confined.resolve). */
+  private named(path: string, parentOp: boolean, f: (at: string) => void): number {
+    return this.confined!.resolve(path, { follow: false, parentOp }, (at) => {
+      f(at);
+      return 0;
+    });
+  }
+
+  /** With a root: f on the object a path names, following symbolic links: on /proc/PID/fd/N of
+   *  it held O_PATH (it cannot change meanwhile); without /proc, f gets its name and `st`. */
+  private object(path: string, f: (host: string, st?: fs.Stats) => void): number {
+    const c = this.confined!;
+    return c.resolve(path, { follow: true, parentOp: false }, (at) => {
+      if (c.procFd === undefined) {
+        const st = fs.lstatSync(at);
+        if (st.isSymbolicLink()) return LINK;
+        f(at, st);
+        return 0;
+      }
+      const fd = fs.openSync(at, O_PATH | O_NOFOLLOW);
+      try {
+        if (fs.fstatSync(fd).isSymbolicLink()) return LINK;
+        f(c.procFd + fd);
+        return 0;
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
   }
 
   /** The guest path of a host path (undefined when it lies outside the root). */
@@ -312,68 +331,163 @@ export class NodeVfs implements Vfs {
   };
 
   open(path: string, flags: number, mode: number): VfsFile | number {
-    const h = this.hostPath(path, !(flags & O_NOFOLLOW));
-    if (typeof h === "number") return h;
-    try {
-      const fd = withShort(h, (x) => fs.openSync(x, flags & ~(O_CLOEXEC | O_NONBLOCK), mode));
-      const st = fs.fstatSync(fd);
-      return new NodeFile(fd, st.isDirectory(), (flags & O_APPEND) !== 0, h, this.toGuest);
-    } catch (e) {
-      return errOf(e);
+    const hostFlags = flags & ~(O_CLOEXEC | O_NONBLOCK), append = (flags & O_APPEND) !== 0;
+    const c = this.confined;
+    if (!c) {
+      try {
+        const fd = withShort(path, (x) => fs.openSync(x, hostFlags, mode));
+        return new NodeFile(fd, fs.fstatSync(fd).isDirectory(), append, listByFd(path), this.toGuest);
+      } catch (e) {
+        return errOf(e);
+      }
     }
+    // O_CREAT|O_EXCL never follows a final link (EEXIST, even for a dangling one); "name/" with
+    // O_CREAT is EISDIR from the host kernel, which looks no further.
+    const follow = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) !== (O_CREAT | O_EXCL);
+    const proc = c.procFd;
+    const list: Lister = proc !== undefined ? (fd) => fs.readdirSync(proc + fd, { withFileTypes: true }) : (fd) => this.listHeld(path, fd);
+    return c.resolve(path, { follow, parentOp: path.endsWith("/") && (flags & O_CREAT) !== 0 }, (at) => {
+      let fd: number;
+      try {
+        fd = fs.openSync(at, hostFlags | O_NOFOLLOW, mode);
+      } catch (e) {
+        const err = errOf(e);
+        // A final symbolic link: ELOOP, or ENOTDIR with O_DIRECTORY.
+        if (follow && (err === -ELOOP || err === -ENOTDIR) && fs.lstatSync(at).isSymbolicLink()) return LINK;
+        return err;
+      }
+      let st: fs.Stats;
+      try {
+        st = fs.fstatSync(fd);
+      } catch (e) {
+        fs.closeSync(fd);
+        return errOf(e);
+      }
+      if (follow && st.isSymbolicLink()) { // O_PATH opened the link itself
+        fs.closeSync(fd);
+        return LINK;
+      }
+      return new NodeFile(fd, st.isDirectory(), append, list, this.toGuest);
+    });
   }
+
+  /** Without /proc: list the directory open as fd by entering it through its guest path again,
+   *  when that is still the same directory (ENOENT after it was renamed or replaced). */
+  private listHeld(path: string, fd: number): fs.Dirent[] | number {
+    const id = idOf(fs.fstatSync(fd));
+    return this.confined!.resolve(path + "/.", { follow: true, parentOp: false }, (at) =>
+      idOf(fs.statSync(at)) === id ? fs.readdirSync(at, { withFileTypes: true }) : -ENOENT);
+  }
+
   stat(path: string, follow: boolean): Stat | number {
-    const h = this.hostPath(path, follow);
-    if (typeof h === "number") return h;
-    try {
-      return withShort(h, (x) => toStat(follow ? fs.statSync(x, { bigint: true }) : fs.lstatSync(x, { bigint: true })));
-    } catch (e) {
-      return errOf(e);
+    if (!this.confined) {
+      try {
+        return withShort(path, (x) => toStat(follow ? fs.statSync(x, { bigint: true }) : fs.lstatSync(x, { bigint: true })));
+      } catch (e) {
+        return errOf(e);
+      }
     }
+    return this.confined.resolve(path, { follow, parentOp: false }, (at) => {
+      const st = fs.lstatSync(at, { bigint: true });
+      return follow && st.isSymbolicLink() ? LINK : toStat(st);
+    });
   }
   readlink(path: string): string | number {
-    const h = this.hostPath(path, false);
-    if (typeof h === "number") return h;
-    try {
-      return withShort(h, (x) => fs.readlinkSync(x));
-    } catch (e) {
-      return errOf(e);
+    if (!this.confined) {
+      try {
+        return withShort(path, (x) => fs.readlinkSync(x));
+      } catch (e) {
+        return errOf(e);
+      }
     }
+    return this.confined.resolve(path, { follow: false, parentOp: false }, (at) => fs.readlinkSync(at));
   }
   mkdir(path: string, mode: number): number {
-    return this.op(path, false, (h) => fs.mkdirSync(h, { mode }));
+    const f = (h: string): void => fs.mkdirSync(h, { mode });
+    return this.confined ? this.named(path, true, f) : this.plain(path, f);
   }
   unlink(path: string): number {
-    return this.op(path, false, (h) => fs.unlinkSync(h));
+    const f = (h: string): void => fs.unlinkSync(h);
+    return this.confined ? this.named(path, true, f) : this.plain(path, f);
   }
   rmdir(path: string): number {
-    return this.op(path, false, (h) => fs.rmdirSync(h));
+    const f = (h: string): void => fs.rmdirSync(h);
+    if (!this.confined) return this.plain(path, f);
+    // The root is a mount point to the guest: Linux says EBUSY (never remove the host directory).
+    if (/^\/+$/.test(path)) return -EBUSY;
+    return this.named(path, true, f);
   }
   rename(from: string, to: string): number {
-    const t = this.hostPath(to, false);
-    if (typeof t === "number") return t;
-    return this.op(from, false, (h) => withShort(t, (x) => fs.renameSync(h, x)));
+    if (!this.confined) return this.plain(from, (h) => withShort(to, (x) => fs.renameSync(h, x)));
+    return this.two(from, { follow: false, parentOp: true }, to, (a, b) => fs.renameSync(a, b));
   }
   link(from: string, to: string, follow: boolean): number {
-    const t = this.hostPath(to, false);
-    if (typeof t === "number") return t;
     // link(2) never follows a final symbolic link; linkat AT_SYMLINK_FOLLOW resolves it first.
-    return this.op(from, follow, (h) => withShort(t, (x) => fs.linkSync(h, x)));
+    if (!this.confined) return this.plain(to, (x) => withShort(from, (h) => (follow ? fs.linkSync(fs.realpathSync(h), x) : fs.linkSync(h, x))));
+    // The old name is looked up (a trailing slash would follow a link): not a name operation.
+    return this.two(from, { follow, parentOp: false }, to, (a, b) => fs.linkSync(a, b));
+  }
+  /** rename and link under a root: both names resolved, the first one's directory held while
+   *  the second is. Without /proc both must be in one directory (else EXDEV, which programs
+   *  answer by copying, as across file systems). */
+  private two(from: string, o: ResolveOptions, to: string, f: (a: string, b: string) => void): number {
+    const c = this.confined!;
+    return c.resolve(from, o, (a, da) => {
+      if (o.follow && fs.lstatSync(a).isSymbolicLink()) return LINK;
+      return c.resolve(to, { follow: false, parentOp: true }, (b, db) => {
+        if (da !== db) return -EXDEV;
+        f(a, b);
+        return 0;
+      });
+    });
   }
   chown(path: string, follow: boolean, uid: number, gid: number): number {
-    return this.op(path, follow, (h) => (follow ? fs.chownSync(h, uid, gid) : fs.lchownSync(h, uid, gid)));
+    if (!this.confined) return this.plain(path, (h) => (follow ? fs.chownSync(h, uid, gid) : fs.lchownSync(h, uid, gid)));
+    return this.confined.resolve(path, { follow, parentOp: false }, (at) => {
+      if (follow && fs.lstatSync(at).isSymbolicLink()) return LINK;
+      fs.lchownSync(at, uid, gid);
+      return 0;
+    });
   }
   utimes(path: string, follow: boolean, atime: TimeSpec | null, mtime: TimeSpec | null): number {
-    return this.op(path, follow, (h) => setTimes(h, follow, atime, mtime));
+    if (!this.confined) return this.plain(path, (h) => setTimes(h, follow, atime, mtime));
+    return this.confined.resolve(path, { follow, parentOp: false }, (at) => {
+      if (follow && fs.lstatSync(at).isSymbolicLink()) return LINK;
+      setTimes(at, false, atime, mtime);
+      return 0;
+    });
   }
   symlink(target: string, path: string): number {
-    return this.op(path, false, (h) => fs.symlinkSync(target, h));
+    const f = (h: string): void => fs.symlinkSync(target, h);
+    return this.confined ? this.named(path, true, f) : this.plain(path, f);
   }
   chmod(path: string, mode: number): number {
-    return this.op(path, true, (h) => fs.chmodSync(h, mode));
+    if (!this.confined) return this.plain(path, (h) => fs.chmodSync(h, mode));
+    return this.object(path, (h, st) => {
+      if (!st) return fs.chmodSync(h, mode);
+      // No /proc: change it through a descriptor (chmod(2) would follow a link swapped in).
+      let fd: number;
+      try {
+        fd = fs.openSync(h, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+      } catch {
+        fd = fs.openSync(h, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+      }
+      try {
+        if (idOf(fs.fstatSync(fd)) !== idOf(st)) throw Object.assign(new Error("replaced"), { errno: -ENOENT });
+        fs.fchmodSync(fd, mode);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
   }
   access(path: string, mode: number): number {
-    return this.op(path, true, (h) => fs.accessSync(h, mode));
+    if (!this.confined) return this.plain(path, (h) => fs.accessSync(h, mode));
+    let r = 0;
+    const done = this.object(path, (h, st) => {
+      if (st) r = accessByMode(st, mode);
+      else fs.accessSync(h, mode);
+    });
+    return done < 0 ? done : r;
   }
 }
 
@@ -526,6 +640,7 @@ export class NodeHost implements Host {
   /** Release host resources (the stdin stream, /dev/urandom) so Node can exit. */
   close(): void {
     this.stdin.close();
+    this.vfs.close();
     if (this.urandom !== undefined && this.urandom >= 0) fs.closeSync(this.urandom);
     this.urandom = undefined;
   }

@@ -19,12 +19,12 @@ function tmp(): { dir: string; done: () => void } {
   return { dir, done: () => execFileSync("rm", ["-rf", dir]) };
 }
 
-for (const rooted of [false, true]) {
-  const label = rooted ? " (--root)" : "";
+for (const [rooted, procFd] of [[false, true], [true, true], [true, false]]) {
+  const label = rooted ? (procFd ? " (--root)" : " (--root, without /proc)") : "";
   test(`link, chown and exact times${label}`, () => {
     const t = tmp();
     try {
-      const v = new NodeVfs(rooted ? t.dir : undefined), g = rooted ? "" : t.dir;
+      const v = new NodeVfs(rooted ? t.dir : undefined, { procFd }), g = rooted ? "" : t.dir;
       writeFileSync(join(t.dir, "a"), "x");
       assert.equal(v.link!(`${g}/a`, `${g}/b`, false), 0);
       assert.equal(v.link!(`${g}/a`, `${g}/b`, false), -EEXIST);
@@ -48,7 +48,7 @@ for (const rooted of [false, true]) {
   test(`a trailing "/" or "/." reaches the host's rules${label}`, () => {
     const t = tmp();
     try {
-      const v = new NodeVfs(rooted ? t.dir : undefined), g = rooted ? "" : t.dir;
+      const v = new NodeVfs(rooted ? t.dir : undefined, { procFd }), g = rooted ? "" : t.dir;
       writeFileSync(join(t.dir, "f"), "x");
       mkdirSync(join(t.dir, "d"));
       symlinkSync("d", join(t.dir, "ld"));

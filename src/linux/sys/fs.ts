@@ -55,8 +55,9 @@ export function resolveAt(p: Process, dirfd: number, path: string): string | num
     // A directory descriptor names the directory, wherever it has been renamed to since.
     base = (f instanceof HostFileDesc ? f.f.currentPath?.() : undefined) ?? f.path;
   }
-  const full = joinPath(base, path);
-  return full === "/" ? full : full + dirSuffix(path);
+  const full = joinPath(base, path), suffix = dirSuffix(path);
+  // "/." keeps its dot (rmdir says EINVAL for it, EBUSY for "/").
+  return full === "/" ? (suffix === "/." ? "/." : full) : full + suffix;
 }
 
 /** Is this a /proc path rt0 answers itself? Returns the answer kind. */
@@ -661,11 +662,13 @@ function linkAt(t: Thread, d1: number, a1: number, d2: number, a2: number, flags
   return r;
 }
 
-function sysSymlinkat(t: Thread, a: Args): number {
-  const target = readPath(t.proc, a.u(0));
+/** symlink(2) and symlinkat(2): a new name holding `target`, which is not looked at. */
+function doSymlink(t: Thread, targetAddr: number, dirfd: number, pathAddr: number): number {
+  const target = readPath(t.proc, targetAddr);
   if (typeof target === "number") return target;
-  const path = argPath(t, a.i32(1), a.u(2));
+  const path = argPath(t, dirfd, pathAddr);
   if (typeof path === "number") return path;
+  if (procPath(t.proc, path)) return -EEXIST;
   return t.proc.host.vfs.symlink(target, path);
 }
 
@@ -722,7 +725,8 @@ export const fsRows: SyscallRow[] = rows(NR, {
   fchmodat2: [["dirfd", "path", "mode", "atflags"], (t, a) => chmodAt(t, a.i32(0), a.u(1), a.u32(2), a.i32(3))],
   chmod: [["path", "mode"], (t, a) => chmodAt(t, AT_FDCWD, a.u(0), a.u32(1), 0)],
   fchmod: [["fd", "mode"], sysFchmod],
-  symlinkat: [["path", "dirfd", "path"], sysSymlinkat],
+  symlinkat: [["path", "dirfd", "path"], (t, a) => doSymlink(t, a.u(0), a.i32(1), a.u(2))],
+  symlink: [["path", "path"], (t, a) => doSymlink(t, a.u(0), AT_FDCWD, a.u(1))],
   umask: [["mode"], (t, a) => { const old = t.proc.umask; t.proc.umask = a.u32(0) & 0o777; return old; }],
   fchown: [["fd", "int", "int"], sysFchown],
   fchownat: [["dirfd", "path", "int", "int", "atflags"], (t, a) => chownAt(t, a.i32(0), a.u(1), a.u32(2), a.u32(3), a.i32(4))],
