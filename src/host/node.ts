@@ -503,10 +503,31 @@ function isTerminal(fd: number): boolean {
   return isatty(fd);
 }
 
+/**
+ * Was standard descriptor fd closed when rt0 started? Node's start-up puts /dev/null, opened
+ * read-write, in the place of a missing 0, 1 or 2 before any JavaScript runs, while a shell's
+ * `</dev/null` and `>/dev/null` open it read-only or write-only. So: /dev/null (its device
+ * number) with the access mode O_RDWR in /proc/self/fdinfo. Without /proc, never. A caller that
+ * hands rt0 a read-write /dev/null itself (libuv's "ignore" for 1 and 2, Python's DEVNULL)
+ * looks the same: the guest then finds that descriptor closed.
+ */
+export function stdioWasClosed(fd: number): boolean {
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isCharacterDevice() || st.rdev !== fs.statSync("/dev/null").rdev) return false;
+    const flags = /^flags:\s+([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+    return flags !== null && (parseInt(flags[1]!, 8) & 3) === 2;
+  } catch {
+    return false;
+  }
+}
+
 class OutStream implements HostStream {
   readonly isTTY: boolean;
+  readonly closed: boolean;
   constructor(private readonly fd: number) {
     this.isTTY = isTerminal(fd);
+    this.closed = stdioWasClosed(fd);
   }
   read(): number {
     return -EINVAL;
@@ -536,6 +557,7 @@ class OutStream implements HostStream {
  *  starts on the first read and wakes the machine when data arrives. */
 class InStream implements HostStream {
   readonly isTTY = isTerminal(0);
+  readonly closed = stdioWasClosed(0);
   private chunks: Uint8Array[] = [];
   private eof = false;
   private started = false;

@@ -161,9 +161,11 @@ export class Process {
       return;
     }
     for (let i = 0; i <= NSIG; i++) this.sigactions.push({ handler: 0, flags: 0, restorer: 0, mask: 0n });
-    this.fds.set(0, { file: new StreamDesc(this.host.stdin, O_RDONLY), cloexec: false });
-    this.fds.set(1, { file: new StreamDesc(this.host.stdout, O_WRONLY), cloexec: false });
-    this.fds.set(2, { file: new StreamDesc(this.host.stderr, O_WRONLY), cloexec: false });
+    // A descriptor closed when rt0 started stays closed for the guest, as it would natively.
+    const stdio = [this.host.stdin, this.host.stdout, this.host.stderr];
+    stdio.forEach((s, fd) => {
+      if (!s.closed) this.fds.set(fd, { file: new StreamDesc(s, fd === 0 ? O_RDONLY : O_WRONLY), cloexec: false });
+    });
   }
 
   /** A new Cpu on this process's address space. */

@@ -89,6 +89,8 @@ export interface Vfs {
  *  once data or end of file arrives. */
 export interface HostStream {
   readonly isTTY: boolean;
+  /** The descriptor was closed when rt0 started: the guest starts without it (EBADF). */
+  readonly closed?: boolean;
   read(buf: Uint8Array): number;
   write(buf: Uint8Array): number;
   /** True when a read would not return EAGAIN. */
