@@ -9,8 +9,9 @@ import type { CpuModel } from "../cpu/api.js";
 import type { Host, HostStream } from "../linux/vfs.js";
 import { BootTracer, type BootEvent } from "../goruntime/boot.js";
 import { loadGoProgram, parseVendor, runObserved } from "./machine.js";
+import type { GuestCliOptions } from "./guest.js";
 
-export interface BootCliOptions {
+export interface BootCliOptions extends GuestCliOptions {
   json?: boolean;
   cpuVendor: string;
   until?: string;
@@ -50,7 +51,7 @@ export async function bootCommand(binArg: string | undefined, args: string[], o:
   if (o.until !== undefined && !tracer.untilResolved) throw new UserError(`--until ${o.until}: no such symbol in ${bin}`);
   const out = new Capture(), err = new Capture();
   const { machine, result: r } = await runObserved({
-    bin, bytes, args, model,
+    bin, bytes, args, model, guest: o,
     hook: (cpu, rip) => tracer.onInstruction(cpu, rip),
     detached: () => tracer.done,
     wrapHost: (real) => {

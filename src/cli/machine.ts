@@ -2,8 +2,6 @@
 // check the binary, create the Node host, and a machine (createMachine) whose every guest
 // thread's CPU gets a per-instruction hook as it is created.
 
-import * as fs from "node:fs";
-import { resolve } from "node:path";
 import { UserError } from "../base/assert.js";
 import { readBinaryBytes } from "../host/readbin.js";
 import { NodeHost } from "../host/node.js";
@@ -13,6 +11,7 @@ import { checkRunnable } from "../linux/loader.js";
 import type { Cpu, CpuModel } from "../cpu/api.js";
 import type { Host } from "../linux/vfs.js";
 import { openBinary, type GoBinary } from "../gobin/binary.js";
+import { guestSetup, type GuestCliOptions } from "./guest.js";
 
 export function parseVendor(v: string): CpuModel["vendor"] {
   if (v === "intel") return "GenuineIntel";
@@ -47,17 +46,19 @@ export async function runObserved(o: {
   bytes: Uint8Array;
   args: string[];
   model: CpuModel;
+  /** --root, --env, --clear-env, --inherit-env (guest.ts). */
+  guest: GuestCliOptions;
   hook: (cpu: Cpu, rip: number) => boolean;
   /** When true, hooks are detached (full speed) for the rest of the run. */
   detached?: () => boolean;
   wrapHost?: (h: NodeHost) => Host;
 }): Promise<ObservedRun> {
-  const real = new NodeHost({});
+  const { root, argv0, exePath, cwd, envp } = guestSetup(o.bin, o.guest);
+  const real = new NodeHost({ root });
   const host = o.wrapHost ? o.wrapHost(real) : real;
-  const env = Object.entries(process.env).filter((kv): kv is [string, string] => kv[1] !== undefined).map(([k, v]) => `${k}=${v}`);
   let machine: Machine | undefined = undefined;
   machine = createMachine({
-    host, bin: o.bytes, argv: [o.bin, ...o.args], envp: env, exePath: fs.realpathSync(resolve(o.bin)), model: o.model,
+    host, bin: o.bytes, argv: [argv0, ...o.args], envp, exePath, cwd, model: o.model,
     onCpu: (c) => c.setCodeHook((rip) => {
       if (o.detached?.()) {
         c.setCodeHook(null);

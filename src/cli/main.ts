@@ -42,16 +42,14 @@ export function buildProgram(): Command {
       await disasmCommand(bin, opts);
     });
 
-  program
+  const run = program
     .command("run")
     .description("Run a static linux/amd64 binary: stdio passed through, exit status as on Linux")
     .argument("<binary>", "a static linux/amd64 executable")
     .argument("[args...]", "arguments for the program (options after the binary are the program's)")
     .option("--strace", "print one line per system call to stderr")
-    .option("--strace-file <file>", "write the --strace lines to a file instead")
-    .option("--env <K=V>", "set an environment variable (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option("--clear-env", "start from an empty environment instead of rt0's")
-    .option("--root <dir>", "confine the guest's file system to this directory")
+    .option("--strace-file <file>", "write the --strace lines to a file instead");
+  guestOptions(run)
     .option("--cpu-vendor <vendor>", "intel or amd (CPUID vendor string)", "intel")
     .option("--cpu-level <level>", "x86-64 level advertised by CPUID: v1, v2 or v3", "v1")
     .option("--deterministic", "virtual clock, seeded randomness, fixed scheduling")
@@ -68,11 +66,12 @@ export function buildProgram(): Command {
       await runCommand(bin, args, opts);
     });
 
-  program
+  const boot = program
     .command("boot")
     .description("Run a Go binary and narrate the runtime's bootstrap step by step, with live values and checks")
     .argument("[binary]", "a linux/amd64 Go executable (default: the bundled hello sample)")
-    .argument("[args...]", "arguments for the program")
+    .argument("[args...]", "arguments for the program");
+  guestOptions(boot)
     .option("--json", "one JSON event per line (see docs/boot-events.md)")
     .option("--cpu-vendor <vendor>", "intel or amd (CPUID vendor string)", "intel")
     .option("--until <symbol>", "stop when this function is entered (e.g. runtime.schedinit)")
@@ -82,11 +81,12 @@ export function buildProgram(): Command {
       await bootCommand(bin, args, opts);
     });
 
-  program
+  const stacks = program
     .command("stacks")
     .description("Run a Go program and report every goroutine stack growth (morestack → newstack → copystack) and shrink")
     .argument("<binary>", "a linux/amd64 Go executable")
-    .argument("[args...]", "arguments for the program")
+    .argument("[args...]", "arguments for the program");
+  guestOptions(stacks)
     .option("--json", "one JSON event per line")
     .option("--output <file>", "write the report to a file instead of stderr")
     .option("--cpu-vendor <vendor>", "intel or amd (CPUID vendor string)", "intel")
@@ -107,6 +107,15 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** The guest's file system and environment (src/cli/guest.ts): run, boot and stacks. */
+function guestOptions(cmd: Command): Command {
+  return cmd
+    .option("--root <dir>", "confine the guest's file system to this directory; the guest then starts with an empty environment (see --env, --inherit-env) and sees the binary by its path inside the root")
+    .option("--env <K=V|K>", "set an environment variable, or pass K from rt0's environment (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--clear-env", "start from an empty environment instead of rt0's (the default with --root)")
+    .option("--inherit-env", "pass rt0's whole environment to the guest, also with --root");
 }
 
 export interface DisasmCliOptions {

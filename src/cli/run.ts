@@ -3,7 +3,6 @@
 // kills it). Options: strace, env, root, CPU model, determinism, limits, and --diag-file/--quiet.
 
 import * as fs from "node:fs";
-import { basename, relative, resolve, isAbsolute, sep } from "node:path";
 import { UserError } from "../base/assert.js";
 import { readBinaryBytes } from "../host/readbin.js";
 import { NodeHost } from "../host/node.js";
@@ -11,13 +10,11 @@ import type { RunResult } from "../machine/machine.js";
 import { createMachine } from "../machine/create.js";
 import { checkRunnable } from "../linux/loader.js";
 import type { CpuModel } from "../cpu/api.js";
+import { guestSetup, type GuestCliOptions } from "./guest.js";
 
-export interface RunCliOptions {
+export interface RunCliOptions extends GuestCliOptions {
   strace?: boolean;
   straceFile?: string;
-  env: string[];
-  clearEnv?: boolean;
-  root?: string;
   cpuVendor: string;
   cpuLevel: string;
   deterministic?: boolean;
@@ -46,14 +43,6 @@ function parseCount(s: string | undefined, what: string): number | undefined {
   return Number(s);
 }
 
-/** The guest's view of a host path under root: "/rel" inside it, undefined outside. */
-function inside(root: string, host: string): string | undefined {
-  const rel = relative(root, host);
-  if (rel === "") return "/";
-  if (rel.startsWith("..") || isAbsolute(rel)) return undefined;
-  return "/" + rel.split(sep).join("/");
-}
-
 /** f(), its UserError (a bad binary or interpreter) prefixed with the binary's name. */
 function withBinName<T>(bin: string, f: () => T): T {
   try {
@@ -72,26 +61,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const bytes = readBinaryBytes(bin);
   withBinName(bin, () => checkRunnable(bytes));
 
-  let root: string | undefined;
-  if (o.root !== undefined) {
-    try {
-      root = fs.realpathSync(o.root);
-      if (!fs.statSync(root).isDirectory()) throw new Error("not a directory");
-    } catch {
-      throw new UserError(`--root ${o.root}: not a directory`);
-    }
-  }
-  const hostExe = fs.realpathSync(resolve(bin));
-  const exePath = root === undefined ? hostExe : (inside(root, hostExe) ?? "/" + basename(hostExe));
-  const cwd = root === undefined ? process.cwd() : (inside(root, process.cwd()) ?? "/");
-
-  const env = new Map<string, string>();
-  if (!o.clearEnv) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(k, v);
-  for (const kv of o.env) {
-    const i = kv.indexOf("=");
-    if (i <= 0) throw new UserError(`--env wants K=V (got ${kv})`);
-    env.set(kv.slice(0, i), kv.slice(i + 1));
-  }
+  const { root, argv0, exePath, cwd, envp } = guestSetup(bin, o);
 
   let straceFd: number | undefined;
   if (o.straceFile !== undefined) {
@@ -117,7 +87,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
 
   const host = new NodeHost({ root });
   const machine = withBinName(bin, () => createMachine({
-    host, bin: bytes, argv: [bin, ...args], envp: [...env].map(([k, v]) => `${k}=${v}`), exePath,
+    host, bin: bytes, argv: [argv0, ...args], envp, exePath,
     model, jit: o.jit, jitThreshold,
     deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd,
   }));

@@ -8,8 +8,9 @@ import { UserError } from "../base/assert.js";
 import type { CpuModel } from "../cpu/api.js";
 import { StackTracer, type GoroutineSummary, type StackEvent } from "../goruntime/stacks.js";
 import { loadGoProgram, parseVendor, runObserved } from "./machine.js";
+import type { GuestCliOptions } from "./guest.js";
 
-export interface StacksCliOptions {
+export interface StacksCliOptions extends GuestCliOptions {
   json?: boolean;
   output?: string;
   cpuVendor: string;
@@ -34,7 +35,7 @@ export async function stacksCommand(bin: string, args: string[], o: StacksCliOpt
       throw new UserError(`--output ${o.output}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const { result } = await runObserved({ bin, bytes, args, model, hook: (cpu, rip) => tracer.onInstruction(cpu, rip) });
+  const { result } = await runObserved({ bin, bytes, args, model, guest: o, hook: (cpu, rip) => tracer.onInstruction(cpu, rip) });
   const summary = tracer.summary();
   const text = o.json ? renderJson(tracer.events, summary, result.status) : renderText(tracer.events, summary);
   fs.writeSync(fd, text);

@@ -3,15 +3,16 @@
 // number of iterations here; RT0_RACE_SECONDS=60 runs the end-to-end race that long as well:
 //   RT0_RACE_SECONDS=60 node --test dist/test/linux/sandbox.test.js
 // Nothing may be created or read outside the root. Then names that must not be followed (EEXIST
-// on a dangling link), against the native run, and rmdir("/"), against Linux in a chroot. The C
-// programs are in test/testdata/sandbox.
+// on a dangling link), against the native run; rmdir("/") and what a guest learns of its host at
+// start-up (environment, argv[0], /proc/self/cmdline), against Linux in a chroot. The C programs
+// are in test/testdata/sandbox.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { CLI, TESTDATA } from "../helpers.js";
+import { CLI, TESTDATA, builtFixture } from "../helpers.js";
 import { NodeVfs } from "../../src/host/node.js";
 import { O_CREAT, O_RDONLY, O_WRONLY } from "../../src/linux/abi.js";
 
@@ -154,4 +155,47 @@ test('rmdir("/") and the root\'s other names under --root: as Linux in a chroot 
   copyFileSync(prog, join(jail, "names"));
   const native = spawnSync("chroot", [jail, "/names", "rmdir-root"], { encoding: "utf8" });
   if (native.status === 0) assert.equal(native.stdout, golden);
+});
+
+/** rt0 (or anything) run with exactly this environment. */
+function runEnv(args: string[], env: Record<string, string>): Out {
+  const r = spawnSync(args[0]!, args.slice(1), { encoding: "utf8", env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("--root: the guest starts with an empty environment (--env, --inherit-env add to it) and sees no host path in argv[0] or /proc/self/cmdline, as in a chroot", { skip: noGcc }, () => {
+  const root = mkdtempSync(join(work, "envroot-"));
+  mkdirSync(join(root, "bin"));
+  const prog = join(root, "bin", "envargs");
+  copyFileSync(cprog("envargs"), prog);
+  const env = { PATH: process.env["PATH"] ?? "/usr/bin:/bin", RT0_SECRET: "s3cret" };
+  const rt0 = (...args: string[]): Out => runEnv([process.execPath, CLI, "run", ...args], env);
+  const clean = "argv[0] /bin/envargs\ncmdline /bin/envargs x \nexe /bin/envargs\n";
+  assert.deepEqual(rt0("--root", root, prog, "x"), { status: 0, stdout: clean, stderr: "" });
+  const jail = runEnv(["chroot", root, "/bin/envargs", "x"], {});
+  if (jail.status === 0) assert.equal(jail.stdout, clean, "the chroot oracle");
+  assert.equal(rt0("--root", root, "--env", "A=1", "--env", "RT0_SECRET", "--env", "RT0_UNSET", prog, "x").stdout,
+    "argv[0] /bin/envargs\nenv A=1\nenv RT0_SECRET=s3cret\ncmdline /bin/envargs x \nexe /bin/envargs\n");
+  assert.match(rt0("--root", root, "--inherit-env", prog).stdout, /^env RT0_SECRET=s3cret$/m);
+  // A binary outside the root is seen at /NAME.
+  assert.equal(rt0("--root", root, cprog("envargs")).stdout, "argv[0] /envargs\ncmdline /envargs \nexe /envargs\n");
+  // Without --root: rt0's environment and the host path, as a native run shows them.
+  assert.deepEqual(rt0(prog, "x"), runEnv([prog, "x"], env));
+  assert.equal(rt0("--clear-env", prog).stdout, `argv[0] ${prog}\ncmdline ${prog} \nexe ${prog}\n`);
+  assert.deepEqual(rt0("--root", root, "--clear-env", "--inherit-env", prog), { status: 1, stdout: "", stderr: "rt0: --clear-env and --inherit-env contradict each other\n" });
+});
+
+const readfile = builtFixture("1.26", "readfile");
+test("rt0 boot and rt0 stacks take --root: the guest sees only that directory", { skip: !readfile && "fixtures/build is absent" }, () => {
+  const root = mkdtempSync(join(work, "obsroot-"));
+  const prog = join(root, "readfile");
+  copyFileSync(readfile!, prog);
+  writeFileSync(join(root, "in.txt"), "inside");
+  const want = 'open /etc/passwd: no such file or directory\n/in.txt: 6 bytes: "inside"\n';
+  const stacks = runEnv([process.execPath, CLI, "stacks", "--root", root, "--output", join(work, "stacks.txt"), prog, "/etc/passwd", "/in.txt"], {});
+  assert.deepEqual(stacks, { status: 0, stdout: want, stderr: "" });
+  const boot = runEnv([process.execPath, CLI, "boot", "--json", "--root", root, prog, "/etc/passwd", "/in.txt"], {});
+  assert.equal(boot.status, 0, boot.stderr);
+  const out = boot.stdout.split("\n").filter((l) => l.includes('"event":"output"')).map((l) => JSON.parse(l) as { stdout: string });
+  assert.deepEqual(out.map((e) => e.stdout), [want]);
 });
