@@ -5,10 +5,10 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../base/assert.js";
-import type { CpuModel } from "../cpu/api.js";
 import type { Host, HostStream } from "../linux/vfs.js";
 import { BootTracer, type BootEvent } from "../goruntime/boot.js";
-import { loadGoProgram, parseVendor, runObserved } from "./machine.js";
+import { loadGoProgram, runObserved } from "./machine.js";
+import { parseModel } from "./cpumodel.js";
 import type { GuestCliOptions } from "./guest.js";
 
 export interface BootCliOptions extends GuestCliOptions {
@@ -43,8 +43,8 @@ class Capture implements HostStream {
 }
 
 export async function bootCommand(binArg: string | undefined, args: string[], o: BootCliOptions): Promise<void> {
-  const vendor = parseVendor(o.cpuVendor);
-  const model: CpuModel = { vendor, level: 1 };
+  const model = parseModel(o.cpuVendor);
+  const vendor = model.vendor;
   const bin = binArg ?? bundledSample();
   const { bytes, gobin } = loadGoProgram(bin, "rt0 boot narrates a static (CGO_ENABLED=0) Go program's start-up; this one starts in the dynamic linker");
   const tracer = new BootTracer(gobin, { until: o.until });

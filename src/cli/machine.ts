@@ -13,12 +13,6 @@ import type { Host } from "../linux/vfs.js";
 import { openBinary, type GoBinary } from "../gobin/binary.js";
 import { guestSetup, type GuestCliOptions } from "./guest.js";
 
-export function parseVendor(v: string): CpuModel["vendor"] {
-  if (v === "intel") return "GenuineIntel";
-  if (v === "amd") return "AuthenticAMD";
-  throw new UserError(`--cpu-vendor must be intel or amd (got ${v})`);
-}
-
 /** Read a Go binary and check that rt0 can run it; one-line UserErrors otherwise. `staticOnly`
  *  says why a dynamically linked one will not do. */
 export function loadGoProgram(bin: string, staticOnly?: string): { bytes: Uint8Array; gobin: GoBinary } {

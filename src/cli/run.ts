@@ -8,8 +8,8 @@ import { readBinaryBytes } from "../host/readbin.js";
 import { NodeHost } from "../host/node.js";
 import type { RunResult } from "../machine/machine.js";
 import { createMachine } from "../machine/create.js";
+import { parseModel } from "./cpumodel.js";
 import { checkRunnable } from "../linux/loader.js";
-import type { CpuModel } from "../cpu/api.js";
 import { guestSetup, type GuestCliOptions } from "./guest.js";
 
 export interface RunCliOptions extends GuestCliOptions {
@@ -29,14 +29,6 @@ export interface RunCliOptions extends GuestCliOptions {
   quiet?: boolean;
 }
 
-function parseModel(o: RunCliOptions): CpuModel {
-  const vendor = o.cpuVendor === "intel" ? "GenuineIntel" : o.cpuVendor === "amd" ? "AuthenticAMD" : undefined;
-  if (!vendor) throw new UserError(`--cpu-vendor must be intel or amd (got ${o.cpuVendor})`);
-  const m = /^v([123])$/.exec(o.cpuLevel);
-  if (!m) throw new UserError(`--cpu-level must be v1, v2 or v3 (got ${o.cpuLevel})`);
-  return { vendor, level: Number(m[1]) as 1 | 2 | 3 };
-}
-
 function parseCount(s: string | undefined, what: string): number | undefined {
   if (s === undefined) return undefined;
   if (!/^\d+$/.test(s)) throw new UserError(`${what} must be a non-negative integer (got ${s})`);
@@ -54,7 +46,7 @@ function withBinName<T>(bin: string, f: () => T): T {
 }
 
 export async function runCommand(bin: string, args: string[], o: RunCliOptions): Promise<void> {
-  const model = parseModel(o);
+  const model = parseModel(o.cpuVendor, o.cpuLevel);
   const seed = parseCount(o.seed, "--seed") ?? 0;
   const maxInstructions = parseCount(o.maxInstructions, "--max-instructions");
   const jitThreshold = o.jit === false ? undefined : parseCount(o.jitThreshold, "--jit-threshold");

@@ -5,9 +5,9 @@
 
 import * as fs from "node:fs";
 import { UserError } from "../base/assert.js";
-import type { CpuModel } from "../cpu/api.js";
 import { StackTracer, type GoroutineSummary, type StackEvent } from "../goruntime/stacks.js";
-import { loadGoProgram, parseVendor, runObserved } from "./machine.js";
+import { loadGoProgram, runObserved } from "./machine.js";
+import { parseModel } from "./cpumodel.js";
 import type { GuestCliOptions } from "./guest.js";
 
 export interface StacksCliOptions extends GuestCliOptions {
@@ -19,7 +19,7 @@ export interface StacksCliOptions extends GuestCliOptions {
 const kib = (n: number): string => (n % 1024 === 0 ? `${n / 1024} KiB` : `${n} B`);
 
 export async function stacksCommand(bin: string, args: string[], o: StacksCliOptions): Promise<void> {
-  const model: CpuModel = { vendor: parseVendor(o.cpuVendor), level: 1 };
+  const model = parseModel(o.cpuVendor);
   const { bytes, gobin } = loadGoProgram(bin);
   let tracer: StackTracer;
   try {
