@@ -1,5 +1,5 @@
-// Regenerates src/x86/ops.ts (the Op mnemonic ids) from the opcode maps in src/x86/spec.ts.
-// Run: npx tsc -p . && node dist/tools/gen-x86-ops.js   (CI regenerates and diffs)
+// Regenerates src/x86/ops.generated.ts (the Op mnemonic ids) from the opcode maps in
+// src/x86/spec.ts. Run by `npm run gen` (tools/gen.sh), which CI runs and diffs.
 import { writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,10 +19,13 @@ const lines = [
   "export type OpId = (typeof Op)[keyof typeof Op];",
   "",
   "/** Mnemonic of each Op id (upper case, Intel spelling). */",
-  "export const OP_NAMES: readonly string[] = [\"INVALID\", " + names.map((n) => `"${n}"`).join(", ") + "];",
+  "export const OP_NAMES: readonly string[] = [",
+  "  \"INVALID\",",
+  ...names.map((n) => `  "${n}",`),
+  "];",
   "",
   "export const OP_BY_NAME: ReadonlyMap<string, number> = new Map(OP_NAMES.map((n, i) => [n, i]));",
   "",
 ];
-writeFileSync(join(root, "src", "x86", "ops.ts"), lines.join("\n"));
-console.log(`wrote src/x86/ops.ts: ${names.length} mnemonics`);
+writeFileSync(join(root, "src", "x86", "ops.generated.ts"), lines.join("\n"));
+console.log(`wrote src/x86/ops.generated.ts: ${names.length} mnemonics`);

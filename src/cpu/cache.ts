@@ -4,7 +4,7 @@
 
 import { decode } from "../x86/decode.js";
 import { type Inst, newInst } from "../x86/inst.js";
-import { OP_NAMES, Op } from "../x86/ops.js";
+import { OP_NAMES, Op } from "../x86/ops.generated.js";
 import { PAGE_SIZE } from "../mem/api.js";
 import type { Space } from "../mem/space.js";
 import type { JitFn } from "./jit.js";

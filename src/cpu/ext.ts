@@ -3,7 +3,7 @@
 // level advertises it; otherwise the instruction stops with ILLEGAL naming the missing feature.
 
 import { K, type Inst } from "../x86/inst.js";
-import { Op } from "../x86/ops.js";
+import { Op } from "../x86/ops.generated.js";
 import { STOP } from "./api.js";
 import type { X86Cpu } from "./cpu.js";
 import { setBits } from "./flags.js";

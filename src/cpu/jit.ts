@@ -3,7 +3,7 @@
 // know call the interpreter's handler for that one instruction, so every block can be compiled.
 
 import { K, P, R, type Inst } from "../x86/inst.js";
-import { Op } from "../x86/ops.js";
+import { Op } from "../x86/ops.generated.js";
 import { TLB_SIZE, type Space } from "../mem/space.js";
 import { endsBlock, type Block } from "./cache.js";
 import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, arithFlags, carry, cond } from "./flags.js";

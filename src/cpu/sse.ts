@@ -3,7 +3,7 @@
 // rules (first-operand propagation, negative QNaN "indefinite"), MXCSR rounding for conversions.
 
 import { K, type Inst } from "../x86/inst.js";
-import { Op, OP_NAMES } from "../x86/ops.js";
+import { Op, OP_NAMES } from "../x86/ops.generated.js";
 import { STOP } from "./api.js";
 import type { X86Cpu } from "./cpu.js";
 import { setBits } from "./flags.js";

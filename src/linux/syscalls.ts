@@ -7,7 +7,7 @@ import { GuestFault } from "../mem/api.js";
 import { Args, BLOCK, NORETURN, type SyscallRow } from "./sysapi.js";
 import type { Process, Thread } from "./process.js";
 import { EFAULT, ENOSYS } from "./errno.js";
-import { SYSCALL_NAMES } from "./sysnums.js";
+import { SYSCALL_NAMES } from "./sysnums.generated.js";
 import { formatSyscall } from "./strace.js";
 import { memRows } from "./sys/mem.js";
 import { threadRows } from "./sys/thread.js";

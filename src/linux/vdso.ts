@@ -3,7 +3,7 @@
 // __vdso_clock_gettime, __vdso_gettimeofday, __vdso_time and __vdso_getcpu under LINUX_2.6.
 // Each function is a trampoline `mov $NR,%eax; syscall; ret`, so time still goes through rt0.
 
-import { NR } from "./sysnums.js";
+import { NR } from "./sysnums.generated.js";
 
 export const VDSO_SIZE = 4096;
 

@@ -97,7 +97,7 @@ export class Inst {
   declare addr: number;
   /** Length in bytes (1..15). */
   declare len: number;
-  /** Mnemonic/form id: an Op value (see ops.ts). Op.INVALID for undecodable bytes. */
+  /** Mnemonic/form id: an Op value (see ops.generated.ts). Op.INVALID for undecodable bytes. */
   declare op: number;
   /** Condition code 0..15 (O NO B AE E NE BE A S NS P NP L GE LE G) for Jcc, SETcc, CMOVcc,
    *  FCMOVcc; predicate for CMPPS/CMPSD-style compares is the immediate; otherwise 0. */

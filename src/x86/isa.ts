@@ -3,7 +3,7 @@
 // Derived from the Intel SDM's per-instruction CPUID columns (by mnemonic and encoding).
 
 import { Inst, P, R } from "./inst.js";
-import { Op, OP_NAMES } from "./ops.js";
+import { Op, OP_NAMES } from "./ops.generated.js";
 
 export type Isa =
   | "BASE" | "X87" | "MMX" | "SSE" | "SSE2" | "SSE3" | "SSSE3" | "SSE4_1" | "SSE4_2" | "POPCNT" | "LZCNT"

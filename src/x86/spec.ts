@@ -1,6 +1,6 @@
 // The x86-64 opcode maps as data: one entry per opcode, in the notation of the Intel SDM's
 // opcode tables (Eb,Gv,Ib, Vx,Hx,Wx ...). tables.ts parses these once at load into the trees
-// decode.ts walks; tools/gen-x86-ops.ts derives ops.ts (the Op ids) from the mnemonics here.
+// decode.ts walks; tools/gen-x86-ops.ts derives ops.generated.ts (the Op ids) from the mnemonics here.
 //
 // Entry grammar. A string "mnem op,op,... :flag :flag" ("" = undefined opcode), or a node:
 //   array of 8         select by ModRM.reg           {mem, reg}   select by ModRM.mod

@@ -2,7 +2,7 @@
 // the generator (tools/gen-x86-tables.ts) and the tests run this parser; rt0 itself loads the
 // trees precomputed in tables.generated.ts, so no spec text is parsed at start-up.
 
-import { OP_BY_NAME } from "./ops.js";
+import { OP_BY_NAME } from "./ops.generated.js";
 import { EVEX0F, EVEX0F38, EVEX0F3A, MAP0, MAP0F, MAP0F38, MAP0F3A, X87_MEM, X87_REG, type Spec, type SpecNode } from "./spec.js";
 import { FF, Form, NK, Node, OK, SZ, type FormData, type NodeData, type Opnd, type TablesData, type Trees } from "./tables.js";
 
@@ -33,7 +33,7 @@ function parseOpnd(tok: string): Opnd {
 
 function opId(name: string): number {
   const id = OP_BY_NAME.get(name.toUpperCase());
-  if (id === undefined) throw new Error(`x86 spec: mnemonic ${name} missing from ops.ts (run tools/gen-x86-ops.ts)`);
+  if (id === undefined) throw new Error(`x86 spec: mnemonic ${name} missing from ops.generated.ts (run npm run gen)`);
   return id;
 }
 

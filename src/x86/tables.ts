@@ -4,7 +4,7 @@
 // turns that JSON into Node/Form objects, one opcode's tree on its first lookup.
 // Operand kinds and sizes of a form are small integers (OK.*, SZ.*) described below.
 
-import { Op } from "./ops.js";
+import { Op } from "./ops.generated.js";
 import { TABLES_JSON } from "./tables.generated.js";
 
 /** Operand kinds of a form (what the decoder does for that operand). */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { Space } from "../../src/mem/space.js";
 import { TABLE } from "../../src/linux/syscalls.js";
 import { formatSyscall, quote } from "../../src/linux/strace.js";
-import { NR } from "../../src/linux/sysnums.js";
+import { NR } from "../../src/linux/sysnums.generated.js";
 
 const mem = new Space();
 mem.map(0x10000, 4096, 3);

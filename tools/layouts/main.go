@@ -85,17 +85,28 @@ func main() {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	ordered := make([]struct {
-		Name string `json:"name"`
-		layout
-	}, 0, len(keys))
-	for _, k := range keys {
-		ordered = append(ordered, struct {
-			Name string `json:"name"`
-			layout
-		}{k, out[k]})
+	// One field per line, indented to sit in layouts.generated.ts, so a release's change is a
+	// readable diff.
+	w := os.Stdout
+	fmt.Fprintln(w, "[")
+	for i, k := range keys {
+		l := out[k]
+		name, _ := json.Marshal(k)
+		fmt.Fprintf(w, "    {\"name\":%s,\"size\":%d,\"fields\":[\n", name, l.Size)
+		for j, fl := range l.Fields {
+			b, _ := json.Marshal(fl)
+			fmt.Fprintf(w, "      %s%s\n", b, sep(j, len(l.Fields)))
+		}
+		fmt.Fprintf(w, "    ]}%s\n", sep(i, len(keys)))
 	}
-	b, _ := json.Marshal(ordered)
-	os.Stdout.Write(b)
+	fmt.Fprint(w, "  ]")
 	fmt.Println()
+}
+
+// sep is the comma after element i of n (none after the last).
+func sep(i, n int) string {
+	if i == n-1 {
+		return ""
+	}
+	return ","
 }

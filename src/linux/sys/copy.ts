@@ -3,7 +3,7 @@
 // from a pipe), with the offsets either given by pointer (and updated there) or the descriptors'
 // own positions.
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, BLOCK, type Args, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
 import { EAGAIN, EBADF, EINVAL, EPIPE, ESPIPE, EXDEV } from "../errno.js";

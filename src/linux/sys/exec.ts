@@ -3,7 +3,7 @@
 // an x86-64 ELF (static, or dynamically linked with its interpreter) or a #! script read through
 // the Vfs, which gives the process a new address space and one thread with the new image.
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, BLOCK, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
 import { Process, EXITED, type Thread } from "../process.js";
 import { E2BIG, EFAULT, ELOOP, EINVAL, ENAMETOOLONG, ENOENT, ENOEXEC, ENOSYS } from "../errno.js";

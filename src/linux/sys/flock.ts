@@ -2,7 +2,7 @@
 // and dropped when its last descriptor closes) and fallocate mode 0 (extend the file), as the go
 // command's build cache and the Go linker use them. Host processes outside rt0 are not locked out.
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, BLOCK, type Args, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
 import type { Kernel } from "../kernel.js";

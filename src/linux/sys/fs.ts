@@ -2,7 +2,7 @@
 // stat family (fstat, newfstatat, statx), lseek, getdents64, fcntl, ioctl (TCGETS, TIOCGWINSZ),
 // mkdir/unlink/rename, ftruncate, fsync, readlink (/proc/self/exe virtualized), getcwd/chdir, dup.
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, Args, BLOCK, type SyscallRow } from "../sysapi.js";
 import type { Process, Thread } from "../process.js";
 import {

@@ -1,7 +1,7 @@
 // Memory syscalls: mmap (anonymous, file copies; shared writable ones written back, see
 // ../shmap.ts), munmap, msync, mprotect, madvise, mincore, brk. Go reserves with PROT_NONE.
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, type Args, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
 import { EBADF, EEXIST, EINVAL, ENOMEM, ENOSYS, EACCES } from "../errno.js";

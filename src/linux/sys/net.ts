@@ -5,7 +5,7 @@
 // keeps the name in the directory, as for a FIFO; stat reports a socket) or to an abstract
 // name, plus socketpair.
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, type Args, type SyscallRow } from "../sysapi.js";
 import type { Process, Thread } from "../process.js";
 import { EAFNOSUPPORT, EAGAIN, EBADF, EEXIST, EINVAL, ENAMETOOLONG, ENOTSOCK, EPIPE, EOPNOTSUPP } from "../errno.js";

@@ -2,7 +2,7 @@
 // eventfd2 and pipe2, plus poll/ppoll. Waiting parks the thread; the scheduler re-polls it
 // whenever something may have changed.
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, Args, BLOCK, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
 import { EBADF, EEXIST, EINVAL, ENOENT, EPERM } from "../errno.js";

@@ -1,7 +1,7 @@
 // Process-wide syscalls: ids, uname, resource limits, getrandom, CPU affinity, prctl,
 // getrusage, sysinfo. What they report is fixed (a plausible Linux 6.1 machine) so runs are reproducible.
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, Args, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
 import { EINVAL, EPERM, ESRCH } from "../errno.js";

@@ -1,7 +1,7 @@
 // Signal syscalls: rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigreturn, kill, tgkill,
 // tkill. Delivery and frames are in ../signal.ts.
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
 import { EINVAL, EPERM, ENOMEM, ESRCH, EFAULT } from "../errno.js";

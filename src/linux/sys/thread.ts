@@ -2,7 +2,7 @@
 // exit, exit_group, futex (WAIT/WAKE, private or not, with timeouts), set_tid_address, gettid,
 // sched_yield (a real switch), arch_prctl (FS/GS base).
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, BLOCK, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
 import { E2BIG, EAGAIN, EINVAL, ENOSYS, ETIMEDOUT, EFAULT } from "../errno.js";

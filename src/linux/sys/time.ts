@@ -1,7 +1,7 @@
 // Time syscalls on the process clock (real, or virtual with --deterministic): clock_gettime,
 // clock_getres, gettimeofday, time, nanosleep, clock_nanosleep. Sleeping parks the thread.
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, BLOCK, type Args, type SyscallRow } from "../sysapi.js";
 import type { Process, Thread } from "../process.js";
 import { EINVAL } from "../errno.js";

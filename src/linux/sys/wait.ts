@@ -2,7 +2,7 @@
 // WNOHANG, WNOWAIT, __WCLONE/__WALL), pidfd_open and pidfd_send_signal as Go's os package
 // uses them (Go 1.23+ checks all of them before it trusts pidfds).
 
-import { NR } from "../sysnums.js";
+import { NR } from "../sysnums.generated.js";
 import { rows, BLOCK, type Args, type SyscallRow } from "../sysapi.js";
 import { CLD_EXITED, CLD_KILLED, type Process, type Thread } from "../process.js";
 import { EBADF, ECHILD, EINVAL, ESRCH } from "../errno.js";
