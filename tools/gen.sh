@@ -17,6 +17,7 @@ GENERATORS=(
   "node dist/tools/gen-x86-tables.js"  # src/x86/tables.generated.ts     <- src/x86/spec.ts
   "bash tools/gen-syscalls.sh"         # src/linux/sysnums.generated.ts  <- tools/inputs/linux-6.12-asm-unistd_64.h
   "bash tools/gen-layouts.sh"          # src/goruntime/layouts.generated.ts <- DWARF of fixtures/build/go1.NN/hello
+  "node dist/tools/gen-boot-docs.js"   # docs/boot-events.schema.json (step ids), docs/boot-events.md (steps) <- src/goruntime/bootsteps.ts
 )
 
 # Everything the generators write (to see whether a pass changed anything).

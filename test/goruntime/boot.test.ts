@@ -12,6 +12,13 @@ import { STEP_IDS } from "../../src/goruntime/boot.js";
 const schema = JSON.parse(readFileSync(join(ROOT, "docs", "boot-events.schema.json"), "utf8")) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
+test("the schema's step ids and docs/boot-events.md's steps are the table of steps (npm run gen)", () => {
+  const step = (schema as { oneOf: { properties: { event: { const?: string }; id?: { enum: string[] } } }[] }).oneOf.find((s) => s.properties.event.const === "step");
+  assert.deepEqual(step?.properties.id?.enum, [...STEP_IDS]);
+  const doc = readFileSync(join(ROOT, "docs", "boot-events.md"), "utf8");
+  assert.deepEqual([...doc.matchAll(/^\| \d+ \| `(\w+)` \|/gm)].map((m) => m[1]), [...STEP_IDS]);
+});
+
 interface Ev {
   event: string;
   id?: string;
