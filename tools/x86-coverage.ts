@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { openBinary } from "../src/gobin/binary.js";
 import { decode } from "../src/x86/decode.js";
 import { Inst } from "../src/x86/inst.js";
-import { Op } from "../src/x86/ops.js";
+import { Op } from "../src/x86/ops.generated.js";
 import { formKey } from "../src/x86/form.js";
 import { isaOf } from "../src/x86/isa.js";
 import { formatGnu } from "../src/disasm/gnu.js";

@@ -13,7 +13,7 @@ import type { Label, Symbolizer } from "../disasm/objdump.js";
 import type { GoBinary } from "../gobin/binary.js";
 import { openBinaryFile } from "../host/readbin.js";
 import { decode } from "../x86/decode.js";
-import { Op } from "../x86/ops.js";
+import { Op } from "../x86/ops.generated.js";
 import type { DisasmCliOptions } from "./main.js";
 
 export interface DisasmOptions {

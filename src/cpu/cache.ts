@@ -4,7 +4,8 @@
 
 import { decode } from "../x86/decode.js";
 import { type Inst, newInst } from "../x86/inst.js";
-import { OP_NAMES, Op } from "../x86/ops.js";
+import { Op } from "../x86/ops.generated.js";
+import { endsBlock, setsRip } from "../x86/facts.js";
 import { PAGE_SIZE } from "../mem/api.js";
 import type { Space } from "../mem/space.js";
 import type { JitFn } from "./jit.js";
@@ -56,28 +57,9 @@ export class Block {
   }
 }
 
-/** Ops that set RIP themselves when they complete normally (jumps, calls, returns, CPUID). */
-const SETS_RIP = [Op.JCC, Op.JMP, Op.CALL, Op.RET, Op.JRCXZ, Op.LOOP, Op.LOOPE, Op.LOOPNE, Op.CPUID];
-/** Ops that end a block (change RIP or stop the run). */
-const ENDS_BLOCK = [
-  ...SETS_RIP, Op.SYSCALL, Op.INT3, Op.INT, Op.INT1, Op.HLT, Op.UD0, Op.UD1, Op.UD2, Op.INVALID, Op.LJMP, Op.LCALL,
-  Op.LRET, Op.IRET, Op.SYSENTER, Op.SYSEXIT, Op.SYSRET, Op.XBEGIN, Op.XABORT,
-];
-/** Per op: bit 0 ends a block, bit 1 sets RIP. A table, not a switch over Op.* cases: until V8
- *  optimizes them, each case label is a property load, and build() asks once per instruction. */
-const OP_FLOW = new Uint8Array(OP_NAMES.length + 1);
-for (const op of ENDS_BLOCK) OP_FLOW[op] |= 1;
-for (const op of SETS_RIP) OP_FLOW[op] |= 2;
-
-/** Whether an op sets RIP itself when it completes normally. */
-export function setsRip(op: number): boolean {
-  return (OP_FLOW[op] & 2) !== 0;
-}
-
-/** Whether an op ends a block (changes RIP or stops the run). */
-export function endsBlock(op: number): boolean {
-  return (OP_FLOW[op] & 1) !== 0;
-}
+// Which ops end a block and which set RIP themselves: the flow column of the instruction
+// table (src/x86/optable.ts), read through typed arrays (facts.ts).
+export { endsBlock, setsRip } from "../x86/facts.js";
 
 export class DecodeCache {
   private blocks = new Map<number, Block>();

@@ -6,7 +6,7 @@ import { toBig, fromBig } from "../base/u64.js";
 import { PAGE_SIZE, type Memory } from "../mem/api.js";
 import { MEM_FAULT, Space, TLB_SIZE } from "../mem/space.js";
 import { K, R, P, type Inst } from "../x86/inst.js";
-import { Op, OP_NAMES } from "../x86/ops.js";
+import { Op, OP_NAMES } from "../x86/ops.generated.js";
 import { STOP, type Cpu, type CpuModel, type StopReason } from "./api.js";
 import { Block, DecodeCache, setsRip } from "./cache.js";
 import { cpuid, featuresFor, type Features } from "./cpuid.js";

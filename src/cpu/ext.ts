@@ -3,7 +3,7 @@
 // level advertises it; otherwise the instruction stops with ILLEGAL naming the missing feature.
 
 import { K, type Inst } from "../x86/inst.js";
-import { Op } from "../x86/ops.js";
+import { Op, OP_NAMES } from "../x86/ops.generated.js";
 import { STOP } from "./api.js";
 import type { X86Cpu } from "./cpu.js";
 import { setBits } from "./flags.js";
@@ -618,7 +618,8 @@ function roundKeepSign(v: number, rc: number): number {
 }
 
 function opName(op: number): string {
-  for (const [k, v] of Object.entries(Op)) if (v === op) return k;
+  const k = OP_NAMES[op];
+  if (k !== undefined) return k;
   return "?";
 }
 

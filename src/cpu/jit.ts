@@ -3,9 +3,10 @@
 // know call the interpreter's handler for that one instruction, so every block can be compiled.
 
 import { K, P, R, type Inst } from "../x86/inst.js";
-import { Op } from "../x86/ops.js";
+import { Op } from "../x86/ops.generated.js";
 import { TLB_SIZE, type Space } from "../mem/space.js";
 import { endsBlock, type Block } from "./cache.js";
+import { FLAGS_ARITH, flagsClobbered, flagsPassThrough, flagsResultOnly } from "../x86/facts.js";
 import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, arithFlags, carry, cond } from "./flags.js";
 import { FL_AUX, FL_BITS, FL_DST, FL_OP, FL_RES, FL_SIZE, FL_SRC, FSBASE_F64, GSBASE_F64, RIP_F64, XMM_I32 } from "./state.js";
 
@@ -78,27 +79,19 @@ function mul128(alo: number, ahi: number, blo: number, bhi: number, signed: bool
   W[3] = w3;
 }
 
-/** Ops that write all six arithmetic flags without reading any (for the dead-flags scan). */
+/** Whether an instruction's flags are a function of its operands alone (all six written, none
+ *  read or kept: the instruction table's facts), for the dead-flags scan. */
 function writesAllFlags(inst: Inst): boolean {
-  switch (inst.op) {
-    case Op.ADD: case Op.SUB: case Op.CMP: case Op.AND: case Op.OR: case Op.XOR: case Op.TEST: case Op.NEG:
-    case Op.IMUL: case Op.MUL:
-      return true;
-    case Op.SHL: case Op.SHR: case Op.SAR:
-      return inst.k1 === K.IMM && (inst.imm & (inst.s0 === 8 ? 63 : 31)) !== 0;
-  }
-  return false;
+  const last = inst.nops - 1;
+  const countKind = last === 0 ? inst.k0 : last === 1 ? inst.k1 : inst.k2;
+  const countMayBeZero = !(countKind === K.IMM && (inst.imm & (inst.s0 === 8 ? 63 : 31)) !== 0);
+  return flagsResultOnly(inst.op, countMayBeZero, (inst.pfx & (P.REP | P.REPNE)) !== 0);
 }
 
-/** Ops whose compiled forms write the flag locals (fd0..fs1, fr0/fr1, fa, fc, fz). */
+/** Ops that change arithmetic flags: their compiled forms write the flag locals (fd0..fs1,
+ *  fr0/fr1, fa, fc, fz). */
 function writesFlagLocals(op: number): boolean {
-  switch (op) {
-    case Op.ADD: case Op.SUB: case Op.CMP: case Op.AND: case Op.OR: case Op.XOR: case Op.TEST: case Op.NEG:
-    case Op.INC: case Op.DEC: case Op.SHL: case Op.SHR: case Op.SAR: case Op.ADC: case Op.SBB: case Op.MUL:
-    case Op.IMUL: case Op.ROL: case Op.ROR: case Op.BT: case Op.BSF: case Op.BSR:
-      return true;
-  }
-  return false;
+  return (flagsClobbered(op) & FLAGS_ARITH) !== 0;
 }
 
 /** Whether an instruction's compiled form makes its only memory access before it writes any
@@ -116,17 +109,9 @@ function memoryFirst(inst: Inst): boolean {
   return false;
 }
 
-/** Ops that neither read nor write arithmetic flags. */
+/** Ops that neither read nor write any flag (the instruction table's facts). */
 function flagNeutral(op: number): boolean {
-  switch (op) {
-    case Op.MOV: case Op.MOVZX: case Op.MOVSX: case Op.MOVSXD: case Op.LEA: case Op.PUSH: case Op.POP: case Op.NOP:
-    case Op.BSWAP: case Op.NOT: case Op.XCHG: case Op.MOVUPS: case Op.MOVDQU: case Op.MOVUPD: case Op.MOVAPS:
-    case Op.MOVDQA: case Op.MOVAPD: case Op.MOVQ: case Op.MOVD: case Op.PXOR: case Op.XORPS: case Op.PAND: case Op.POR:
-    case Op.PANDN: case Op.ANDPS: case Op.ORPS: case Op.ENDBR64: case Op.PAUSE: case Op.PREFETCHT0: case Op.PREFETCHNTA:
-    case Op.PCMPEQB: case Op.PMOVMSKB: case Op.PUNPCKLBW: case Op.PSHUFLW:
-      return true;
-  }
-  return false;
+  return flagsPassThrough(op);
 }
 
 /** Whether the flags an instruction writes are overwritten, unread, later in its block (then

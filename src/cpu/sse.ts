@@ -3,7 +3,7 @@
 // rules (first-operand propagation, negative QNaN "indefinite"), MXCSR rounding for conversions.
 
 import { K, type Inst } from "../x86/inst.js";
-import { Op, OP_NAMES } from "../x86/ops.js";
+import { Op, OP_BY_NAME, OP_NAMES } from "../x86/ops.generated.js";
 import { STOP } from "./api.js";
 import type { X86Cpu } from "./cpu.js";
 import { setBits } from "./flags.js";
@@ -508,7 +508,7 @@ function arithD(k: number, a: number, b: number): number {
 
 /** Float op shape: 1 ps, 2 pd, 3 ss, 4 sd. */
 const FSHAPE = new Uint8Array(OP_NAMES.length + 1);
-for (const [name, k] of Object.entries(Op)) {
+for (const [k, name] of OP_NAMES.entries()) {
   if (!/^(ADD|SUB|MUL|DIV|SQRT|MIN|MAX)(PS|PD|SS|SD)$/.test(name)) continue;
   FSHAPE[k] = ["PS", "PD", "SS", "SD"].indexOf(name.slice(-2)) + 1;
 }
@@ -1024,7 +1024,7 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
 /** Packed integer ops (dst = dst op src), shifts, packs, unpacks, logic. */
 /** Ops intOps() handles (others go to the extensions before any operand is loaded). */
 const INT_HANDLED = new Uint8Array(OP_NAMES.length + 1);
-for (const n of "PAND ANDPS ANDPD PANDN ANDNPS ANDNPD POR ORPS ORPD PXOR XORPS XORPD PADDB PADDW PADDD PADDQ PSUBB PSUBW PSUBD PSUBQ PADDSB PADDSW PADDUSB PADDUSW PSUBSB PSUBSW PSUBUSB PSUBUSW PMULLW PMULHW PMULHUW PMULUDQ PMADDWD PAVGB PAVGW PMINUB PMAXUB PMINSW PMAXSW PSADBW PCMPEQB PCMPEQW PCMPEQD PCMPGTB PCMPGTW PCMPGTD PSLLW PSLLD PSLLQ PSRLW PSRLD PSRLQ PSRAW PSRAD PACKSSWB PACKUSWB PACKSSDW PUNPCKLBW PUNPCKHBW PUNPCKLWD PUNPCKHWD PUNPCKLDQ PUNPCKHDQ UNPCKLPS UNPCKHPS PUNPCKLQDQ PUNPCKHQDQ UNPCKLPD UNPCKHPD".split(" ")) INT_HANDLED[(Op as Record<string, number>)[n]] = 1;
+for (const n of "PAND ANDPS ANDPD PANDN ANDNPS ANDNPD POR ORPS ORPD PXOR XORPS XORPD PADDB PADDW PADDD PADDQ PSUBB PSUBW PSUBD PSUBQ PADDSB PADDSW PADDUSB PADDUSW PSUBSB PSUBSW PSUBUSB PSUBUSW PMULLW PMULHW PMULHUW PMULUDQ PMADDWD PAVGB PAVGW PMINUB PMAXUB PMINSW PMAXSW PSADBW PCMPEQB PCMPEQW PCMPEQD PCMPGTB PCMPGTW PCMPGTD PSLLW PSLLD PSLLQ PSRLW PSRLD PSRLQ PSRAW PSRAD PACKSSWB PACKUSWB PACKSSDW PUNPCKLBW PUNPCKHBW PUNPCKLWD PUNPCKHWD PUNPCKLDQ PUNPCKHDQ UNPCKLPS UNPCKHPS PUNPCKLQDQ PUNPCKHQDQ UNPCKLPD UNPCKHPD".split(" ")) INT_HANDLED[OP_BY_NAME.get(n)!] = 1;
 
 function intOps(cpu: X86Cpu, inst: Inst): number {
   const st = cpu.s;

@@ -5,7 +5,7 @@
 // The Go Authors, BSD-style license), updated for binutils 2.40 (no q on call/ret/push/pop).
 
 import { Inst, K, P, R } from "../x86/inst.js";
-import { Op, OP_NAMES } from "../x86/ops.js";
+import { Op, OP_NAMES } from "../x86/ops.generated.js";
 
 /** Symbol lookup for branch targets and RIP-relative comments (GoBinary.symbolize fits). */
 export interface Symbolizer {

@@ -10,7 +10,7 @@
 
 import { K, P, R } from "../x86/inst.js";
 import type { Inst } from "../x86/inst.js";
-import { OP_NAMES } from "../x86/ops.js";
+import { OP_NAMES } from "../x86/ops.generated.js";
 
 /** Symbol lookup as x86asm wants it: the symbol containing addr and its start, if any. */
 export type GoSymLookup = (addr: number) => { name: string; base: number } | undefined;

@@ -3,7 +3,7 @@
 // `# addr <sym>` comments for RIP-relative operands, `addr <sym+0xoff>` branch targets.
 
 import { Inst, K, P, R } from "../x86/inst.js";
-import { Op } from "../x86/ops.js";
+import { Op } from "../x86/ops.generated.js";
 import { dispEncoded, gnuMnemonic, hexU, regName, rexWord, rizForm, symAddr, type Symbolizer } from "./gnu.js";
 
 const PTR: Record<number, string> = { 1: "BYTE", 2: "WORD", 4: "DWORD", 8: "QWORD", 10: "TBYTE", 16: "XMMWORD", 32: "YMMWORD", 64: "ZMMWORD" };

@@ -8,7 +8,7 @@ import type { GoBinary } from "../gobin/binary.js";
 import type { Cpu } from "../cpu/api.js";
 import { Inst, K, R } from "../x86/inst.js";
 import { decode } from "../x86/decode.js";
-import { Op } from "../x86/ops.js";
+import { Op } from "../x86/ops.generated.js";
 import { formatGnu } from "../disasm/gnu.js";
 import { fieldOffset, layoutsFor, releaseOf, type ReleaseLayouts } from "./layouts.js";
 

@@ -3,7 +3,7 @@
 // Inst without allocating and never throws: undecodable bytes give op = Op.INVALID.
 
 import { Inst, K, P, R, resetInst } from "./inst.js";
-import { Op } from "./ops.js";
+import { Op } from "./ops.generated.js";
 import {
   FF, Form, NK, Node, OK, SZ, T0, T0F, T0F38, T0F3A, TE0F, TE0F38, TE0F3A, TX87MEM, TX87REG,
 } from "./tables.js";

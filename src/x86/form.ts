@@ -2,7 +2,7 @@
 // "evex VPERMB zmm{k},zmm,m512"): what coverage reports and differential tests count by.
 
 import { Inst, K, P, R } from "./inst.js";
-import { Op, OP_NAMES } from "./ops.js";
+import { Op, OP_NAMES } from "./ops.generated.js";
 
 function opnd(i: Inst, k: number, r: number, s: number): string {
   switch (k) {

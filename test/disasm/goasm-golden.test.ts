@@ -16,7 +16,7 @@ import { goListing, goToolInputFor } from "../../src/cli/disasm.js";
 import { x86asmKnows } from "../../src/disasm/goasm.js";
 import { decode } from "../../src/x86/decode.js";
 import { Inst } from "../../src/x86/inst.js";
-import { OP_NAMES } from "../../src/x86/ops.js";
+import { OP_NAMES } from "../../src/x86/ops.generated.js";
 
 const DIR = join(TESTDATA, "goobjdump");
 const KNOWN = join(DIR, "known-differences.txt");

@@ -7,7 +7,7 @@ import { formatGo, goSyntaxFor } from "../../src/disasm/goasm.js";
 import type { GoSymLookup } from "../../src/disasm/goasm.js";
 import { tabwrite } from "../../src/disasm/gotool.js";
 import { Inst, K, P, R } from "../../src/x86/inst.js";
-import { Op } from "../../src/x86/ops.js";
+import { Op } from "../../src/x86/ops.generated.js";
 
 const GO126 = goSyntaxFor("go1.26.0");
 const GO119 = goSyntaxFor("go1.19.13");

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { openBinary } from "../../src/gobin/binary.js";
 import { decode } from "../../src/x86/decode.js";
 import { Inst } from "../../src/x86/inst.js";
-import { Op } from "../../src/x86/ops.js";
+import { Op } from "../../src/x86/ops.generated.js";
 import { isaOf } from "../../src/x86/isa.js";
 import { FIXTURE_BIN, GO_VERSIONS, builtFixture } from "../helpers.js";
 

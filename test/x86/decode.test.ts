@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decode, decodeAt } from "../../src/x86/decode.js";
 import { Inst, K, P, R } from "../../src/x86/inst.js";
-import { Op, OP_NAMES } from "../../src/x86/ops.js";
+import { Op, OP_NAMES } from "../../src/x86/ops.generated.js";
 import { readGolden } from "../disasm/objdump-golden.js";
 import { formatGnu } from "../../src/disasm/gnu.js";
 import { formatIntel } from "../../src/disasm/intel.js";
@@ -104,10 +104,10 @@ test("fuzz: 30,000 random and mutated byte sequences through decode, formatGnu a
   }
 });
 
-test("ops.ts is what tools/gen-x86-ops.ts generates from spec.ts", async () => {
+test("ops.generated.ts names every mnemonic of spec.ts once", async () => {
   const { specMnemonics } = await import("../../src/x86/spec.js");
   const want = ["INVALID", ...[...specMnemonics()].map((m) => m.toUpperCase()).sort()];
-  assert.deepEqual([...OP_NAMES], want, "run: npx tsc -p . && node dist/tools/gen-x86-ops.js");
+  assert.deepEqual(["INVALID", ...OP_NAMES.slice(1).sort()], want, "run: npm run gen");
 });
 
 test("decode's limit argument reads no byte at or past it, like a shorter array", () => {

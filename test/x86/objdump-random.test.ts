@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { decode } from "../../src/x86/decode.js";
 import { Inst } from "../../src/x86/inst.js";
-import { Op, OP_BY_NAME } from "../../src/x86/ops.js";
+import { Op, OP_BY_NAME } from "../../src/x86/ops.generated.js";
 import { formatGnu } from "../../src/disasm/gnu.js";
 import { TESTDATA } from "../helpers.js";
 

@@ -9,7 +9,7 @@ import { basename } from "node:path";
 import { parseElf } from "../../src/elf/elf.js";
 import { decode } from "../../src/x86/decode.js";
 import { Inst, K } from "../../src/x86/inst.js";
-import { OP_NAMES } from "../../src/x86/ops.js";
+import { OP_NAMES } from "../../src/x86/ops.generated.js";
 import { isaOf } from "../../src/x86/isa.js";
 import { Space } from "../../src/mem/space.js";
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from "../../src/mem/api.js";
