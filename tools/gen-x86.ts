@@ -128,4 +128,29 @@ write("tables.generated.ts", [
   ...json.map((l) => `  ${JSON.stringify(l)},`),
   '].join("");',
 ]);
+// The interpreter's dispatch: each family's handler, from the family column.
+const fams = FAMILIES.filter((f) => f !== "none");
+const cap = (f: string): string => f[0]!.toUpperCase() + f.slice(1);
+writeFileSync(join(root, "src", "cpu", "handlers.generated.ts"), [
+  GEN,
+  "// The interpreter's handler table: an instruction runs in the handler of its family (the family",
+  "// column of src/x86/optable.ts), exec<Family> in src/cpu/ops/<family>.ts. UNHANDLED: no family",
+  "// executes it (Family.NONE) or its family does not implement the form; the CPU then stops with",
+  "// ILLEGAL naming it.",
+  "",
+  'import type { Inst } from "../x86/inst.js";',
+  'import { Family } from "../x86/facts.generated.js";',
+  'import { FAMILY } from "../x86/facts.js";',
+  'import type { CpuCore } from "./core.js";',
+  'import { UNHANDLED } from "./state.js";',
+  ...fams.map((f) => `import { exec${cap(f)} } from "./ops/${f}.js";`),
+  "",
+  "export function execute(cpu: CpuCore, inst: Inst): number {",
+  "  switch (FAMILY[inst.op] as Family) {",
+  ...fams.map((f) => `    case Family.${f.toUpperCase()}: return exec${cap(f)}(cpu, inst);`),
+  "    default: return UNHANDLED;",
+  "  }",
+  "}",
+].join("\n") + "\n");
+
 console.log(`gen-x86: ${names.length - 1} ops, ${data.forms.length} forms`);

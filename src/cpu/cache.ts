@@ -8,7 +8,23 @@ import { Op } from "../x86/ops.generated.js";
 import { endsBlock, setsRip } from "../x86/facts.js";
 import { PAGE_SIZE } from "../mem/api.js";
 import type { Space } from "../mem/space.js";
-import type { JitFn } from "./jit.js";
+
+/** What compiled code needs from the CPU (X86Cpu implements it). */
+export interface JitHost {
+  /** The interpreter's generic handler / specialized handler for one instruction. */
+  exec(inst: Inst): number;
+  fast(inst: Inst, h: number): number;
+  /** Address of the instruction that stopped the call (a STOP or a fault). */
+  jitAt: number;
+  /** Instructions retired by the call (not counting one that stopped it). */
+  jitDone: number;
+}
+
+/** A compiled trace (jit.ts traceBlocks): returns -1 (CONT) with RIP set and host.jitDone =
+ *  instructions run, or a STOP code with host.jitAt naming the instruction; memory faults
+ *  propagate as MEM_FAULT with host.jitAt/jitDone set. A looping trace runs passes while one
+ *  more fits in budget instructions. */
+export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space, budget: number) => number;
 
 const OP_INVALID = Op.INVALID;
 

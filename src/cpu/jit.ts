@@ -5,27 +5,12 @@
 import { K, P, R, type Inst } from "../x86/inst.js";
 import { Op } from "../x86/ops.generated.js";
 import { TLB_SIZE, type Space } from "../mem/space.js";
-import { endsBlock, type Block } from "./cache.js";
+import { endsBlock, type Block, type JitFn, type JitHost } from "./cache.js";
 import { FLAGS_ARITH, flagsClobbered, flagsPassThrough, flagsResultOnly } from "../x86/facts.js";
-import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, arithFlags, carry, cond } from "./flags.js";
+import { Lazy, arithFlags, carry, cond } from "./flags.js";
 import { FL_AUX, FL_BITS, FL_DST, FL_OP, FL_RES, FL_SIZE, FL_SRC, FSBASE_F64, GSBASE_F64, RIP_F64, XMM_I32 } from "./state.js";
 
-/** What compiled code needs from the CPU (X86Cpu implements it). */
-export interface JitHost {
-  /** The interpreter's generic handler / specialized handler for one instruction. */
-  exec(inst: Inst): number;
-  fast(inst: Inst, h: number): number;
-  /** Address of the instruction that stopped the call (a STOP or a fault). */
-  jitAt: number;
-  /** Instructions retired by the call (not counting one that stopped it). */
-  jitDone: number;
-}
-
-/** A compiled trace (traceBlocks): returns -1 (CONT) with RIP set and host.jitDone =
- *  instructions run, or a STOP code with host.jitAt naming the instruction; memory faults
- *  propagate as MEM_FAULT with host.jitAt/jitDone set. A looping trace runs passes while one
- *  more fits in budget instructions. */
-export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space, budget: number) => number;
+export type { JitFn, JitHost };
 
 const TWO32 = 4294967296;
 const TLB_MASK = TLB_SIZE - 1;
@@ -434,7 +419,7 @@ function condExpr(gen: Gen, cc: number): string {
     if ((m & ZF_BIT) !== 0 && (cc === 4 || cc === 5)) return cc === 4 ? "fz" : "!fz";
   } else if (k !== null) {
     const size = k.size;
-    if (k.kind === K_SUB) {
+    if (k.kind === Lazy.SUB) {
       const ult = (a: string, b: string): string => ult64(size, a, b);
       const ext = (v: string): string => size === 4 ? `(${v}|0)` : size === 2 ? `((${v}<<16)>>16)` : `((${v}<<24)>>24)`;
       const slt = (a: string, b: string): string => size === 8
@@ -453,7 +438,7 @@ function condExpr(gen: Gen, cc: number): string {
         case 14: return `!${slt("fs", "fd")}`;
         case 15: return slt("fs", "fd");
       }
-    } else if (k.kind === K_LOGIC) {
+    } else if (k.kind === Lazy.LOGIC) {
       const z = zeroOf(size), sg = signOfRes(size);
       switch (cc) {
         case 0: case 2: return "false";
@@ -486,10 +471,10 @@ function carryExpr(gen: Gen): string {
   } else if (k !== null) {
     const size = k.size;
     const ult = (a: string, b: string): string => ult64(size, a, b);
-    if (k.kind === K_SUB) return `(${ult("fd", "fs")}?1:0)`;
-    if (k.kind === K_ADD) return `(${ult("fr", "fd")}?1:0)`;
-    if (k.kind === K_LOGIC) return "0";
-    if (k.kind === K_INC || k.kind === K_DEC) return "fa";
+    if (k.kind === Lazy.SUB) return `(${ult("fd", "fs")}?1:0)`;
+    if (k.kind === Lazy.ADD) return `(${ult("fr", "fd")}?1:0)`;
+    if (k.kind === Lazy.LOGIC) return "0";
+    if (k.kind === Lazy.INC || k.kind === Lazy.DEC) return "fa";
   }
   gen.flush();
   return "carry(g)";
@@ -608,24 +593,24 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       let kind: number;
       switch (op) {
         case Op.ADD:
-          kind = K_ADD;
+          kind = Lazy.ADD;
           if (s === 8) code += `fr0=(fd0+fs0)|0;fr1=(fd1+fs1+((fr0^${MIN})<(fd0^${MIN})?1:0))|0;`;
           else if (s === 4) code += "fr0=(fd0+fs0)|0;fr1=0;";
           else code += `fr0=(fd0+fs0)&${MASK[s]};fr1=0;`;
           break;
         case Op.SUB: case Op.CMP:
-          kind = K_SUB;
+          kind = Lazy.SUB;
           if (s === 8) code += `fr0=(fd0-fs0)|0;fr1=(fd1-fs1-((fd0^${MIN})<(fs0^${MIN})?1:0))|0;`;
           else if (s === 4) code += "fr0=(fd0-fs0)|0;fr1=0;";
           else code += `fr0=(fd0-fs0)&${MASK[s]};fr1=0;`;
           break;
-        case Op.AND: case Op.TEST: kind = K_LOGIC; code += "fr0=fd0&fs0;fr1=fd1&fs1;"; break;
-        case Op.OR: kind = K_LOGIC; code += "fr0=fd0|fs0;fr1=fd1|fs1;"; break;
-        default: kind = K_LOGIC; code += "fr0=fd0^fs0;fr1=fd1^fs1;"; break;
+        case Op.AND: case Op.TEST: kind = Lazy.LOGIC; code += "fr0=fd0&fs0;fr1=fd1&fs1;"; break;
+        case Op.OR: kind = Lazy.LOGIC; code += "fr0=fd0|fs0;fr1=fd1|fs1;"; break;
+        default: kind = Lazy.LOGIC; code += "fr0=fd0^fs0;fr1=fd1^fs1;"; break;
       }
       if (writes) code += dstReg ? wrReg(inst.r0, s, "fr0", "fr1") : wrMem(s, "fr0", "fr1");
       e(code);
-      gen.setFlags(kind, s, kind !== K_LOGIC);
+      gen.setFlags(kind, s, kind !== Lazy.LOGIC);
       return true;
     }
 
@@ -639,7 +624,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         else code += s === 8 ? "fr0=(fd0-1)|0;fr1=(fd1-(fd0===0?1:0))|0;" : "fr0=(fd0-1)|0;fr1=0;";
         code += "fs0=1;fs1=0;" + wrMem(s, "fr0", "fr1");
         e(code);
-        gen.setFlags(op === Op.INC ? K_INC : K_DEC, s, true, true);
+        gen.setFlags(op === Op.INC ? Lazy.INC : Lazy.DEC, s, true, true);
         return true;
       }
       if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
@@ -654,7 +639,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         code += s === 8 ? "fr0=-fd0|0;fr1=(~fd1+(fd0===0?1:0))|0;" : "fr0=-fd0|0;fr1=0;";
         code += "fs0=fd0;fs1=fd1;fd0=0;fd1=0;";
         e(code + wrReg(r, s, "fr0", "fr1"));
-        gen.setFlags(K_SUB, s, true);
+        gen.setFlags(Lazy.SUB, s, true);
         return true;
       }
       // INC/DEC keep CF: read it from the current flags first (before the flag locals change).
@@ -663,7 +648,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       else code += s === 8 ? "fr0=(fd0-1)|0;fr1=(fd1-(fd0===0?1:0))|0;" : "fr0=(fd0-1)|0;fr1=0;";
       code += "fs0=1;fs1=0;";
       e(code + wrReg(r, s, "fr0", "fr1"));
-      gen.setFlags(op === Op.INC ? K_INC : K_DEC, s, true, true);
+      gen.setFlags(op === Op.INC ? Lazy.INC : Lazy.DEC, s, true, true);
       return true;
     }
 
@@ -672,7 +657,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (isGpr(inst.k0, inst.r0) && (s === 4 || s === 8) && inst.k1 === K.REG && inst.r1 === R.RCX && inst.s1 === 1) {
         // Count in CL, known only at run time: a zero count changes nothing (not even flags).
         const r = inst.r0;
-        const kind = op === Op.SHL ? K_SHL : op === Op.SHR ? K_SHR : K_SAR;
+        const kind = op === Op.SHL ? Lazy.SHL : op === Op.SHR ? Lazy.SHR : Lazy.SAR;
         gen.clobberFlags();
         let body = rdReg(r, s, "fd0", "fd1");
         if (s === 4) body += op === Op.SHL ? "fr0=fd0<<c;" : op === Op.SHR ? "fr0=(fd0>>>c)|0;" : "fr0=fd0>>c;";
@@ -690,7 +675,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (c === 0) return false;
       const r = inst.r0;
       let code = rdReg(r, s, "fd0", "fd1");
-      const kind = op === Op.SHL ? K_SHL : op === Op.SHR ? K_SHR : K_SAR;
+      const kind = op === Op.SHL ? Lazy.SHL : op === Op.SHR ? Lazy.SHR : Lazy.SAR;
       if (s === 4) {
         code += op === Op.SHL ? `fr0=fd0<<${c};` : op === Op.SHR ? `fr0=(fd0>>>${c})|0;` : `fr0=fd0>>${c};`;
         code += "fr1=0;";
@@ -784,7 +769,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         code += s === 8 ? `fr0=(fd0-fs0-fa)|0;fr1=(fd1-fs1-((fd0^${MIN})<(fs0^${MIN})||(fa!==0&&fd0===fs0)?1:0))|0;` : "fr0=(fd0-fs0-fa)|0;fr1=0;";
       }
       e(code + wrReg(inst.r0, s, "fr0", "fr1"));
-      gen.setFlags(op === Op.ADC ? K_ADC : K_SBB, s, true, true);
+      gen.setFlags(op === Op.ADC ? Lazy.ADC : Lazy.SBB, s, true, true);
       return true;
     }
 
@@ -886,7 +871,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (s === 4) code += "lo=Math.imul(fd0,fs0);hi=0;t=(mulhu(fd0,fs0)-(fd0<0?fs0:0)-(fs0<0?fd0:0))|0;fc=t!==(lo>>31)?1:0;";
       else code += "mul128(fd0,fd1,fs0,fs1,true,W);lo=W[0];hi=W[1];t=hi>>31;fc=(W[2]!==t||W[3]!==t)?1:0;";
       e(code + wrReg(inst.r0, s, "lo", "hi") + "fr0=lo;fr1=hi;fo=fc;");
-      gen.setFlags(K_LOGIC, s, false);
+      gen.setFlags(Lazy.LOGIC, s, false);
       gen.setPartial(CF_BIT | OF_BIT, s);
       return true;
     }

@@ -120,6 +120,7 @@ punpcklbw punpckldq punpcklwd pxor                             sse     SSE2,mmx:
 movntdqa                                                       sse     SSE4_1                       -     -        -        -
 pavgb pavgw pextrw pinsrw pmaxsw pmaxub                        sse     SSE2,mmx:SSE                 -     -        -        -
 pminsw pminub pmovmskb pmulhuw psadbw                          sse     SSE2,mmx:SSE                 -     -        -        -
+pslldq psrldq                                                  sse     SSE2                         -     -        -        -
 # ssex: SSE3, SSSE3, SSE4.1, SSE4.2, AES-NI, PCLMULQDQ (src/cpu/ops/ssex.ts)
 addsubpd addsubps haddpd haddps hsubpd hsubps                  ssex    SSE3                         -     -        -        -
 aesdec aesdeclast aesenc aesenclast aesimc aeskeygenassist     ssex    AES                          -     -        -        -
@@ -219,7 +220,6 @@ kortestd kortestq ktestd ktestq                                none    AVX512BW,
 kortestw ktestw                                                none    AVX512F                      -     -        oszapc   -
 lar lsl verr verw                                              none    SYSTEM                       -     -        z        -
 lcall ljmp lret                                                none    SYSTEM                       end   -        -        -
-pslldq psrldq                                                  none    SSE2                         -     -        -        -
 rdfsbase rdgsbase wrfsbase wrgsbase                            none    FSGSBASE                     -     -        -        -
 rdrand                                                         none    RDRAND                       -     -        oszapc   -
 rdseed                                                         none    RDSEED                       -     -        oszapc   -
