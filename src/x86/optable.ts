@@ -85,8 +85,9 @@ prefetchnta prefetcht0 prefetcht1 prefetcht2 sfence            system  SSE      
 rdtscp                                                         system  RDTSCP                       -     -        -        -
 syscall                                                        system  BASE                         end   oszapcd  -        -
 xgetbv                                                         system  XSAVE                        -     -        -        -
-# x87: the x87 control and status words (src/cpu/ops/x87.ts)
+# x87: the x87 control, status and tag words (src/cpu/ops/x87.ts)
 fldcw fnstcw fnstsw fwait                                      x87     X87                          -     -        -        -
+emms                                                           x87     MMX                          -     -        -        -
 # sse: SSE and SSE2 over the XMM registers (src/cpu/ops/sse.ts)
 addpd addsd andnpd andpd cmppd cmpsd                           sse     SSE2                         -     -        -        -
 cvtdq2pd cvtdq2ps cvtpd2dq cvtpd2ps cvtps2dq cvtps2pd          sse     SSE2                         -     -        -        -
@@ -154,7 +155,7 @@ clac clwb clzero femms incsspd lfs                             none    BASE     
 lgs lss monitorx mwaitx prefetchwt1 ptwrite                    none    BASE                         -     -        -        -
 rdpid rdpru rdsspd stac umonitor vmfunc                        none    BASE                         -     -        -        -
 xend                                                           none    BASE                         -     -        -        -
-cvtpd2pi cvttpd2pi emms movdq2q movq2dq                        none    MMX                          -     -        -        -
+cvtpd2pi cvttpd2pi movdq2q movq2dq                             none    MMX                          -     -        -        -
 cvtpi2pd                                                       none    SSE2,mmx:MMX                 -     -        -        -
 cvtpi2ps cvtps2pi cvttps2pi maskmovq movntq pshufw             none    SSE                          -     -        -        -
 rcpps rcpss rsqrtps rsqrtss                                    none    SSE                          -     -        -        -

@@ -145,6 +145,7 @@ for (const m of ["cbw", "cwde", "cdqe", "cwd", "cdq", "cqo", "clc", "stc", "cmc"
 add("cld", [], 0, "string");
 add("std", [], 0, "string");
 add("cmpxchg8b", ["m64"]);
+add("emms", []);
 add("push", ["r64"]);
 add("pop", ["r64"]);
 add("push", ["m64"]);
