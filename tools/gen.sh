@@ -13,8 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GENERATORS=(
-  "node dist/tools/gen-x86-ops.js"     # src/x86/ops.generated.ts        <- src/x86/spec.ts
-  "node dist/tools/gen-x86-tables.js"  # src/x86/tables.generated.ts     <- src/x86/spec.ts
+  "node dist/tools/gen-x86.js"         # src/x86/{ops,facts,tables}.generated.ts, src/cpu/handlers.generated.ts <- src/x86/spec.ts, src/x86/optable.ts
   "bash tools/gen-syscalls.sh"         # src/linux/sysnums.generated.ts  <- tools/inputs/linux-6.12-asm-unistd_64.h
   "bash tools/gen-layouts.sh"          # src/goruntime/layouts.generated.ts <- DWARF of fixtures/build/go1.NN/hello
   "node dist/tools/gen-boot-docs.js"   # docs/boot-events.schema.json (step ids), docs/boot-events.md (steps) <- src/goruntime/bootsteps.ts

@@ -2,7 +2,12 @@
 // arrays; guest addresses (< 2^53) are plain numbers. BigInt is for cold paths only (parsing,
 // printing, tests). Everything here is pure.
 
-const TWO32 = 4294967296;
+/** Powers of two of 64-bit arithmetic on numbers (a const enum: each compiles to its number,
+ *  so hot paths pay no load for it). */
+export const enum U64 {
+  TWO32 = 4294967296,
+}
+const TWO32 = U64.TWO32;
 
 /** Combine a (lo, hi) pair into a number. Exact for values < 2^53 (all user addresses). */
 export function toNum(lo: number, hi: number): number {

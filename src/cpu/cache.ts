@@ -4,10 +4,27 @@
 
 import { decode } from "../x86/decode.js";
 import { type Inst, newInst } from "../x86/inst.js";
-import { OP_NAMES, Op } from "../x86/ops.generated.js";
+import { Op } from "../x86/ops.generated.js";
+import { endsBlock, setsRip } from "../x86/facts.js";
 import { PAGE_SIZE } from "../mem/api.js";
 import type { Space } from "../mem/space.js";
-import type { JitFn } from "./jit.js";
+
+/** What compiled code needs from the CPU (X86Cpu implements it). */
+export interface JitHost {
+  /** The interpreter's generic handler / specialized handler for one instruction. */
+  exec(inst: Inst): number;
+  fast(inst: Inst, h: number): number;
+  /** Address of the instruction that stopped the call (a STOP or a fault). */
+  jitAt: number;
+  /** Instructions retired by the call (not counting one that stopped it). */
+  jitDone: number;
+}
+
+/** A compiled trace (jit.ts traceBlocks): returns -1 (CONT) with RIP set and host.jitDone =
+ *  instructions run, or a STOP code with host.jitAt naming the instruction; memory faults
+ *  propagate as MEM_FAULT with host.jitAt/jitDone set. A looping trace runs passes while one
+ *  more fits in budget instructions. */
+export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space, budget: number) => number;
 
 const OP_INVALID = Op.INVALID;
 
@@ -56,28 +73,9 @@ export class Block {
   }
 }
 
-/** Ops that set RIP themselves when they complete normally (jumps, calls, returns, CPUID). */
-const SETS_RIP = [Op.JCC, Op.JMP, Op.CALL, Op.RET, Op.JRCXZ, Op.LOOP, Op.LOOPE, Op.LOOPNE, Op.CPUID];
-/** Ops that end a block (change RIP or stop the run). */
-const ENDS_BLOCK = [
-  ...SETS_RIP, Op.SYSCALL, Op.INT3, Op.INT, Op.INT1, Op.HLT, Op.UD0, Op.UD1, Op.UD2, Op.INVALID, Op.LJMP, Op.LCALL,
-  Op.LRET, Op.IRET, Op.SYSENTER, Op.SYSEXIT, Op.SYSRET, Op.XBEGIN, Op.XABORT,
-];
-/** Per op: bit 0 ends a block, bit 1 sets RIP. A table, not a switch over Op.* cases: until V8
- *  optimizes them, each case label is a property load, and build() asks once per instruction. */
-const OP_FLOW = new Uint8Array(OP_NAMES.length + 1);
-for (const op of ENDS_BLOCK) OP_FLOW[op] |= 1;
-for (const op of SETS_RIP) OP_FLOW[op] |= 2;
-
-/** Whether an op sets RIP itself when it completes normally. */
-export function setsRip(op: number): boolean {
-  return (OP_FLOW[op] & 2) !== 0;
-}
-
-/** Whether an op ends a block (changes RIP or stops the run). */
-export function endsBlock(op: number): boolean {
-  return (OP_FLOW[op] & 1) !== 0;
-}
+// Which ops end a block and which set RIP themselves: the flow column of the instruction
+// table (src/x86/optable.ts), read through typed arrays (facts.ts).
+export { endsBlock, setsRip } from "../x86/facts.js";
 
 export class DecodeCache {
   private blocks = new Map<number, Block>();

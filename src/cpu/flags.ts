@@ -4,18 +4,21 @@
 
 import { AF, CF, FL_AUX, FL_BITS, FL_DST, FL_OP, FL_RES, FL_SIZE, FL_SRC, OF, PF, SF, ZF } from "./state.js";
 
-/** Flag kinds (FL_OP). FL_NONE: the flags are materialized in FL_BITS. */
-export const K_NONE = 0;
-export const K_ADD = 1;
-export const K_ADC = 2;
-export const K_SUB = 3;
-export const K_SBB = 4;
-export const K_LOGIC = 5;
-export const K_INC = 6;
-export const K_DEC = 7;
-export const K_SHL = 8;
-export const K_SHR = 9;
-export const K_SAR = 10;
+/** What the lazy flags record (FL_OP): the kind of the last flag-setting operation. NONE: the
+ *  flags are materialized in FL_BITS. */
+export const enum Lazy {
+  NONE = 0,
+  ADD = 1,
+  ADC = 2,
+  SUB = 3,
+  SBB = 4,
+  LOGIC = 5,
+  INC = 6,
+  DEC = 7,
+  SHL = 8,
+  SHR = 9,
+  SAR = 10,
+}
 
 /** PF for each byte value. */
 export const PARITY = new Uint8Array(256);
@@ -72,7 +75,7 @@ function bitAt(lo: number, hi: number, k: number): number {
 /** The arithmetic flags (CF PF AF ZF SF OF bits) of the current lazy state. */
 export function arithFlags(s: Int32Array): number {
   const op = s[FL_OP];
-  if (op === K_NONE) return s[FL_BITS];
+  if (op === Lazy.NONE) return s[FL_BITS];
   const size = s[FL_SIZE];
   const rlo = s[FL_RES], rhi = s[FL_RES + 1];
   const dlo = s[FL_DST], dhi = s[FL_DST + 1];
@@ -82,37 +85,37 @@ export function arithFlags(s: Int32Array): number {
   const sr = signOf(rlo, rhi, size);
   if (sr !== 0) f |= SF;
   switch (op) {
-    case K_ADD:
-    case K_ADC: {
-      const cin = op === K_ADC ? s[FL_AUX] : 0;
+    case Lazy.ADD:
+    case Lazy.ADC: {
+      const cin = op === Lazy.ADC ? s[FL_AUX] : 0;
       if (ult(rlo, rhi, dlo, dhi, size) || (cin !== 0 && rlo === dlo && rhi === dhi)) f |= CF;
       if ((signOf(dlo, dhi, size) ^ sr) & (signOf(slo, shi, size) ^ sr)) f |= OF;
       f |= (dlo ^ slo ^ rlo) & AF;
       break;
     }
-    case K_SUB:
-    case K_SBB: {
-      const cin = op === K_SBB ? s[FL_AUX] : 0;
+    case Lazy.SUB:
+    case Lazy.SBB: {
+      const cin = op === Lazy.SBB ? s[FL_AUX] : 0;
       if (ult(dlo, dhi, slo, shi, size) || (cin !== 0 && dlo === slo && dhi === shi)) f |= CF;
       const sd = signOf(dlo, dhi, size);
       if ((sd ^ signOf(slo, shi, size)) & (sd ^ sr)) f |= OF;
       f |= (dlo ^ slo ^ rlo) & AF;
       break;
     }
-    case K_LOGIC:
+    case Lazy.LOGIC:
       break;
-    case K_INC:
+    case Lazy.INC:
       f |= s[FL_AUX] & CF;
       if (sr !== 0 && signOf(dlo, dhi, size) === 0) f |= OF;
       if ((rlo & 15) === 0) f |= AF;
       break;
-    case K_DEC:
+    case Lazy.DEC:
       f |= s[FL_AUX] & CF;
       if (sr === 0 && signOf(dlo, dhi, size) !== 0) f |= OF;
       if ((rlo & 15) === 15) f |= AF;
       break;
     // Shifts leave AF undefined; AF = 1 is what the AMD hosts these tests run on produce.
-    case K_SHL: {
+    case Lazy.SHL: {
       f |= AF;
       const c = slo;
       const cf = bitAt(dlo, dhi, size * 8 - c);
@@ -120,14 +123,14 @@ export function arithFlags(s: Int32Array): number {
       if ((sr ^ cf) !== 0) f |= OF;
       break;
     }
-    case K_SHR: {
+    case Lazy.SHR: {
       f |= AF;
       const c = slo;
       f |= bitAt(dlo, dhi, c - 1);
       if (signOf(dlo, dhi, size) !== 0 && c === 1) f |= OF;
       break;
     }
-    case K_SAR: {
+    case Lazy.SAR: {
       f |= AF;
       const c = slo;
       f |= bitAt(dlo, dhi, c - 1);
@@ -137,11 +140,11 @@ export function arithFlags(s: Int32Array): number {
   return f;
 }
 
-/** Materialize the flags (after this FL_OP is K_NONE). */
+/** Materialize the flags (after this FL_OP is Lazy.NONE). */
 export function materialize(s: Int32Array): number {
   const f = arithFlags(s);
   s[FL_BITS] = f;
-  s[FL_OP] = K_NONE;
+  s[FL_OP] = Lazy.NONE;
   return f;
 }
 
@@ -150,11 +153,11 @@ export function carry(s: Int32Array): number {
   const op = s[FL_OP];
   const size = s[FL_SIZE];
   switch (op) {
-    case K_NONE: return s[FL_BITS] & CF;
-    case K_LOGIC: return 0;
-    case K_SUB: return ult(s[FL_DST], s[FL_DST + 1], s[FL_SRC], s[FL_SRC + 1], size) ? 1 : 0;
-    case K_ADD: return ult(s[FL_RES], s[FL_RES + 1], s[FL_DST], s[FL_DST + 1], size) ? 1 : 0;
-    case K_INC: case K_DEC: return s[FL_AUX] & CF;
+    case Lazy.NONE: return s[FL_BITS] & CF;
+    case Lazy.LOGIC: return 0;
+    case Lazy.SUB: return ult(s[FL_DST], s[FL_DST + 1], s[FL_SRC], s[FL_SRC + 1], size) ? 1 : 0;
+    case Lazy.ADD: return ult(s[FL_RES], s[FL_RES + 1], s[FL_DST], s[FL_DST + 1], size) ? 1 : 0;
+    case Lazy.INC: case Lazy.DEC: return s[FL_AUX] & CF;
     default: return arithFlags(s) & CF;
   }
 }
@@ -162,7 +165,7 @@ export function carry(s: Int32Array): number {
 /** Evaluate condition code cc (0..15: O NO B AE E NE BE A S NS P NP L GE LE G). */
 export function cond(s: Int32Array, cc: number): boolean {
   const op = s[FL_OP];
-  if (op === K_SUB) {
+  if (op === Lazy.SUB) {
     const size = s[FL_SIZE];
     const dlo = s[FL_DST], dhi = s[FL_DST + 1], slo = s[FL_SRC], shi = s[FL_SRC + 1];
     switch (cc) {
@@ -177,7 +180,7 @@ export function cond(s: Int32Array, cc: number): boolean {
       case 14: return !slt(slo, shi, dlo, dhi, size);
       case 15: return slt(slo, shi, dlo, dhi, size);
     }
-  } else if (op === K_LOGIC) {
+  } else if (op === Lazy.LOGIC) {
     const rlo = s[FL_RES], rhi = s[FL_RES + 1];
     const z = (rlo | rhi) === 0;
     const sg = signOf(rlo, rhi, s[FL_SIZE]) !== 0;
@@ -213,5 +216,5 @@ export function condFromBits(f: number, cc: number): boolean {
 /** Set the materialized arithmetic flags (e.g. from POPF, SAHF, CLC). */
 export function setBits(s: Int32Array, f: number): void {
   s[FL_BITS] = f;
-  s[FL_OP] = K_NONE;
+  s[FL_OP] = Lazy.NONE;
 }

@@ -5,26 +5,12 @@
 import { K, P, R, type Inst } from "../x86/inst.js";
 import { Op } from "../x86/ops.generated.js";
 import { TLB_SIZE, type Space } from "../mem/space.js";
-import { endsBlock, type Block } from "./cache.js";
-import { K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_SAR, K_SBB, K_SHL, K_SHR, K_SUB, arithFlags, carry, cond } from "./flags.js";
+import { endsBlock, type Block, type JitFn, type JitHost } from "./cache.js";
+import { FLAGS_ARITH, flagsClobbered, flagsPassThrough, flagsResultOnly } from "../x86/facts.js";
+import { Lazy, arithFlags, carry, cond } from "./flags.js";
 import { FL_AUX, FL_BITS, FL_DST, FL_OP, FL_RES, FL_SIZE, FL_SRC, FSBASE_F64, GSBASE_F64, RIP_F64, XMM_I32 } from "./state.js";
 
-/** What compiled code needs from the CPU (X86Cpu implements it). */
-export interface JitHost {
-  /** The interpreter's generic handler / specialized handler for one instruction. */
-  exec(inst: Inst): number;
-  fast(inst: Inst, h: number): number;
-  /** Address of the instruction that stopped the call (a STOP or a fault). */
-  jitAt: number;
-  /** Instructions retired by the call (not counting one that stopped it). */
-  jitDone: number;
-}
-
-/** A compiled trace (traceBlocks): returns -1 (CONT) with RIP set and host.jitDone =
- *  instructions run, or a STOP code with host.jitAt naming the instruction; memory faults
- *  propagate as MEM_FAULT with host.jitAt/jitDone set. A looping trace runs passes while one
- *  more fits in budget instructions. */
-export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space, budget: number) => number;
+export type { JitFn, JitHost };
 
 const TWO32 = 4294967296;
 const TLB_MASK = TLB_SIZE - 1;
@@ -78,27 +64,19 @@ function mul128(alo: number, ahi: number, blo: number, bhi: number, signed: bool
   W[3] = w3;
 }
 
-/** Ops that write all six arithmetic flags without reading any (for the dead-flags scan). */
+/** Whether an instruction's flags are a function of its operands alone (all six written, none
+ *  read or kept: the instruction table's facts), for the dead-flags scan. */
 function writesAllFlags(inst: Inst): boolean {
-  switch (inst.op) {
-    case Op.ADD: case Op.SUB: case Op.CMP: case Op.AND: case Op.OR: case Op.XOR: case Op.TEST: case Op.NEG:
-    case Op.IMUL: case Op.MUL:
-      return true;
-    case Op.SHL: case Op.SHR: case Op.SAR:
-      return inst.k1 === K.IMM && (inst.imm & (inst.s0 === 8 ? 63 : 31)) !== 0;
-  }
-  return false;
+  const last = inst.nops - 1;
+  const countKind = last === 0 ? inst.k0 : last === 1 ? inst.k1 : inst.k2;
+  const countMayBeZero = !(countKind === K.IMM && (inst.imm & (inst.s0 === 8 ? 63 : 31)) !== 0);
+  return flagsResultOnly(inst.op, countMayBeZero, (inst.pfx & (P.REP | P.REPNE)) !== 0);
 }
 
-/** Ops whose compiled forms write the flag locals (fd0..fs1, fr0/fr1, fa, fc, fz). */
+/** Ops that change arithmetic flags: their compiled forms write the flag locals (fd0..fs1,
+ *  fr0/fr1, fa, fc, fz). */
 function writesFlagLocals(op: number): boolean {
-  switch (op) {
-    case Op.ADD: case Op.SUB: case Op.CMP: case Op.AND: case Op.OR: case Op.XOR: case Op.TEST: case Op.NEG:
-    case Op.INC: case Op.DEC: case Op.SHL: case Op.SHR: case Op.SAR: case Op.ADC: case Op.SBB: case Op.MUL:
-    case Op.IMUL: case Op.ROL: case Op.ROR: case Op.BT: case Op.BSF: case Op.BSR:
-      return true;
-  }
-  return false;
+  return (flagsClobbered(op) & FLAGS_ARITH) !== 0;
 }
 
 /** Whether an instruction's compiled form makes its only memory access before it writes any
@@ -116,17 +94,9 @@ function memoryFirst(inst: Inst): boolean {
   return false;
 }
 
-/** Ops that neither read nor write arithmetic flags. */
+/** Ops that neither read nor write any flag (the instruction table's facts). */
 function flagNeutral(op: number): boolean {
-  switch (op) {
-    case Op.MOV: case Op.MOVZX: case Op.MOVSX: case Op.MOVSXD: case Op.LEA: case Op.PUSH: case Op.POP: case Op.NOP:
-    case Op.BSWAP: case Op.NOT: case Op.XCHG: case Op.MOVUPS: case Op.MOVDQU: case Op.MOVUPD: case Op.MOVAPS:
-    case Op.MOVDQA: case Op.MOVAPD: case Op.MOVQ: case Op.MOVD: case Op.PXOR: case Op.XORPS: case Op.PAND: case Op.POR:
-    case Op.PANDN: case Op.ANDPS: case Op.ORPS: case Op.ENDBR64: case Op.PAUSE: case Op.PREFETCHT0: case Op.PREFETCHNTA:
-    case Op.PCMPEQB: case Op.PMOVMSKB: case Op.PUNPCKLBW: case Op.PSHUFLW:
-      return true;
-  }
-  return false;
+  return flagsPassThrough(op);
 }
 
 /** Whether the flags an instruction writes are overwritten, unread, later in its block (then
@@ -449,7 +419,7 @@ function condExpr(gen: Gen, cc: number): string {
     if ((m & ZF_BIT) !== 0 && (cc === 4 || cc === 5)) return cc === 4 ? "fz" : "!fz";
   } else if (k !== null) {
     const size = k.size;
-    if (k.kind === K_SUB) {
+    if (k.kind === Lazy.SUB) {
       const ult = (a: string, b: string): string => ult64(size, a, b);
       const ext = (v: string): string => size === 4 ? `(${v}|0)` : size === 2 ? `((${v}<<16)>>16)` : `((${v}<<24)>>24)`;
       const slt = (a: string, b: string): string => size === 8
@@ -468,7 +438,7 @@ function condExpr(gen: Gen, cc: number): string {
         case 14: return `!${slt("fs", "fd")}`;
         case 15: return slt("fs", "fd");
       }
-    } else if (k.kind === K_LOGIC) {
+    } else if (k.kind === Lazy.LOGIC) {
       const z = zeroOf(size), sg = signOfRes(size);
       switch (cc) {
         case 0: case 2: return "false";
@@ -501,10 +471,10 @@ function carryExpr(gen: Gen): string {
   } else if (k !== null) {
     const size = k.size;
     const ult = (a: string, b: string): string => ult64(size, a, b);
-    if (k.kind === K_SUB) return `(${ult("fd", "fs")}?1:0)`;
-    if (k.kind === K_ADD) return `(${ult("fr", "fd")}?1:0)`;
-    if (k.kind === K_LOGIC) return "0";
-    if (k.kind === K_INC || k.kind === K_DEC) return "fa";
+    if (k.kind === Lazy.SUB) return `(${ult("fd", "fs")}?1:0)`;
+    if (k.kind === Lazy.ADD) return `(${ult("fr", "fd")}?1:0)`;
+    if (k.kind === Lazy.LOGIC) return "0";
+    if (k.kind === Lazy.INC || k.kind === Lazy.DEC) return "fa";
   }
   gen.flush();
   return "carry(g)";
@@ -623,24 +593,24 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       let kind: number;
       switch (op) {
         case Op.ADD:
-          kind = K_ADD;
+          kind = Lazy.ADD;
           if (s === 8) code += `fr0=(fd0+fs0)|0;fr1=(fd1+fs1+((fr0^${MIN})<(fd0^${MIN})?1:0))|0;`;
           else if (s === 4) code += "fr0=(fd0+fs0)|0;fr1=0;";
           else code += `fr0=(fd0+fs0)&${MASK[s]};fr1=0;`;
           break;
         case Op.SUB: case Op.CMP:
-          kind = K_SUB;
+          kind = Lazy.SUB;
           if (s === 8) code += `fr0=(fd0-fs0)|0;fr1=(fd1-fs1-((fd0^${MIN})<(fs0^${MIN})?1:0))|0;`;
           else if (s === 4) code += "fr0=(fd0-fs0)|0;fr1=0;";
           else code += `fr0=(fd0-fs0)&${MASK[s]};fr1=0;`;
           break;
-        case Op.AND: case Op.TEST: kind = K_LOGIC; code += "fr0=fd0&fs0;fr1=fd1&fs1;"; break;
-        case Op.OR: kind = K_LOGIC; code += "fr0=fd0|fs0;fr1=fd1|fs1;"; break;
-        default: kind = K_LOGIC; code += "fr0=fd0^fs0;fr1=fd1^fs1;"; break;
+        case Op.AND: case Op.TEST: kind = Lazy.LOGIC; code += "fr0=fd0&fs0;fr1=fd1&fs1;"; break;
+        case Op.OR: kind = Lazy.LOGIC; code += "fr0=fd0|fs0;fr1=fd1|fs1;"; break;
+        default: kind = Lazy.LOGIC; code += "fr0=fd0^fs0;fr1=fd1^fs1;"; break;
       }
       if (writes) code += dstReg ? wrReg(inst.r0, s, "fr0", "fr1") : wrMem(s, "fr0", "fr1");
       e(code);
-      gen.setFlags(kind, s, kind !== K_LOGIC);
+      gen.setFlags(kind, s, kind !== Lazy.LOGIC);
       return true;
     }
 
@@ -654,7 +624,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         else code += s === 8 ? "fr0=(fd0-1)|0;fr1=(fd1-(fd0===0?1:0))|0;" : "fr0=(fd0-1)|0;fr1=0;";
         code += "fs0=1;fs1=0;" + wrMem(s, "fr0", "fr1");
         e(code);
-        gen.setFlags(op === Op.INC ? K_INC : K_DEC, s, true, true);
+        gen.setFlags(op === Op.INC ? Lazy.INC : Lazy.DEC, s, true, true);
         return true;
       }
       if (!isGpr(inst.k0, inst.r0) || (s !== 4 && s !== 8)) return false;
@@ -669,7 +639,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         code += s === 8 ? "fr0=-fd0|0;fr1=(~fd1+(fd0===0?1:0))|0;" : "fr0=-fd0|0;fr1=0;";
         code += "fs0=fd0;fs1=fd1;fd0=0;fd1=0;";
         e(code + wrReg(r, s, "fr0", "fr1"));
-        gen.setFlags(K_SUB, s, true);
+        gen.setFlags(Lazy.SUB, s, true);
         return true;
       }
       // INC/DEC keep CF: read it from the current flags first (before the flag locals change).
@@ -678,7 +648,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       else code += s === 8 ? "fr0=(fd0-1)|0;fr1=(fd1-(fd0===0?1:0))|0;" : "fr0=(fd0-1)|0;fr1=0;";
       code += "fs0=1;fs1=0;";
       e(code + wrReg(r, s, "fr0", "fr1"));
-      gen.setFlags(op === Op.INC ? K_INC : K_DEC, s, true, true);
+      gen.setFlags(op === Op.INC ? Lazy.INC : Lazy.DEC, s, true, true);
       return true;
     }
 
@@ -687,7 +657,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (isGpr(inst.k0, inst.r0) && (s === 4 || s === 8) && inst.k1 === K.REG && inst.r1 === R.RCX && inst.s1 === 1) {
         // Count in CL, known only at run time: a zero count changes nothing (not even flags).
         const r = inst.r0;
-        const kind = op === Op.SHL ? K_SHL : op === Op.SHR ? K_SHR : K_SAR;
+        const kind = op === Op.SHL ? Lazy.SHL : op === Op.SHR ? Lazy.SHR : Lazy.SAR;
         gen.clobberFlags();
         let body = rdReg(r, s, "fd0", "fd1");
         if (s === 4) body += op === Op.SHL ? "fr0=fd0<<c;" : op === Op.SHR ? "fr0=(fd0>>>c)|0;" : "fr0=fd0>>c;";
@@ -705,7 +675,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (c === 0) return false;
       const r = inst.r0;
       let code = rdReg(r, s, "fd0", "fd1");
-      const kind = op === Op.SHL ? K_SHL : op === Op.SHR ? K_SHR : K_SAR;
+      const kind = op === Op.SHL ? Lazy.SHL : op === Op.SHR ? Lazy.SHR : Lazy.SAR;
       if (s === 4) {
         code += op === Op.SHL ? `fr0=fd0<<${c};` : op === Op.SHR ? `fr0=(fd0>>>${c})|0;` : `fr0=fd0>>${c};`;
         code += "fr1=0;";
@@ -799,7 +769,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
         code += s === 8 ? `fr0=(fd0-fs0-fa)|0;fr1=(fd1-fs1-((fd0^${MIN})<(fs0^${MIN})||(fa!==0&&fd0===fs0)?1:0))|0;` : "fr0=(fd0-fs0-fa)|0;fr1=0;";
       }
       e(code + wrReg(inst.r0, s, "fr0", "fr1"));
-      gen.setFlags(op === Op.ADC ? K_ADC : K_SBB, s, true, true);
+      gen.setFlags(op === Op.ADC ? Lazy.ADC : Lazy.SBB, s, true, true);
       return true;
     }
 
@@ -901,7 +871,7 @@ function genInst(gen: Gen, inst: Inst, idx: number, last: boolean, insts: Inst[]
       if (s === 4) code += "lo=Math.imul(fd0,fs0);hi=0;t=(mulhu(fd0,fs0)-(fd0<0?fs0:0)-(fs0<0?fd0:0))|0;fc=t!==(lo>>31)?1:0;";
       else code += "mul128(fd0,fd1,fs0,fs1,true,W);lo=W[0];hi=W[1];t=hi>>31;fc=(W[2]!==t||W[3]!==t)?1:0;";
       e(code + wrReg(inst.r0, s, "lo", "hi") + "fr0=lo;fr1=hi;fo=fc;");
-      gen.setFlags(K_LOGIC, s, false);
+      gen.setFlags(Lazy.LOGIC, s, false);
       gen.setPartial(CF_BIT | OF_BIT, s);
       return true;
     }

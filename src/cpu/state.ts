@@ -8,6 +8,14 @@ export const STATE_BYTES = 2048;
 // ---- Int32Array indexes (byte offset / 4) ----
 /** GPR n: low half at i32[2n], high half at i32[2n+1] (bytes 0..127). */
 export const GPR_I32 = 0;
+/** The i32 indexes of each GPR's low half (RAX) and high half (RAX_HI): g[GprI32.RSP] is
+ *  RSP's low 32 bits. (A const enum: each compiles to its number.) */
+export const enum GprI32 {
+  RAX = 0, RAX_HI = 1, RCX = 2, RCX_HI = 3, RDX = 4, RDX_HI = 5, RBX = 6, RBX_HI = 7,
+  RSP = 8, RSP_HI = 9, RBP = 10, RBP_HI = 11, RSI = 12, RSI_HI = 13, RDI = 14, RDI_HI = 15,
+  R8 = 16, R8_HI = 17, R9 = 18, R9_HI = 19, R10 = 20, R10_HI = 21, R11 = 22, R11_HI = 23,
+  R12 = 24, R12_HI = 25, R13 = 26, R13_HI = 27, R14 = 28, R14_HI = 29, R15 = 30, R15_HI = 31,
+}
 /** Lazy flags (see flags.ts). */
 export const FL_OP = 40;
 export const FL_SIZE = 41;
@@ -16,7 +24,7 @@ export const FL_DST = 44; // 44, 45
 export const FL_SRC = 46; // 46, 47
 /** Carry-in for ADC/SBB, preserved CF for INC/DEC. */
 export const FL_AUX = 48;
-/** Materialized arithmetic flags (CF PF AF ZF SF OF) when FL_OP is FL_NONE. */
+/** Materialized arithmetic flags (CF PF AF ZF SF OF) when FL_OP is Lazy.NONE (flags.ts). */
 export const FL_BITS = 49;
 /** Non-arithmetic RFLAGS bits (DF, IF, AC, ID, the fixed bit 1). */
 export const FL_OTHER = 50;

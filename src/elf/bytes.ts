@@ -3,8 +3,8 @@
 // 64-bit fields come back as plain numbers (exact below 2^53; larger values stay large).
 
 import { UserError } from "../base/assert.js";
+import { U64 } from "../base/u64.js";
 
-const TWO32 = 4294967296;
 
 export class ByteReader {
   readonly view: DataView;
@@ -43,7 +43,7 @@ export class ByteReader {
   }
   u64(off: number, what: string): number {
     this.check(off, 8, what);
-    return this.view.getUint32(off + 4, true) * TWO32 + this.view.getUint32(off, true);
+    return this.view.getUint32(off + 4, true) * U64.TWO32 + this.view.getUint32(off, true);
   }
 
   /** A NUL-terminated string starting at off, not past end (exclusive); "" when out of range. */

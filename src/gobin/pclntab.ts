@@ -4,6 +4,7 @@
 
 import { UserError } from "../base/assert.js";
 import { latin1 } from "../elf/bytes.js";
+import { U64 } from "../base/u64.js";
 
 export const PCLN_MAGIC = { GO116: 0xfffffffa, GO118: 0xfffffff0, GO120: 0xfffffff1, GO12: 0xfffffffb } as const;
 
@@ -33,7 +34,6 @@ export interface FuncRecord {
   off: number;
 }
 
-const TWO32 = 4294967296;
 
 /** The layout and funcnametab offset of a pcHeader, without parsing the tables (undefined when
  *  the bytes are not a 64-bit pcHeader of Go 1.16+). */
@@ -43,7 +43,7 @@ export function peekPcHeader(d: Uint8Array): { layout: "1.16" | "1.18" | "1.20";
   const m = dv.getUint32(0, true);
   const layout = m === PCLN_MAGIC.GO116 ? "1.16" : m === PCLN_MAGIC.GO118 ? "1.18" : m === PCLN_MAGIC.GO120 ? "1.20" : undefined;
   if (!layout) return undefined;
-  const w = (i: number): number => dv.getUint32(12 + i * 8, true) * TWO32 + dv.getUint32(8 + i * 8, true);
+  const w = (i: number): number => dv.getUint32(12 + i * 8, true) * U64.TWO32 + dv.getUint32(8 + i * 8, true);
   return layout === "1.16" ? { layout, funcnametab: w(2), textStart: 0 } : { layout, funcnametab: w(3), textStart: w(2) };
 }
 
@@ -132,7 +132,7 @@ export class PcLnTab {
 
   private u64(off: number): number {
     if (off + 8 > this.data.length) return 0;
-    return this.dv.getUint32(off + 4, true) * TWO32 + this.dv.getUint32(off, true);
+    return this.dv.getUint32(off + 4, true) * U64.TWO32 + this.dv.getUint32(off, true);
   }
 
   private u32(off: number): number {

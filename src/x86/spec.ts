@@ -1,6 +1,6 @@
 // The x86-64 opcode maps as data: one entry per opcode, in the notation of the Intel SDM's
 // opcode tables (Eb,Gv,Ib, Vx,Hx,Wx ...). tables.ts parses these once at load into the trees
-// decode.ts walks; tools/gen-x86-ops.ts derives ops.generated.ts (the Op ids) from the mnemonics here.
+// decode.ts walks; tools/gen-x86.ts derives the Op ids from the mnemonics here and optable.ts.
 //
 // Entry grammar. A string "mnem op,op,... :flag :flag" ("" = undefined opcode), or a node:
 //   array of 8         select by ModRM.reg           {mem, reg}   select by ModRM.mod
@@ -491,7 +491,7 @@ export const EVEX0F3A: Readonly<Record<number, Spec>> = {
   0x72: p66({ w1: "V:vpshrdw Vx,Hx,Wx,Ib" }), 0x73: p66({ w0: "V:vpshrdd Vx,Hx,Wx,Ib", w1: "V:vpshrdq Vx,Hx,Wx,Ib" }),
 };
 
-/** Every mnemonic the spec can produce (used by tools/gen-x86-ops.ts). */
+/** Every mnemonic the spec can produce (used by tools/gen-x86.ts). */
 export function specMnemonics(): Set<string> {
   const out = new Set<string>();
   const visit = (s: Spec): void => {

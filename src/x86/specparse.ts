@@ -1,6 +1,7 @@
-// The opcode maps of spec.ts parsed into the decision trees decode.ts walks (tables.ts). Only
-// the generator (tools/gen-x86-tables.ts) and the tests run this parser; rt0 itself loads the
-// trees precomputed in tables.generated.ts, so no spec text is parsed at start-up.
+// The opcode maps of spec.ts parsed into the decision trees decode.ts walks (tables.ts), and the
+// instruction table of optable.ts parsed into rows. Only the generator (tools/gen-x86.ts) and
+// the tests run these parsers; rt0 itself loads what they produced (tables.generated.ts,
+// ops.generated.ts, facts.generated.ts), so no spec text is parsed at start-up.
 
 import { OP_BY_NAME } from "./ops.generated.js";
 import { EVEX0F, EVEX0F38, EVEX0F3A, MAP0, MAP0F, MAP0F38, MAP0F3A, X87_MEM, X87_REG, type Spec, type SpecNode } from "./spec.js";
@@ -31,8 +32,11 @@ function parseOpnd(tok: string): Opnd {
   return { kind, size, fixed: -1 };
 }
 
+/** Op ids by upper-case mnemonic: the generated ones, or the generator's new numbering. */
+let opIds: ReadonlyMap<string, number> = OP_BY_NAME;
+
 function opId(name: string): number {
-  const id = OP_BY_NAME.get(name.toUpperCase());
+  const id = opIds.get(name.toUpperCase());
   if (id === undefined) throw new Error(`x86 spec: mnemonic ${name} missing from ops.generated.ts (run npm run gen)`);
   return id;
 }
@@ -111,11 +115,13 @@ function buildMap(m: readonly Spec[] | Readonly<Record<number, Spec>>): (Node | 
   return out;
 }
 
-/** Parse every opcode map of spec.ts into its decision tree. */
-export function specTrees(): Trees {
+/** Parse every opcode map of spec.ts into its decision tree (op ids from `ids`, by default the
+ *  generated ones). */
+export function specTrees(ids: ReadonlyMap<string, number> = OP_BY_NAME): Trees {
   if (MAP0.length !== 256 || MAP0F.length !== 256) {
     throw new Error(`x86 spec: map sizes ${MAP0.length} ${MAP0F.length}`);
   }
+  opIds = ids;
   return {
     T0: buildMap(MAP0),
     T0F: buildMap(MAP0F),
@@ -129,7 +135,7 @@ export function specTrees(): Trees {
   };
 }
 
-/** The serialized form of the trees (what tools/gen-x86-tables.ts writes). */
+/** The serialized form of the trees (what tools/gen-x86.ts writes). */
 export function encodeTrees(t: Trees): TablesData {
   const forms: FormData[] = [];
   const formIds = new Map<string, number>();
@@ -155,3 +161,77 @@ export function encodeTrees(t: Trees): TablesData {
   return { forms, maps, x87mem: t.TX87MEM.map((r) => r.map(node)), x87reg: t.TX87REG.map((r) => r.map(node)) };
 }
 
+
+// ---- the instruction table (optable.ts) ----
+
+/** One row of OP_TABLE: its mnemonics (upper case) and the facts they share. */
+export interface OpRow {
+  names: string[];
+  family: string;
+  /** ISA of the plain form and of the MMX-register, VEX.256 and EVEX forms (the plain one when
+   *  the row names none). */
+  isa: string; isaMmx: string; isaYmm: string; isaEvex: string;
+  flow: "-" | "jump" | "end";
+  reads: number; writes: number; undef: number;
+  notes: string[];
+}
+
+/** RFLAGS bit of each flag letter of the table. */
+export const FLAG_LETTERS: Readonly<Record<string, number>> = { o: 0x800, s: 0x80, z: 0x40, a: 0x10, p: 0x4, c: 0x1, d: 0x400 };
+
+function flagMask(text: string, line: string): number {
+  if (text === "-") return 0;
+  let m = 0;
+  for (const ch of text) {
+    const b = FLAG_LETTERS[ch];
+    if (b === undefined) throw new Error(`x86 optable: bad flag letter ${ch} in: ${line}`);
+    m |= b;
+  }
+  return m;
+}
+
+/** Parse OP_TABLE (rows of whitespace-separated columns; # starts a comment line). */
+export function parseOpTable(text: string): OpRow[] {
+  const rows: OpRow[] = [];
+
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const cols = line.split(/\s+/);
+    // Mnemonics (lower case) run up to the family, the column before the ISA (upper case).
+    const at = cols.findIndex((c) => /^[A-Z]/.test(c)) - 1;
+    if (at < 1 || !FAMILIES.includes(cols[at]!) || cols.length < at + 6) throw new Error(`x86 optable: bad row: ${line}`);
+    const names = cols.slice(0, at).map((n) => n.toUpperCase());
+    const [family, isaText, flow, reads, writes, undef, ...notes] = cols.slice(at) as [string, string, string, string, string, string, ...string[]];
+    if (flow !== "-" && flow !== "jump" && flow !== "end") throw new Error(`x86 optable: bad flow ${flow} in: ${line}`);
+    const [isa, ...variants] = isaText.split(",");
+    const row: OpRow = { names, family, isa: isa!, isaMmx: isa!, isaYmm: isa!, isaEvex: isa!, flow, reads: flagMask(reads, line), writes: flagMask(writes, line), undef: flagMask(undef, line), notes };
+    for (const v of variants) {
+      const [k, x] = v.split(":");
+      if (k === "mmx") row.isaMmx = x!;
+      else if (k === "ymm") row.isaYmm = x!;
+      else if (k === "evex") row.isaEvex = x!;
+      else throw new Error(`x86 optable: bad isa variant ${v} in: ${line}`);
+    }
+    for (const n of notes) if (n !== "cc" && n !== "count" && n !== "rep" && n !== "keeps") throw new Error(`x86 optable: bad note ${n} in: ${line}`);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The handler families, in Op id order (the families' ops get consecutive ids). */
+export const FAMILIES: readonly string[] = ["alu", "mov", "shift", "muldiv", "bits", "string", "stack", "branch", "flag", "system", "x87", "sse", "ssex", "bmi", "none"];
+
+/** One row of ISA_TABLE. */
+export interface IsaRow { name: string; leaf: number; reg: string; bit: number; level: number }
+
+export function parseIsaTable(text: string): IsaRow[] {
+  const out: IsaRow[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const [name, leaf, reg, bit, level] = line.split(/\s+/) as [string, string, string, string, string];
+    out.push({ name, leaf: leaf === "-" ? -1 : Number(leaf), reg, bit: bit === "-" ? -1 : Number(bit), level: Number(level) });
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 // The decoder's decision trees over the x86-64 opcode maps, plain objects that decode.ts walks
 // with a switch per node: no string handling on the decode path. The trees come precomputed in
-// tables.generated.ts (tools/gen-x86-tables.ts parses spec.ts with specparse.ts); this file
+// tables.generated.ts (tools/gen-x86.ts parses spec.ts with specparse.ts); this file
 // turns that JSON into Node/Form objects, one opcode's tree on its first lookup.
 // Operand kinds and sizes of a form are small integers (OK.*, SZ.*) described below.
 
@@ -97,7 +97,7 @@ export interface Trees {
   TX87REG: (Node | null)[][];
 }
 
-// ---- the serialized form (written by tools/gen-x86-tables.ts, read below) ----
+// ---- the serialized form (written by tools/gen-x86.ts, read below) ----
 // A form: [op, flags, cond, name, kind, size, fixed, kind, size, fixed, ...].
 // A node: 0 for null, else [kind, modrm | same66 << 1, leg form index, vex form index (-1:
 // none), ...kids].

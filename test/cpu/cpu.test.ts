@@ -198,3 +198,13 @@ test("x87 control and status words: FNSTCW, FLDCW, FNSTSW (glibc's printf reads 
   const fx = cpu.fxsave();
   assert.equal(fx[0]! | (fx[1]! << 8), 0x0a7f, "the FXSAVE image holds the control word");
 });
+
+test("EMMS empties the x87 tag word (FXSAVE's abridged FTW, SDM vol. 2: all tags 11B)", () => {
+  const { cpu } = setup("0f77 f4");
+  const img = cpu.fxsave();
+  img[4] = 0xff;
+  cpu.fxrstor(img);
+  assert.equal(cpu.run(1), STOP.SLICE_END);
+  assert.equal(cpu.fxsave()[4], 0);
+  assert.equal(cpu.rip, CODE + 2);
+});

@@ -7,7 +7,7 @@ import { specTrees } from "../../src/x86/specparse.js";
 import { loadedTrees, T0 } from "../../src/x86/tables.js";
 import { Op } from "../../src/x86/ops.generated.js";
 
-test("tables.generated.ts is what tools/gen-x86-tables.ts generates from spec.ts", () => {
+test("tables.generated.ts is what tools/gen-x86.ts generates from spec.ts", () => {
   const want = specTrees();
   const got = loadedTrees();
   for (const k of Object.keys(want) as (keyof typeof want)[]) {

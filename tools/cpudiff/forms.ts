@@ -1,6 +1,10 @@
 // The instruction forms the CPU differential tests cover: Intel-syntax templates for GNU as,
 // operand kinds the case generator fills, and the flags each form leaves undefined (the SDM's
-// "undefined" flags that differ between CPU models are excluded from the comparison).
+// "undefined" flags that differ between CPU models are excluded from the comparison). A form's
+// CPU level comes from the instruction table (src/x86/optable.ts).
+
+import { isa, isaLevel } from "../../src/x86/facts.js";
+import { OP_BY_NAME } from "../../src/x86/ops.generated.js";
 
 /** Operand kinds: GPR by size, memory by size, immediate by size, XMM register, or a literal. */
 export type Opnd = "r8" | "r16" | "r32" | "r64" | "m8" | "m16" | "m32" | "m64" | "m128" | "i8" | "i16" | "i32" | "i64" | "x" | string;
@@ -21,10 +25,13 @@ export const CF = 1, PF = 4, AF = 16, ZF = 64, SF = 128, OF = 2048;
 export const ALLF = CF | PF | AF | ZF | SF | OF;
 
 const forms: Form[] = [];
-function add(mnem: string, ops: Opnd[], undef = 0, kind?: Form["kind"], level?: number): void {
+/** A form; its CPU level is its instruction's ISA extension's (src/x86/optable.ts). */
+function add(mnem: string, ops: Opnd[], undef = 0, kind?: Form["kind"]): void {
   const f: Form = { name: `${mnem} ${ops.join(",")}`, mnem, ops, undef };
   if (kind !== undefined) f.kind = kind;
-  if (level !== undefined) f.level = level;
+  const op = OP_BY_NAME.get(mnem.toUpperCase());
+  const level = op === undefined ? 1 : isaLevel(isa(op));
+  if (level > 1) f.level = level;
   forms.push(f);
 }
 
@@ -138,6 +145,7 @@ for (const m of ["cbw", "cwde", "cdqe", "cwd", "cdq", "cqo", "clc", "stc", "cmc"
 add("cld", [], 0, "string");
 add("std", [], 0, "string");
 add("cmpxchg8b", ["m64"]);
+add("emms", []);
 add("push", ["r64"]);
 add("pop", ["r64"]);
 add("push", ["m64"]);
@@ -248,80 +256,73 @@ add("cvtps2pd", X, 0, "float");
 add("cvtpd2ps", X, 0, "double");
 
 // Level 2: SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT, AES-NI, PCLMULQDQ, CMPXCHG16B.
-const V2 = { level: 2 };
-function add2(mnem: string, ops: Opnd[], undef = 0, kind?: Form["kind"]): void {
-  add(mnem, ops, undef, kind, V2.level);
-}
-for (const m of ["addsubps", "haddps", "hsubps"]) { add2(m, X, 0, "float"); add2(m, XM, 0, "float"); }
-for (const m of ["addsubpd", "haddpd", "hsubpd"]) { add2(m, X, 0, "double"); add2(m, XM, 0, "double"); }
-add2("lddqu", ["x", "m128"]);
-add2("movddup", X);
-add2("movsldup", X);
-add2("movshdup", X);
+for (const m of ["addsubps", "haddps", "hsubps"]) { add(m, X, 0, "float"); add(m, XM, 0, "float"); }
+for (const m of ["addsubpd", "haddpd", "hsubpd"]) { add(m, X, 0, "double"); add(m, XM, 0, "double"); }
+add("lddqu", ["x", "m128"]);
+add("movddup", X);
+add("movsldup", X);
+add("movshdup", X);
 for (const m of ["pshufb", "phaddw", "phaddd", "phaddsw", "phsubw", "phsubd", "phsubsw", "pmaddubsw", "pmulhrsw",
   "psignb", "psignw", "psignd", "pabsb", "pabsw", "pabsd",
   "pcmpeqq", "pcmpgtq", "packusdw", "pminsb", "pminsd", "pminuw", "pminud", "pmaxsb", "pmaxsd", "pmaxuw", "pmaxud",
   "pmulld", "pmuldq", "phminposuw", "ptest", "aesenc", "aesenclast", "aesdec", "aesdeclast", "aesimc"]) {
-  add2(m, X, m === "ptest" ? 0 : 0);
-  add2(m, XM);
+  add(m, X, m === "ptest" ? 0 : 0);
+  add(m, XM);
 }
-for (const m of ["pmovsxbw", "pmovsxbd", "pmovsxbq", "pmovsxwd", "pmovsxwq", "pmovsxdq", "pmovzxbw", "pmovzxbd", "pmovzxbq", "pmovzxwd", "pmovzxwq", "pmovzxdq"]) add2(m, X);
+for (const m of ["pmovsxbw", "pmovsxbd", "pmovsxbq", "pmovsxwd", "pmovsxwq", "pmovsxdq", "pmovzxbw", "pmovzxbd", "pmovzxbq", "pmovzxwd", "pmovzxwq", "pmovzxdq"]) add(m, X);
 for (const m of ["palignr", "blendps", "blendpd", "pblendw", "aeskeygenassist", "pclmulqdq", "pcmpestri", "pcmpestrm", "pcmpistri", "pcmpistrm"]) {
-  add2(m, ["x", "x", "i8"], m.startsWith("pcmp") ? AF | PF : 0, m.startsWith("pcmp") ? "shiftcount" : undefined);
+  add(m, ["x", "x", "i8"], m.startsWith("pcmp") ? AF | PF : 0, m.startsWith("pcmp") ? "shiftcount" : undefined);
 }
-for (const m of ["pblendvb", "blendvps", "blendvpd"]) add2(m, ["x", "x", "xmm0"]);
-for (const m of ["roundss", "roundps"]) add2(m, ["x", "x", "i8"], 0, "float");
-for (const m of ["roundsd", "roundpd"]) add2(m, ["x", "x", "i8"], 0, "double");
-add2("pextrb", ["r32", "x", "i8"]);
-add2("pextrd", ["r32", "x", "i8"]);
-add2("pextrq", ["r64", "x", "i8"]);
-add2("pextrq", ["m64", "x", "i8"]);
-add2("extractps", ["r32", "x", "i8"]);
-add2("pinsrb", ["x", "r32", "i8"]);
-add2("pinsrd", ["x", "r32", "i8"]);
-add2("pinsrd", ["x", "m32", "i8"]);
-add2("pinsrq", ["x", "r64", "i8"]);
-add2("pinsrq", ["x", "m64", "i8"]);
-add2("insertps", ["x", "x", "i8"]);
-add2("popcnt", ["r32", "r32"]);
-add2("popcnt", ["r64", "r64"]);
-add2("popcnt", ["r64", "m64"]);
-add2("popcnt", ["r16", "r16"]);
-for (const s of ["8", "16", "32", "64"]) add2("crc32", [s === "64" ? "r64" : "r32", `r${s}`]);
-add2("crc32", ["r32", "m8"]);
-add2("crc32", ["r64", "m64"]);
-add2("cmpxchg16b", ["m128"], 0, "cmpxchg16");
+for (const m of ["pblendvb", "blendvps", "blendvpd"]) add(m, ["x", "x", "xmm0"]);
+for (const m of ["roundss", "roundps"]) add(m, ["x", "x", "i8"], 0, "float");
+for (const m of ["roundsd", "roundpd"]) add(m, ["x", "x", "i8"], 0, "double");
+add("pextrb", ["r32", "x", "i8"]);
+add("pextrd", ["r32", "x", "i8"]);
+add("pextrq", ["r64", "x", "i8"]);
+add("pextrq", ["m64", "x", "i8"]);
+add("extractps", ["r32", "x", "i8"]);
+add("pinsrb", ["x", "r32", "i8"]);
+add("pinsrd", ["x", "r32", "i8"]);
+add("pinsrd", ["x", "m32", "i8"]);
+add("pinsrq", ["x", "r64", "i8"]);
+add("pinsrq", ["x", "m64", "i8"]);
+add("insertps", ["x", "x", "i8"]);
+add("popcnt", ["r32", "r32"]);
+add("popcnt", ["r64", "r64"]);
+add("popcnt", ["r64", "m64"]);
+add("popcnt", ["r16", "r16"]);
+for (const s of ["8", "16", "32", "64"]) add("crc32", [s === "64" ? "r64" : "r32", `r${s}`]);
+add("crc32", ["r32", "m8"]);
+add("crc32", ["r64", "m64"]);
+add("cmpxchg16b", ["m128"], 0, "cmpxchg16");
 
 // Level 3 GPR extensions: BMI1, BMI2, ADX, LZCNT, MOVBE (AVX/AVX2/FMA are not implemented).
-function add3(mnem: string, ops: Opnd[], undef = 0, kind?: Form["kind"]): void {
-  add(mnem, ops, undef, kind, 3);
-}
 for (const s of ["32", "64"]) {
   const r = `r${s}`, m = `m${s}`;
-  add3("andn", [r, r, r], AF | PF);
-  add3("andn", [r, r, m], AF | PF);
-  add3("bextr", [r, r, r], AF | PF | SF, "shiftcount");
-  for (const x of ["blsi", "blsmsk", "blsr"]) { add3(x, [r, r], AF | PF); add3(x, [r, m], AF | PF); }
-  add3("bzhi", [r, r, r], AF | PF, "shiftcount");
-  add3("mulx", [r, r, r]);
-  add3("mulx", [r, r, m]);
-  add3("pdep", [r, r, r]);
-  add3("pext", [r, r, r]);
-  add3("rorx", [r, r, "i8"]);
-  add3("rorx", [r, m, "i8"]);
-  for (const x of ["sarx", "shlx", "shrx"]) { add3(x, [r, r, r], 0, "shiftcount"); add3(x, [r, m, r], 0, "shiftcount"); }
-  add3("adcx", [r, r]);
-  add3("adox", [r, r]);
-  add3("adcx", [r, m]);
-  add3("lzcnt", [r, r]);
-  add3("tzcnt", [r, r]);
-  add3("lzcnt", [r, m]);
-  add3("tzcnt", [r, m]);
-  add3("movbe", [r, m]);
-  add3("movbe", [m, r]);
+  add("andn", [r, r, r], AF | PF);
+  add("andn", [r, r, m], AF | PF);
+  add("bextr", [r, r, r], AF | PF | SF, "shiftcount");
+  for (const x of ["blsi", "blsmsk", "blsr"]) { add(x, [r, r], AF | PF); add(x, [r, m], AF | PF); }
+  add("bzhi", [r, r, r], AF | PF, "shiftcount");
+  add("mulx", [r, r, r]);
+  add("mulx", [r, r, m]);
+  add("pdep", [r, r, r]);
+  add("pext", [r, r, r]);
+  add("rorx", [r, r, "i8"]);
+  add("rorx", [r, m, "i8"]);
+  for (const x of ["sarx", "shlx", "shrx"]) { add(x, [r, r, r], 0, "shiftcount"); add(x, [r, m, r], 0, "shiftcount"); }
+  add("adcx", [r, r]);
+  add("adox", [r, r]);
+  add("adcx", [r, m]);
+  add("lzcnt", [r, r]);
+  add("tzcnt", [r, r]);
+  add("lzcnt", [r, m]);
+  add("tzcnt", [r, m]);
+  add("movbe", [r, m]);
+  add("movbe", [m, r]);
 }
-add3("lzcnt", ["r16", "r16"]);
-add3("tzcnt", ["r16", "r16"]);
-add3("movbe", ["r16", "m16"]);
+add("lzcnt", ["r16", "r16"]);
+add("tzcnt", ["r16", "r16"]);
+add("movbe", ["r16", "m16"]);
 
 export const FORMS: readonly Form[] = forms;

@@ -1,249 +1,14 @@
-// Extensions beyond SSE2 that live behind CPUID bits: SSE3, SSSE3, SSE4.1, SSE4.2 (string
-// compares, CRC32), AES-NI and PCLMULQDQ (CPU level 2). Each is reachable only when the CPU
-// level advertises it; otherwise the instruction stops with ILLEGAL naming the missing feature.
+// Vector extensions beyond SSE2 that live behind CPUID bits: SSE3, SSSE3, SSE4.1, SSE4.2 (string
+// compares), AES-NI and PCLMULQDQ (CPU level 2). Each is reachable only when the CPU level
+// advertises it; otherwise the instruction stops with ILLEGAL naming the missing feature.
 
-import { K, type Inst } from "../x86/inst.js";
-import { Op } from "../x86/ops.generated.js";
-import { STOP } from "./api.js";
-import type { X86Cpu } from "./cpu.js";
-import { setBits } from "./flags.js";
-import { CF, CONT, OF, SF, UNHANDLED, XMM_I32, ZF } from "./state.js";
-import { copy4, laneD, laneS, roundRc, mxcsrRc, setExtVec, ss16, us16, vecLoad, vecSrc, xmmIndex, TMP, TMP2 } from "./sse.js";
-
-const TWO32 = 4294967296;
-
-/** BMI1/BMI2/ADX/MOVBE (GPR extensions of x86-64-v3), or UNHANDLED. */
-function execBmi(cpu: X86Cpu, inst: Inst): number {
-  const op = inst.op;
-  const f = cpu.features;
-  const g = cpu.g;
-  let feat = "";
-  switch (op) {
-    case Op.ANDN: case Op.BEXTR: case Op.BLSI: case Op.BLSMSK: case Op.BLSR: if (!f.bmi1) feat = "BMI1"; break;
-    case Op.BZHI: case Op.MULX: case Op.PDEP: case Op.PEXT: case Op.RORX: case Op.SARX: case Op.SHLX: case Op.SHRX: if (!f.bmi2) feat = "BMI2"; break;
-    case Op.ADCX: case Op.ADOX: if (!f.adx) feat = "ADX"; break;
-    case Op.MOVBE: if (!f.movbe) feat = "MOVBE"; break;
-    default: return UNHANDLED;
-  }
-  if (feat !== "") return cpu.illegal(inst, `${opName(op)} (${feat} not advertised at this CPU level)`);
-  const size = inst.s0;
-  const w = size * 8;
-  const wide = size === 8;
-  // Operands as (lo, hi) pairs.
-  const rd = (n: number): number => (n === 1 ? cpu.rd1(inst) : cpu.rd2(inst));
-  const flagsRes = (lo: number, hi: number, cf: number): void => {
-    let fl = arith(cpu) & ~(CF | ZF | SF | OF);
-    if ((lo | hi) === 0) fl |= ZF;
-    if ((wide ? hi : lo) < 0) fl |= SF;
-    if (cf) fl |= CF;
-    setBits(g, fl);
-  };
-  switch (op) {
-    case Op.ANDN: {
-      const alo = rd(1), ahi = cpu.tHi;
-      const blo = rd(2), bhi = cpu.tHi;
-      const rlo = ~alo & blo, rhi = wide ? ~ahi & bhi : 0;
-      cpu.wrReg(inst.r0, size, rlo, rhi);
-      flagsRes(rlo, rhi, 0);
-      return CONT;
-    }
-    case Op.BLSI: case Op.BLSMSK: case Op.BLSR: {
-      const slo = rd(1), shi = cpu.tHi;
-      // s - 1 and -s on (lo, hi).
-      const mlo = (slo - 1) | 0, mhi = slo === 0 ? (shi - 1) | 0 : shi;
-      const nlo = -slo | 0, nhi = (~shi + (slo === 0 ? 1 : 0)) | 0;
-      let rlo: number, rhi: number;
-      if (op === Op.BLSI) { rlo = slo & nlo; rhi = shi & nhi; }
-      else if (op === Op.BLSMSK) { rlo = slo ^ mlo; rhi = shi ^ mhi; }
-      else { rlo = slo & mlo; rhi = shi & mhi; }
-      if (!wide) rhi = 0;
-      cpu.wrReg(inst.r0, size, rlo, rhi);
-      const zero = (slo | (wide ? shi : 0)) === 0;
-      flagsRes(rlo, rhi, op === Op.BLSI ? (zero ? 0 : 1) : zero ? 1 : 0);
-      return CONT;
-    }
-    case Op.BEXTR: case Op.BZHI: {
-      const slo = rd(1), shi = cpu.tHi;
-      const ctl = rd(2);
-      let rlo = slo, rhi = wide ? shi : 0, cf = 0;
-      if (op === Op.BEXTR) {
-        const start = ctl & 255, len = (ctl >>> 8) & 255;
-        // Shift right by start, keep len bits.
-        [rlo, rhi] = shr64(rlo, rhi, start >= w ? 64 : start);
-        if (len < w) [rlo, rhi] = keep64(rlo, rhi, len);
-      } else {
-        const n = ctl & 255;
-        if (n < w) [rlo, rhi] = keep64(rlo, rhi, n);
-        else cf = 1;
-      }
-      cpu.wrReg(inst.r0, size, rlo, rhi);
-      flagsRes(rlo, rhi, cf);
-      if (op === Op.BEXTR) setBits(g, arith(cpu) & ~(CF | OF));
-      return CONT;
-    }
-    case Op.MULX: {
-      const blo = rd(2), bhi = cpu.tHi;
-      let lo: number, hi: number;
-      if (wide) {
-        const big = (BigInt(g[5] >>> 0) << 32n | BigInt(g[4] >>> 0)) * (BigInt(bhi >>> 0) << 32n | BigInt(blo >>> 0));
-        lo = Number(big & 0xffffffffffffffffn);
-        hi = Number(big >> 64n);
-        cpu.setRegBig(inst.r1, BigInt(lo));
-        cpu.setRegBig(inst.r0, BigInt(hi));
-        // Exactness: BigInt -> Number is exact only below 2^53; redo with BigInt writes.
-        cpu.setRegBig(inst.r1, big & 0xffffffffffffffffn);
-        cpu.setRegBig(inst.r0, big >> 64n);
-        return CONT;
-      }
-      const p = BigInt(g[4] >>> 0) * BigInt(blo >>> 0);
-      cpu.wrReg(inst.r1, 4, Number(p & 0xffffffffn) | 0, 0);
-      cpu.wrReg(inst.r0, 4, Number(p >> 32n) | 0, 0);
-      return CONT;
-    }
-    case Op.PDEP: case Op.PEXT: {
-      const slo = rd(1), shi = cpu.tHi;
-      const mlo = rd(2), mhi = cpu.tHi;
-      let rlo = 0, rhi = 0, k = 0;
-      for (let b = 0; b < w; b++) {
-        const mb = b < 32 ? (mlo >>> b) & 1 : (mhi >>> (b - 32)) & 1;
-        if (!mb) continue;
-        if (op === Op.PDEP) {
-          const sb = k < 32 ? (slo >>> k) & 1 : (shi >>> (k - 32)) & 1;
-          if (sb) { if (b < 32) rlo |= 1 << b; else rhi |= 1 << (b - 32); }
-        } else {
-          const sb = b < 32 ? (slo >>> b) & 1 : (shi >>> (b - 32)) & 1;
-          if (sb) { if (k < 32) rlo |= 1 << k; else rhi |= 1 << (k - 32); }
-        }
-        k++;
-      }
-      cpu.wrReg(inst.r0, size, rlo, wide ? rhi : 0);
-      return CONT;
-    }
-    case Op.RORX: {
-      const slo = rd(1), shi = cpu.tHi;
-      const c = inst.imm & (w - 1);
-      let rlo: number, rhi: number;
-      if (wide) {
-        const [a, b] = shr64(slo, shi, c);
-        const [x, y] = shl64(slo, shi, c === 0 ? 64 : 64 - c);
-        rlo = a | x; rhi = b | y;
-      } else {
-        rlo = c === 0 ? slo : (slo >>> c) | (slo << (32 - c));
-        rhi = 0;
-      }
-      cpu.wrReg(inst.r0, size, rlo, rhi);
-      return CONT;
-    }
-    case Op.SARX: case Op.SHLX: case Op.SHRX: {
-      const slo = rd(1), shi = cpu.tHi;
-      const c = rd(2) & (w - 1);
-      let rlo: number, rhi: number;
-      if (wide) {
-        if (op === Op.SHLX) [rlo, rhi] = shl64(slo, shi, c);
-        else if (op === Op.SHRX) [rlo, rhi] = shr64(slo, shi, c);
-        else [rlo, rhi] = sar64(slo, shi, c);
-      } else {
-        rlo = op === Op.SHLX ? slo << c : op === Op.SHRX ? slo >>> c : slo >> c;
-        rhi = 0;
-      }
-      cpu.wrReg(inst.r0, size, rlo | 0, rhi | 0);
-      return CONT;
-    }
-    case Op.ADCX: case Op.ADOX: {
-      const flag = op === Op.ADCX ? CF : OF;
-      const fl = arith(cpu);
-      const cin = (fl & flag) !== 0 ? 1 : 0;
-      const dlo = cpu.rdReg(inst.r0, size), dhi = cpu.tHi;
-      const slo = cpu.rd1(inst), shi = cpu.tHi;
-      let rlo: number, rhi: number, cout: number;
-      if (wide) {
-        const l = (dlo >>> 0) + (slo >>> 0) + cin;
-        const h = (dhi >>> 0) + (shi >>> 0) + (l >= TWO32 ? 1 : 0);
-        rlo = l | 0; rhi = h | 0; cout = h >= TWO32 ? 1 : 0;
-      } else {
-        const l = (dlo >>> 0) + (slo >>> 0) + cin;
-        rlo = l | 0; rhi = 0; cout = l >= TWO32 ? 1 : 0;
-      }
-      cpu.wrReg(inst.r0, size, rlo, rhi);
-      setBits(g, (fl & ~flag) | (cout ? flag : 0));
-      return CONT;
-    }
-    case Op.MOVBE: {
-      if (inst.k0 === K.MEM) {
-        const lo = cpu.rdReg(inst.r1, inst.s1), hi = cpu.tHi;
-        const a = cpu.addr(inst);
-        if (inst.s1 === 8) cpu.space.wr64(a, bswap(hi), bswap(lo));
-        else if (inst.s1 === 4) cpu.space.wr32(a, bswap(lo));
-        else cpu.space.wr16(a, ((lo & 255) << 8) | ((lo >>> 8) & 255));
-        return CONT;
-      }
-      const lo = cpu.rd1(inst), hi = cpu.tHi;
-      if (size === 8) cpu.wrReg(inst.r0, 8, bswap(hi), bswap(lo));
-      else if (size === 4) cpu.wrReg(inst.r0, 4, bswap(lo), 0);
-      else cpu.wrReg(inst.r0, 2, ((lo & 255) << 8) | ((lo >>> 8) & 255), 0);
-      return CONT;
-    }
-  }
-  return UNHANDLED;
-}
-
-function bswap(x: number): number {
-  return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
-}
-function shl64(lo: number, hi: number, c: number): [number, number] {
-  if (c === 0) return [lo, hi];
-  if (c >= 64) return [0, 0];
-  if (c < 32) return [lo << c, (hi << c) | (lo >>> (32 - c))];
-  return [0, lo << (c - 32)];
-}
-function shr64(lo: number, hi: number, c: number): [number, number] {
-  if (c === 0) return [lo, hi];
-  if (c >= 64) return [0, 0];
-  if (c < 32) return [(lo >>> c) | (hi << (32 - c)), hi >>> c];
-  return [hi >>> (c - 32), 0];
-}
-function sar64(lo: number, hi: number, c: number): [number, number] {
-  if (c === 0) return [lo, hi];
-  if (c < 32) return [(lo >>> c) | (hi << (32 - c)), hi >> c];
-  return [hi >> (c - 32), hi >> 31];
-}
-/** Keep the low n bits (n < 64). */
-function keep64(lo: number, hi: number, n: number): [number, number] {
-  if (n === 0) return [0, 0];
-  if (n < 32) return [lo & ((1 << n) - 1), 0];
-  if (n === 32) return [lo, 0];
-  return [lo, hi & ((1 << (n - 32)) - 1)];
-}
-function arith(cpu: X86Cpu): number {
-  return cpu.rflags & (CF | 0x4 | 0x10 | ZF | SF | OF);
-}
-
-/** Execute a non-vector extension instruction (CRC32, BMI, ADX, MOVBE), or return UNHANDLED. */
-export function execExt(cpu: X86Cpu, inst: Inst): number {
-  const b = execBmi(cpu, inst);
-  if (b !== UNHANDLED) return b;
-  if (inst.op === Op.CRC32) {
-    if (!cpu.features.sse42) return cpu.illegal(inst, "CRC32 (SSE4.2 not advertised at this CPU level)");
-    let crc = cpu.rdReg(inst.r0, 4) >>> 0;
-    const lo = cpu.rd1(inst);
-    const hi = cpu.tHi;
-    const n = inst.s1;
-    for (let k = 0; k < n; k++) {
-      const b = k < 4 ? (lo >>> (8 * k)) & 255 : (hi >>> (8 * (k - 4))) & 255;
-      crc = CRC32C[(crc ^ b) & 255] ^ (crc >>> 8);
-    }
-    cpu.wrReg(inst.r0, inst.s0 === 8 ? 8 : 4, crc | 0, 0);
-    return CONT;
-  }
-  return UNHANDLED;
-}
-
-const CRC32C = new Int32Array(256);
-for (let n = 0; n < 256; n++) {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-  CRC32C[n] = c;
-}
+import { K, type Inst } from "../../x86/inst.js";
+import { Op, OP_NAMES } from "../../x86/ops.generated.js";
+import { STOP } from "../api.js";
+import type { CpuCore } from "../core.js";
+import { setBits } from "../flags.js";
+import { CF, CONT, GprI32, OF, SF, UNHANDLED, XMM_I32, ZF } from "../state.js";
+import { copy4, laneD, laneS, roundRc, mxcsrRc, ss16, us16, vecLoad, vecSrc, xmmIndex, TMP, TMP2 } from "./sse.js";
 
 // ---- AES ----
 const SBOX = new Uint8Array(256);
@@ -312,7 +77,7 @@ function subWord(x: number): number {
 }
 
 // ---- feature gates ----
-function need(cpu: X86Cpu, op: number): string {
+function need(cpu: CpuCore, op: number): string {
   const f = cpu.features;
   switch (op) {
     case Op.ADDSUBPS: case Op.ADDSUBPD: case Op.HADDPS: case Op.HADDPD: case Op.HSUBPS: case Op.HSUBPD:
@@ -346,7 +111,8 @@ const EXT_OPS = new Set<number>([
   Op.AESENC, Op.AESENCLAST, Op.AESDEC, Op.AESDECLAST, Op.AESIMC, Op.AESKEYGENASSIST, Op.PCLMULQDQ,
 ]);
 
-function execExtVec(cpu: X86Cpu, inst: Inst): number {
+/** Execute an SSE3/SSSE3/SSE4.1/SSE4.2/AES-NI/PCLMULQDQ instruction, or return UNHANDLED. */
+export function execSsex(cpu: CpuCore, inst: Inst): number {
   const op = inst.op;
   if (!EXT_OPS.has(op)) return UNHANDLED;
   const missing = need(cpu, op);
@@ -618,12 +384,13 @@ function roundKeepSign(v: number, rc: number): number {
 }
 
 function opName(op: number): string {
-  for (const [k, v] of Object.entries(Op)) if (v === op) return k;
+  const k = OP_NAMES[op];
+  if (k !== undefined) return k;
   return "?";
 }
 
 /** PCMPESTRI/PCMPESTRM/PCMPISTRI/PCMPISTRM (SDM vol. 2, 4.1). */
-function pcmpstr(cpu: X86Cpu, inst: Inst, d: number, s: number, im: number): number {
+function pcmpstr(cpu: CpuCore, inst: Inst, d: number, s: number, im: number): number {
   const st = cpu.s;
   const words = (im & 1) !== 0;
   const signed = (im & 2) !== 0;
@@ -646,8 +413,8 @@ function pcmpstr(cpu: X86Cpu, inst: Inst, d: number, s: number, im: number): num
       }
       return Math.min(n, Math.abs(lo | 0));
     };
-    la = absLen(g[0], g[1]);
-    lb = absLen(g[4], g[5]);
+    la = absLen(g[GprI32.RAX], g[GprI32.RAX_HI]);
+    lb = absLen(g[GprI32.RDX], g[GprI32.RDX_HI]);
   } else {
     la = n;
     for (let k = 0; k < n; k++) if (el(d, k) === 0) { la = k; break; }
@@ -690,8 +457,8 @@ function pcmpstr(cpu: X86Cpu, inst: Inst, d: number, s: number, im: number): num
   if (indexOut) {
     let idx = n;
     if (res !== 0) idx = im & 0x40 ? 31 - Math.clz32(res) : 31 - Math.clz32(res & -res);
-    g[2] = idx;
-    g[3] = 0;
+    g[GprI32.RCX] = idx;
+    g[GprI32.RCX_HI] = 0;
   } else {
     const x0 = XMM_I32;
     const i = st.i32;
@@ -714,4 +481,3 @@ function pcmpstr(cpu: X86Cpu, inst: Inst, d: number, s: number, im: number): num
   return CONT;
 }
 
-setExtVec(execExtVec);

@@ -1,366 +1,16 @@
-// SSE/SSE2 (and the SSE3/SSSE3/SSE4.1 integer and float forms behind their CPUID bits) over the
+// SSE/SSE2 (and the SSE3 moves MOVDDUP/MOVSLDUP/MOVSHDUP, LDDQU behind their CPUID bits) over the
 // XMM registers in the state buffer: lanes through Int8/16/32 and Float32/64 views, x86 NaN
 // rules (first-operand propagation, negative QNaN "indefinite"), MXCSR rounding for conversions.
 
-import { K, type Inst } from "../x86/inst.js";
-import { Op, OP_NAMES } from "../x86/ops.generated.js";
-import { STOP } from "./api.js";
-import type { X86Cpu } from "./cpu.js";
-import { setBits } from "./flags.js";
-import { CF, CONT, MXCSR_I32, PF, SCRATCH_BYTE, UNHANDLED, XMM_I32, ZF } from "./state.js";
+import { K, type Inst } from "../../x86/inst.js";
+import { Op, OP_BY_NAME, OP_NAMES } from "../../x86/ops.generated.js";
+import { U64 } from "../../base/u64.js";
+import { STOP } from "../api.js";
+import type { CpuCore } from "../core.js";
+import { setBits } from "../flags.js";
+import { CF, CONT, GprI32, MXCSR_I32, PF, SCRATCH_BYTE, UNHANDLED, XMM_I32, ZF } from "../state.js";
 
-/** Dense literal ids for the switches below (a const enum compiles to number literals, so
- *  V8 dispatches with jump tables instead of comparing Op.* values one by one). */
-const enum V {
-  NONE = 0,
-  MOVUPS,
-  MOVUPD,
-  MOVDQU,
-  LDDQU,
-  MOVSD,
-  MOVSS,
-  MOVQ,
-  MOVD,
-  MOVLPS,
-  MOVHPS,
-  MOVLPD,
-  MOVHPD,
-  PINSRW,
-  MOVDDUP,
-  PINSRB,
-  PINSRD,
-  PINSRQ,
-  PEXTRB,
-  PEXTRD,
-  PEXTRQ,
-  PEXTRW,
-  EXTRACTPS,
-  INSERTPS,
-  PCMPESTRI,
-  PCMPESTRM,
-  PCMPISTRI,
-  PCMPISTRM,
-  MASKMOVDQU,
-  ADDPS,
-  ADDPD,
-  ADDSS,
-  ADDSD,
-  SUBPS,
-  SUBPD,
-  SUBSS,
-  SUBSD,
-  MULPS,
-  MULPD,
-  MULSS,
-  MULSD,
-  DIVPS,
-  DIVPD,
-  DIVSS,
-  DIVSD,
-  SQRTPS,
-  SQRTPD,
-  SQRTSS,
-  SQRTSD,
-  MINPS,
-  MINPD,
-  MINSS,
-  MINSD,
-  MAXPS,
-  MAXPD,
-  MAXSS,
-  MAXSD,
-  MOVAPS,
-  MOVAPD,
-  MOVDQA,
-  MOVNTPS,
-  MOVNTPD,
-  MOVNTDQ,
-  MOVNTDQA,
-  MOVHLPS,
-  MOVLHPS,
-  MOVMSKPS,
-  MOVMSKPD,
-  PMOVMSKB,
-  MOVSLDUP,
-  MOVSHDUP,
-  LDMXCSR,
-  STMXCSR,
-  FXSAVE,
-  FXRSTOR,
-  CMPPS,
-  CMPPD,
-  CMPSS,
-  CMPSD,
-  UCOMISS,
-  COMISS,
-  UCOMISD,
-  COMISD,
-  CVTSI2SD,
-  CVTSI2SS,
-  CVTTSD2SI,
-  CVTSD2SI,
-  CVTTSS2SI,
-  CVTSS2SI,
-  CVTSD2SS,
-  CVTSS2SD,
-  CVTDQ2PS,
-  CVTPS2DQ,
-  CVTTPS2DQ,
-  CVTDQ2PD,
-  CVTPD2DQ,
-  CVTTPD2DQ,
-  CVTPS2PD,
-  CVTPD2PS,
-  PSHUFD,
-  PSHUFLW,
-  PSHUFHW,
-  SHUFPS,
-  SHUFPD,
-  PAND,
-  ANDPS,
-  ANDPD,
-  PANDN,
-  ANDNPS,
-  ANDNPD,
-  POR,
-  ORPS,
-  ORPD,
-  PXOR,
-  XORPS,
-  XORPD,
-  PADDB,
-  PADDW,
-  PADDD,
-  PADDQ,
-  PSUBB,
-  PSUBW,
-  PSUBD,
-  PSUBQ,
-  PADDSB,
-  PADDSW,
-  PADDUSB,
-  PADDUSW,
-  PSUBSB,
-  PSUBSW,
-  PSUBUSB,
-  PSUBUSW,
-  PMULLW,
-  PMULHW,
-  PMULHUW,
-  PMULUDQ,
-  PMADDWD,
-  PAVGB,
-  PAVGW,
-  PMINUB,
-  PMAXUB,
-  PMINSW,
-  PMAXSW,
-  PSADBW,
-  PCMPEQB,
-  PCMPEQW,
-  PCMPEQD,
-  PCMPGTB,
-  PCMPGTW,
-  PCMPGTD,
-  PSLLW,
-  PSLLD,
-  PSLLQ,
-  PSRLW,
-  PSRLD,
-  PSRLQ,
-  PSRAW,
-  PSRAD,
-  PACKSSWB,
-  PACKUSWB,
-  PACKSSDW,
-  PUNPCKLBW,
-  PUNPCKHBW,
-  PUNPCKLWD,
-  PUNPCKHWD,
-  PUNPCKLDQ,
-  PUNPCKHDQ,
-  UNPCKLPS,
-  UNPCKHPS,
-  PUNPCKLQDQ,
-  PUNPCKHQDQ,
-  UNPCKLPD,
-  UNPCKHPD,
-}
-const VK = new Uint16Array(OP_NAMES.length + 1);
-VK[Op.MOVUPS] = V.MOVUPS;
-VK[Op.MOVUPD] = V.MOVUPD;
-VK[Op.MOVDQU] = V.MOVDQU;
-VK[Op.LDDQU] = V.LDDQU;
-VK[Op.MOVSD] = V.MOVSD;
-VK[Op.MOVSS] = V.MOVSS;
-VK[Op.MOVQ] = V.MOVQ;
-VK[Op.MOVD] = V.MOVD;
-VK[Op.MOVLPS] = V.MOVLPS;
-VK[Op.MOVHPS] = V.MOVHPS;
-VK[Op.MOVLPD] = V.MOVLPD;
-VK[Op.MOVHPD] = V.MOVHPD;
-VK[Op.PINSRW] = V.PINSRW;
-VK[Op.MOVDDUP] = V.MOVDDUP;
-VK[Op.PINSRB] = V.PINSRB;
-VK[Op.PINSRD] = V.PINSRD;
-VK[Op.PINSRQ] = V.PINSRQ;
-VK[Op.PEXTRB] = V.PEXTRB;
-VK[Op.PEXTRD] = V.PEXTRD;
-VK[Op.PEXTRQ] = V.PEXTRQ;
-VK[Op.PEXTRW] = V.PEXTRW;
-VK[Op.EXTRACTPS] = V.EXTRACTPS;
-VK[Op.INSERTPS] = V.INSERTPS;
-VK[Op.PCMPESTRI] = V.PCMPESTRI;
-VK[Op.PCMPESTRM] = V.PCMPESTRM;
-VK[Op.PCMPISTRI] = V.PCMPISTRI;
-VK[Op.PCMPISTRM] = V.PCMPISTRM;
-VK[Op.MASKMOVDQU] = V.MASKMOVDQU;
-VK[Op.ADDPS] = V.ADDPS;
-VK[Op.ADDPD] = V.ADDPD;
-VK[Op.ADDSS] = V.ADDSS;
-VK[Op.ADDSD] = V.ADDSD;
-VK[Op.SUBPS] = V.SUBPS;
-VK[Op.SUBPD] = V.SUBPD;
-VK[Op.SUBSS] = V.SUBSS;
-VK[Op.SUBSD] = V.SUBSD;
-VK[Op.MULPS] = V.MULPS;
-VK[Op.MULPD] = V.MULPD;
-VK[Op.MULSS] = V.MULSS;
-VK[Op.MULSD] = V.MULSD;
-VK[Op.DIVPS] = V.DIVPS;
-VK[Op.DIVPD] = V.DIVPD;
-VK[Op.DIVSS] = V.DIVSS;
-VK[Op.DIVSD] = V.DIVSD;
-VK[Op.SQRTPS] = V.SQRTPS;
-VK[Op.SQRTPD] = V.SQRTPD;
-VK[Op.SQRTSS] = V.SQRTSS;
-VK[Op.SQRTSD] = V.SQRTSD;
-VK[Op.MINPS] = V.MINPS;
-VK[Op.MINPD] = V.MINPD;
-VK[Op.MINSS] = V.MINSS;
-VK[Op.MINSD] = V.MINSD;
-VK[Op.MAXPS] = V.MAXPS;
-VK[Op.MAXPD] = V.MAXPD;
-VK[Op.MAXSS] = V.MAXSS;
-VK[Op.MAXSD] = V.MAXSD;
-VK[Op.MOVAPS] = V.MOVAPS;
-VK[Op.MOVAPD] = V.MOVAPD;
-VK[Op.MOVDQA] = V.MOVDQA;
-VK[Op.MOVNTPS] = V.MOVNTPS;
-VK[Op.MOVNTPD] = V.MOVNTPD;
-VK[Op.MOVNTDQ] = V.MOVNTDQ;
-VK[Op.MOVNTDQA] = V.MOVNTDQA;
-VK[Op.MOVHLPS] = V.MOVHLPS;
-VK[Op.MOVLHPS] = V.MOVLHPS;
-VK[Op.MOVMSKPS] = V.MOVMSKPS;
-VK[Op.MOVMSKPD] = V.MOVMSKPD;
-VK[Op.PMOVMSKB] = V.PMOVMSKB;
-VK[Op.MOVSLDUP] = V.MOVSLDUP;
-VK[Op.MOVSHDUP] = V.MOVSHDUP;
-VK[Op.LDMXCSR] = V.LDMXCSR;
-VK[Op.STMXCSR] = V.STMXCSR;
-VK[Op.FXSAVE] = V.FXSAVE;
-VK[Op.FXRSTOR] = V.FXRSTOR;
-VK[Op.CMPPS] = V.CMPPS;
-VK[Op.CMPPD] = V.CMPPD;
-VK[Op.CMPSS] = V.CMPSS;
-VK[Op.CMPSD] = V.CMPSD;
-VK[Op.UCOMISS] = V.UCOMISS;
-VK[Op.COMISS] = V.COMISS;
-VK[Op.UCOMISD] = V.UCOMISD;
-VK[Op.COMISD] = V.COMISD;
-VK[Op.CVTSI2SD] = V.CVTSI2SD;
-VK[Op.CVTSI2SS] = V.CVTSI2SS;
-VK[Op.CVTTSD2SI] = V.CVTTSD2SI;
-VK[Op.CVTSD2SI] = V.CVTSD2SI;
-VK[Op.CVTTSS2SI] = V.CVTTSS2SI;
-VK[Op.CVTSS2SI] = V.CVTSS2SI;
-VK[Op.CVTSD2SS] = V.CVTSD2SS;
-VK[Op.CVTSS2SD] = V.CVTSS2SD;
-VK[Op.CVTDQ2PS] = V.CVTDQ2PS;
-VK[Op.CVTPS2DQ] = V.CVTPS2DQ;
-VK[Op.CVTTPS2DQ] = V.CVTTPS2DQ;
-VK[Op.CVTDQ2PD] = V.CVTDQ2PD;
-VK[Op.CVTPD2DQ] = V.CVTPD2DQ;
-VK[Op.CVTTPD2DQ] = V.CVTTPD2DQ;
-VK[Op.CVTPS2PD] = V.CVTPS2PD;
-VK[Op.CVTPD2PS] = V.CVTPD2PS;
-VK[Op.PSHUFD] = V.PSHUFD;
-VK[Op.PSHUFLW] = V.PSHUFLW;
-VK[Op.PSHUFHW] = V.PSHUFHW;
-VK[Op.SHUFPS] = V.SHUFPS;
-VK[Op.SHUFPD] = V.SHUFPD;
-VK[Op.PAND] = V.PAND;
-VK[Op.ANDPS] = V.ANDPS;
-VK[Op.ANDPD] = V.ANDPD;
-VK[Op.PANDN] = V.PANDN;
-VK[Op.ANDNPS] = V.ANDNPS;
-VK[Op.ANDNPD] = V.ANDNPD;
-VK[Op.POR] = V.POR;
-VK[Op.ORPS] = V.ORPS;
-VK[Op.ORPD] = V.ORPD;
-VK[Op.PXOR] = V.PXOR;
-VK[Op.XORPS] = V.XORPS;
-VK[Op.XORPD] = V.XORPD;
-VK[Op.PADDB] = V.PADDB;
-VK[Op.PADDW] = V.PADDW;
-VK[Op.PADDD] = V.PADDD;
-VK[Op.PADDQ] = V.PADDQ;
-VK[Op.PSUBB] = V.PSUBB;
-VK[Op.PSUBW] = V.PSUBW;
-VK[Op.PSUBD] = V.PSUBD;
-VK[Op.PSUBQ] = V.PSUBQ;
-VK[Op.PADDSB] = V.PADDSB;
-VK[Op.PADDSW] = V.PADDSW;
-VK[Op.PADDUSB] = V.PADDUSB;
-VK[Op.PADDUSW] = V.PADDUSW;
-VK[Op.PSUBSB] = V.PSUBSB;
-VK[Op.PSUBSW] = V.PSUBSW;
-VK[Op.PSUBUSB] = V.PSUBUSB;
-VK[Op.PSUBUSW] = V.PSUBUSW;
-VK[Op.PMULLW] = V.PMULLW;
-VK[Op.PMULHW] = V.PMULHW;
-VK[Op.PMULHUW] = V.PMULHUW;
-VK[Op.PMULUDQ] = V.PMULUDQ;
-VK[Op.PMADDWD] = V.PMADDWD;
-VK[Op.PAVGB] = V.PAVGB;
-VK[Op.PAVGW] = V.PAVGW;
-VK[Op.PMINUB] = V.PMINUB;
-VK[Op.PMAXUB] = V.PMAXUB;
-VK[Op.PMINSW] = V.PMINSW;
-VK[Op.PMAXSW] = V.PMAXSW;
-VK[Op.PSADBW] = V.PSADBW;
-VK[Op.PCMPEQB] = V.PCMPEQB;
-VK[Op.PCMPEQW] = V.PCMPEQW;
-VK[Op.PCMPEQD] = V.PCMPEQD;
-VK[Op.PCMPGTB] = V.PCMPGTB;
-VK[Op.PCMPGTW] = V.PCMPGTW;
-VK[Op.PCMPGTD] = V.PCMPGTD;
-VK[Op.PSLLW] = V.PSLLW;
-VK[Op.PSLLD] = V.PSLLD;
-VK[Op.PSLLQ] = V.PSLLQ;
-VK[Op.PSRLW] = V.PSRLW;
-VK[Op.PSRLD] = V.PSRLD;
-VK[Op.PSRLQ] = V.PSRLQ;
-VK[Op.PSRAW] = V.PSRAW;
-VK[Op.PSRAD] = V.PSRAD;
-VK[Op.PACKSSWB] = V.PACKSSWB;
-VK[Op.PACKUSWB] = V.PACKUSWB;
-VK[Op.PACKSSDW] = V.PACKSSDW;
-VK[Op.PUNPCKLBW] = V.PUNPCKLBW;
-VK[Op.PUNPCKHBW] = V.PUNPCKHBW;
-VK[Op.PUNPCKLWD] = V.PUNPCKLWD;
-VK[Op.PUNPCKHWD] = V.PUNPCKHWD;
-VK[Op.PUNPCKLDQ] = V.PUNPCKLDQ;
-VK[Op.PUNPCKHDQ] = V.PUNPCKHDQ;
-VK[Op.UNPCKLPS] = V.UNPCKLPS;
-VK[Op.UNPCKHPS] = V.UNPCKHPS;
-VK[Op.PUNPCKLQDQ] = V.PUNPCKLQDQ;
-VK[Op.PUNPCKHQDQ] = V.PUNPCKHQDQ;
-VK[Op.UNPCKLPD] = V.UNPCKLPD;
-VK[Op.UNPCKHPD] = V.UNPCKHPD;
 
-const TWO32 = 4294967296;
 /** i32 index of the scratch vector (memory source) and of a temporary result. */
 const SCR = SCRATCH_BYTE / 4;
 const TMP = SCR + 8;
@@ -377,12 +27,12 @@ function xi(r: number): number {
 
 /** Needs 16-byte alignment for a 16-byte memory operand (legacy SSE except the unaligned moves). */
 function alignedOp(op: number): boolean {
-  switch (VK[op]) {
-    case V.MOVUPS: case V.MOVUPD: case V.MOVDQU: case V.LDDQU: case V.MOVSD: case V.MOVSS: case V.MOVQ: case V.MOVD:
-    case V.MOVLPS: case V.MOVHPS: case V.MOVLPD: case V.MOVHPD: case V.PINSRW: case V.MOVDDUP:
-    case V.PINSRB: case V.PINSRD: case V.PINSRQ: case V.PEXTRB: case V.PEXTRD: case V.PEXTRQ: case V.PEXTRW:
-    case V.EXTRACTPS: case V.INSERTPS: case V.PCMPESTRI: case V.PCMPESTRM: case V.PCMPISTRI: case V.PCMPISTRM:
-    case V.MASKMOVDQU:
+  switch (op) {
+    case Op.MOVUPS: case Op.MOVUPD: case Op.MOVDQU: case Op.LDDQU: case Op.MOVSD: case Op.MOVSS: case Op.MOVQ: case Op.MOVD:
+    case Op.MOVLPS: case Op.MOVHPS: case Op.MOVLPD: case Op.MOVHPD: case Op.PINSRW: case Op.MOVDDUP:
+    case Op.PINSRB: case Op.PINSRD: case Op.PINSRQ: case Op.PEXTRB: case Op.PEXTRD: case Op.PEXTRQ: case Op.PEXTRW:
+    case Op.EXTRACTPS: case Op.INSERTPS: case Op.PCMPESTRI: case Op.PCMPESTRM: case Op.PCMPISTRI: case Op.PCMPISTRM:
+    case Op.MASKMOVDQU:
       return false;
     default:
       return true;
@@ -391,12 +41,12 @@ function alignedOp(op: number): boolean {
 
 /** i32 index of operand 1 (an XMM register, or memory loaded into the scratch vector);
  *  -1 when a 16-byte memory operand is misaligned (#GP). */
-function src(cpu: X86Cpu, inst: Inst): number {
+function src(cpu: CpuCore, inst: Inst): number {
   if (inst.k1 === K.REG) return xi(inst.r1);
   return loadMem(cpu, inst, inst.s1);
 }
 
-function loadMem(cpu: X86Cpu, inst: Inst, size: number): number {
+function loadMem(cpu: CpuCore, inst: Inst, size: number): number {
   const a = cpu.addr(inst);
   cpu.ea = a;
   const i = cpu.s.i32;
@@ -425,7 +75,7 @@ function loadMem(cpu: X86Cpu, inst: Inst, size: number): number {
   return SCR;
 }
 
-function store(cpu: X86Cpu, a: number, from: number, size: number): void {
+function store(cpu: CpuCore, a: number, from: number, size: number): void {
   const i = cpu.s.i32;
   const m = cpu.space;
   if (size >= 16) {
@@ -444,7 +94,7 @@ function copy4(i: Int32Array, d: number, s: number): void {
 
 // ---- float helpers ----
 
-function mxcsrRc(cpu: X86Cpu): number {
+function mxcsrRc(cpu: CpuCore): number {
   return (cpu.s.i32[MXCSR_I32] >>> 13) & 3;
 }
 
@@ -508,7 +158,7 @@ function arithD(k: number, a: number, b: number): number {
 
 /** Float op shape: 1 ps, 2 pd, 3 ss, 4 sd. */
 const FSHAPE = new Uint8Array(OP_NAMES.length + 1);
-for (const [name, k] of Object.entries(Op)) {
+for (const [k, name] of OP_NAMES.entries()) {
   if (!/^(ADD|SUB|MUL|DIV|SQRT|MIN|MAX)(PS|PD|SS|SD)$/.test(name)) continue;
   FSHAPE[k] = ["PS", "PD", "SS", "SD"].indexOf(name.slice(-2)) + 1;
 }
@@ -521,14 +171,14 @@ function fkind(op: number): number {
 }
 
 function fkindSlow(op: number): number {
-  switch (VK[op]) {
-    case V.ADDPS: case V.ADDPD: case V.ADDSS: case V.ADDSD: return 0;
-    case V.SUBPS: case V.SUBPD: case V.SUBSS: case V.SUBSD: return 1;
-    case V.MULPS: case V.MULPD: case V.MULSS: case V.MULSD: return 2;
-    case V.DIVPS: case V.DIVPD: case V.DIVSS: case V.DIVSD: return 3;
-    case V.SQRTPS: case V.SQRTPD: case V.SQRTSS: case V.SQRTSD: return 4;
-    case V.MINPS: case V.MINPD: case V.MINSS: case V.MINSD: return 5;
-    case V.MAXPS: case V.MAXPD: case V.MAXSS: case V.MAXSD: return 6;
+  switch (op) {
+    case Op.ADDPS: case Op.ADDPD: case Op.ADDSS: case Op.ADDSD: return 0;
+    case Op.SUBPS: case Op.SUBPD: case Op.SUBSS: case Op.SUBSD: return 1;
+    case Op.MULPS: case Op.MULPD: case Op.MULSS: case Op.MULSD: return 2;
+    case Op.DIVPS: case Op.DIVPD: case Op.DIVSS: case Op.DIVSD: return 3;
+    case Op.SQRTPS: case Op.SQRTPD: case Op.SQRTSS: case Op.SQRTSD: return 4;
+    case Op.MINPS: case Op.MINPD: case Op.MINSS: case Op.MINSD: return 5;
+    case Op.MAXPS: case Op.MAXPD: case Op.MAXSS: case Op.MAXSD: return 6;
     default: return -1;
   }
 }
@@ -596,7 +246,7 @@ function cmpPred(p: number, x: number, y: number): boolean {
 }
 
 /** Double -> int32/int64 per x86 (indefinite integer on NaN/overflow): lo returned, hi in tHi. */
-function cvtToInt(cpu: X86Cpu, v: number, size: number, rc: number): number {
+function cvtToInt(cpu: CpuCore, v: number, size: number, rc: number): number {
   const r = v !== v ? NaN : roundRc(v, rc);
   if (size === 4) {
     cpu.tHi = 0;
@@ -607,9 +257,9 @@ function cvtToInt(cpu: X86Cpu, v: number, size: number, rc: number): number {
     cpu.tHi = 0x80000000 | 0;
     return 0;
   }
-  const hi = Math.floor(r / TWO32);
+  const hi = Math.floor(r / U64.TWO32);
   cpu.tHi = hi | 0;
-  return (r - hi * TWO32) | 0;
+  return (r - hi * U64.TWO32) | 0;
 }
 
 function nextUpF32(x: number): number {
@@ -641,7 +291,7 @@ function nextUpF64(x: number): number {
 
 /** int64 (lo, hi) -> double under RC. */
 function i64ToF64(lo: number, hi: number, rc: number): number {
-  const v = hi * TWO32 + (lo >>> 0);
+  const v = hi * U64.TWO32 + (lo >>> 0);
   if (rc === 0 || (hi >= -0x200000 && hi < 0x200000)) return v;
   const big = (BigInt(hi) << 32n) | BigInt(lo >>> 0);
   const d = Number(big);
@@ -666,14 +316,14 @@ function i64ToSticky(lo: number, hi: number): number {
     h = (~h + (l === 0 ? 1 : 0)) >>> 0;
   }
   let v: number;
-  if (h < 0x200000) v = h * TWO32 + l;
+  if (h < 0x200000) v = h * U64.TWO32 + l;
   else {
     // Keep the top bits with a sticky bit so the final rounding to float32 is the only one.
     const sh = 32 - Math.clz32(h) - 21 + 1; // bits to drop so h fits in 21 bits
     const keepH = h >>> sh;
     const mid = ((h & ((1 << sh) - 1)) * 2 ** (32 - sh)) + (l >>> sh);
     const lost = (l & ((1 << sh) - 1)) !== 0 ? 1 : 0;
-    const m = keepH * TWO32 + (mid - (mid % 2)) + ((mid % 2) | lost);
+    const m = keepH * U64.TWO32 + (mid - (mid % 2)) + ((mid % 2) | lost);
     v = m * 2 ** sh;
   }
   return neg ? -v : v;
@@ -708,18 +358,18 @@ function ss16(x: number): number { return x > 32767 ? 32767 : x < -32768 ? -3276
 function us8(x: number): number { return x > 255 ? 255 : x < 0 ? 0 : x; }
 function us16(x: number): number { return x > 65535 ? 65535 : x < 0 ? 0 : x; }
 
-/** Execute an SSE-family instruction, or return UNHANDLED. */
-export function execVec(cpu: X86Cpu, inst: Inst): number {
+/** Execute an SSE/SSE2 instruction, or return UNHANDLED. */
+export function execSse(cpu: CpuCore, inst: Inst): number {
   if (inst.opsize > 16 || (inst.pfx & (1 << 10 | 1 << 11)) !== 0) return UNHANDLED; // VEX/EVEX: ext.ts
   const st = cpu.s;
   const i = st.i32;
   const op = inst.op;
   const fk = fkind(op);
   if (fk >= 0) return floatArith(cpu, inst, fk);
-  switch (VK[op]) {
+  switch (op) {
     // ---- moves ----
-    case V.MOVUPS: case V.MOVUPD: case V.MOVAPS: case V.MOVAPD: case V.MOVDQA: case V.MOVDQU: case V.LDDQU:
-    case V.MOVNTPS: case V.MOVNTPD: case V.MOVNTDQ: case V.MOVNTDQA: {
+    case Op.MOVUPS: case Op.MOVUPD: case Op.MOVAPS: case Op.MOVAPD: case Op.MOVDQA: case Op.MOVDQU: case Op.LDDQU:
+    case Op.MOVNTPS: case Op.MOVNTPD: case Op.MOVNTDQ: case Op.MOVNTDQA: {
       if (op === Op.LDDQU && !cpu.features.sse3) return cpu.illegal(inst, "LDDQU (SSE3 not advertised)");
       if (op === Op.MOVNTDQA && !cpu.features.sse41) return cpu.illegal(inst, "MOVNTDQA (SSE4.1 not advertised)");
       if (inst.k0 === K.MEM) {
@@ -733,7 +383,7 @@ export function execVec(cpu: X86Cpu, inst: Inst): number {
       copy4(i, xi(inst.r0), s);
       return CONT;
     }
-    case V.MOVSS: case V.MOVSD: {
+    case Op.MOVSS: case Op.MOVSD: {
       const w = op === Op.MOVSS ? 1 : 2;
       if (inst.k0 === K.MEM) {
         store(cpu, cpu.addr(inst), xi(inst.r1), w * 4);
@@ -751,7 +401,7 @@ export function execVec(cpu: X86Cpu, inst: Inst): number {
       if (w === 2) i[d + 1] = i[s + 1];
       return CONT;
     }
-    case V.MOVD: case V.MOVQ: {
+    case Op.MOVD: case Op.MOVQ: {
       const size = op === Op.MOVD ? 4 : 8;
       if (inst.k0 === K.REG && inst.r0 >= 32 && inst.r0 < 64) {
         const d = xi(inst.r0);
@@ -783,7 +433,7 @@ export function execVec(cpu: X86Cpu, inst: Inst): number {
       } else store(cpu, cpu.addr(inst), s, inst.s0 === 8 || size === 8 ? 8 : 4);
       return CONT;
     }
-    case V.MOVLPS: case V.MOVLPD: case V.MOVHPS: case V.MOVHPD: {
+    case Op.MOVLPS: case Op.MOVLPD: case Op.MOVHPS: case Op.MOVHPD: {
       const hiHalf = op === Op.MOVHPS || op === Op.MOVHPD;
       if (inst.k0 === K.MEM) {
         store(cpu, cpu.addr(inst), xi(inst.r1) + (hiHalf ? 2 : 0), 8);
@@ -795,14 +445,14 @@ export function execVec(cpu: X86Cpu, inst: Inst): number {
       i[d + (hiHalf ? 3 : 1)] = i[s + 1];
       return CONT;
     }
-    case V.MOVHLPS: case V.MOVLHPS: {
+    case Op.MOVHLPS: case Op.MOVLHPS: {
       const d = xi(inst.r0);
       const s = xi(inst.nops === 3 ? inst.r2 : inst.r1);
       if (op === Op.MOVHLPS) { i[d] = i[s + 2]; i[d + 1] = i[s + 3]; }
       else { i[d + 2] = i[s]; i[d + 3] = i[s + 1]; }
       return CONT;
     }
-    case V.MOVMSKPS: case V.MOVMSKPD: case V.PMOVMSKB: {
+    case Op.MOVMSKPS: case Op.MOVMSKPD: case Op.PMOVMSKB: {
       const s = xi(inst.r1);
       let m = 0;
       if (op === Op.MOVMSKPS) for (let k = 0; k < 4; k++) m |= (i[s + k] >>> 31) << k;
@@ -811,7 +461,7 @@ export function execVec(cpu: X86Cpu, inst: Inst): number {
       cpu.wrReg(inst.r0, inst.s0, m, 0);
       return CONT;
     }
-    case V.MOVDDUP: case V.MOVSLDUP: case V.MOVSHDUP: {
+    case Op.MOVDDUP: case Op.MOVSLDUP: case Op.MOVSHDUP: {
       if (!cpu.features.sse3) return cpu.illegal(inst, "SSE3 (not advertised)");
       const s = inst.k1 === K.MEM ? loadMem(cpu, inst, op === Op.MOVDDUP ? 8 : 16) : xi(inst.r1);
       if (s < 0) return STOP.PRIVILEGED;
@@ -821,24 +471,24 @@ export function execVec(cpu: X86Cpu, inst: Inst): number {
       else { const a = i[s + 1], b = i[s + 3]; i[d] = a; i[d + 1] = a; i[d + 2] = b; i[d + 3] = b; }
       return CONT;
     }
-    case V.MASKMOVDQU: {
+    case Op.MASKMOVDQU: {
       const d = xi(inst.r0), s = xi(inst.r1);
       const g = cpu.g;
-      const base = (g[15] >>> 0) * TWO32 + (g[14] >>> 0);
+      const base = (g[GprI32.RDI_HI] >>> 0) * U64.TWO32 + (g[GprI32.RDI] >>> 0);
       const u = st.u8;
       for (let k = 0; k < 16; k++) if (u[s * 4 + k] & 0x80) cpu.space.wr8(base + k, u[d * 4 + k]);
       return CONT;
     }
-    case V.LDMXCSR: {
+    case Op.LDMXCSR: {
       const v = cpu.space.rd32(cpu.addr(inst));
       if ((v & 0xffff0000) !== 0) return STOP.PRIVILEGED;
       i[MXCSR_I32] = v;
       return CONT;
     }
-    case V.STMXCSR:
+    case Op.STMXCSR:
       cpu.space.wr32(cpu.addr(inst), i[MXCSR_I32]);
       return CONT;
-    case V.FXSAVE: {
+    case Op.FXSAVE: {
       const a = cpu.addr(inst);
       if (a % 16 !== 0) return STOP.PRIVILEGED;
       const img = cpu.fxsave();
@@ -846,7 +496,7 @@ export function execVec(cpu: X86Cpu, inst: Inst): number {
       for (let k = 0; k < 512; k += 4) cpu.space.wr32(a + k, img[k] | (img[k + 1] << 8) | (img[k + 2] << 16) | (img[k + 3] << 24));
       return CONT;
     }
-    case V.FXRSTOR: {
+    case Op.FXRSTOR: {
       const a = cpu.addr(inst);
       if (a % 16 !== 0) return STOP.PRIVILEGED;
       const img = new Uint8Array(512);
@@ -858,7 +508,7 @@ export function execVec(cpu: X86Cpu, inst: Inst): number {
   return vecOps(cpu, inst);
 }
 
-function floatArith(cpu: X86Cpu, inst: Inst, k: number): number {
+function floatArith(cpu: CpuCore, inst: Inst, k: number): number {
   const st = cpu.s;
   const i = st.i32;
   const op = inst.op;
@@ -883,13 +533,13 @@ function floatArith(cpu: X86Cpu, inst: Inst, k: number): number {
   return CONT;
 }
 
-function vecOps(cpu: X86Cpu, inst: Inst): number {
+function vecOps(cpu: CpuCore, inst: Inst): number {
   const st = cpu.s;
   const i = st.i32;
   const op = inst.op;
   const feat = cpu.features;
-  switch (VK[op]) {
-    case V.CMPPS: case V.CMPPD: case V.CMPSS: case V.CMPSD: {
+  switch (op) {
+    case Op.CMPPS: case Op.CMPPD: case Op.CMPSS: case Op.CMPSD: {
       const scalar = op === Op.CMPSS || op === Op.CMPSD;
       const dbl = op === Op.CMPPD || op === Op.CMPSD;
       const s = inst.k1 === K.MEM ? loadMem(cpu, inst, scalar ? (dbl ? 8 : 4) : 16) : xi(inst.r1);
@@ -910,7 +560,7 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
       }
       return CONT;
     }
-    case V.UCOMISS: case V.COMISS: case V.UCOMISD: case V.COMISD: {
+    case Op.UCOMISS: case Op.COMISS: case Op.UCOMISD: case Op.COMISD: {
       const dbl = op === Op.UCOMISD || op === Op.COMISD;
       const s = inst.k1 === K.MEM ? loadMem(cpu, inst, dbl ? 8 : 4) : xi(inst.r1);
       const d = xi(inst.r0);
@@ -924,7 +574,7 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
       setBits(cpu.g, f);
       return CONT;
     }
-    case V.CVTSI2SD: case V.CVTSI2SS: {
+    case Op.CVTSI2SD: case Op.CVTSI2SS: {
       const d = xi(inst.r0);
       const lo = cpu.rd1(inst);
       const hi = cpu.tHi;
@@ -933,7 +583,7 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
       else st.f32[d] = inst.s1 === 8 ? i64ToF32(lo, hi, rc) : roundF32(lo | 0, rc);
       return CONT;
     }
-    case V.CVTTSD2SI: case V.CVTSD2SI: case V.CVTTSS2SI: case V.CVTSS2SI: {
+    case Op.CVTTSD2SI: case Op.CVTSD2SI: case Op.CVTTSS2SI: case Op.CVTSS2SI: {
       const dbl = op === Op.CVTTSD2SI || op === Op.CVTSD2SI;
       const s = inst.k1 === K.MEM ? loadMem(cpu, inst, dbl ? 8 : 4) : xi(inst.r1);
       const v = dbl ? st.f64[s >> 1] : st.f32[s];
@@ -942,45 +592,45 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
       cpu.wrReg(inst.r0, inst.s0, lo, cpu.tHi);
       return CONT;
     }
-    case V.CVTSD2SS: {
+    case Op.CVTSD2SS: {
       const s = inst.k1 === K.MEM ? loadMem(cpu, inst, 8) : xi(inst.r1);
       i[xi(inst.r0)] = f64ToF32Bits(i, s, mxcsrRc(cpu));
       return CONT;
     }
-    case V.CVTSS2SD: {
+    case Op.CVTSS2SD: {
       const s = inst.k1 === K.MEM ? loadMem(cpu, inst, 4) : xi(inst.r1);
       f32ToF64(i, xi(inst.r0), i[s]);
       return CONT;
     }
-    case V.CVTDQ2PS: case V.CVTPS2DQ: case V.CVTTPS2DQ: case V.CVTDQ2PD: case V.CVTPD2DQ: case V.CVTTPD2DQ:
-    case V.CVTPS2PD: case V.CVTPD2PS: {
+    case Op.CVTDQ2PS: case Op.CVTPS2DQ: case Op.CVTTPS2DQ: case Op.CVTDQ2PD: case Op.CVTPD2DQ: case Op.CVTTPD2DQ:
+    case Op.CVTPS2PD: case Op.CVTPD2PS: {
       const half = op === Op.CVTDQ2PD || op === Op.CVTPS2PD;
       const s = inst.k1 === K.MEM ? loadMem(cpu, inst, half ? 8 : 16) : xi(inst.r1);
       if (s < 0) return STOP.PRIVILEGED;
       const d = xi(inst.r0);
       const f32 = st.f32, f64 = st.f64;
-      switch (VK[op]) {
-        case V.CVTDQ2PS: { const rc = mxcsrRc(cpu); for (let l = 0; l < 4; l++) f32[TMP + l] = roundF32(i[s + l], rc); break; }
-        case V.CVTPS2DQ: case V.CVTTPS2DQ: {
+      switch (op) {
+        case Op.CVTDQ2PS: { const rc = mxcsrRc(cpu); for (let l = 0; l < 4; l++) f32[TMP + l] = roundF32(i[s + l], rc); break; }
+        case Op.CVTPS2DQ: case Op.CVTTPS2DQ: {
           const rc = op === Op.CVTTPS2DQ ? 3 : mxcsrRc(cpu);
           for (let l = 0; l < 4; l++) i[TMP + l] = cvtToInt(cpu, f32[s + l], 4, rc);
           break;
         }
-        case V.CVTDQ2PD: { const a = i[s], b = i[s + 1]; f64[TMP >> 1] = a; f64[(TMP >> 1) + 1] = b; break; }
-        case V.CVTPD2DQ: case V.CVTTPD2DQ: {
+        case Op.CVTDQ2PD: { const a = i[s], b = i[s + 1]; f64[TMP >> 1] = a; f64[(TMP >> 1) + 1] = b; break; }
+        case Op.CVTPD2DQ: case Op.CVTTPD2DQ: {
           const rc = op === Op.CVTTPD2DQ ? 3 : mxcsrRc(cpu);
           i[TMP] = cvtToInt(cpu, f64[s >> 1], 4, rc);
           i[TMP + 1] = cvtToInt(cpu, f64[(s >> 1) + 1], 4, rc);
           i[TMP + 2] = 0; i[TMP + 3] = 0;
           break;
         }
-        case V.CVTPS2PD: { const a = i[s], b = i[s + 1]; f32ToF64(i, TMP, a); f32ToF64(i, TMP + 2, b); break; }
+        case Op.CVTPS2PD: { const a = i[s], b = i[s + 1]; f32ToF64(i, TMP, a); f32ToF64(i, TMP + 2, b); break; }
         default: { const rc = mxcsrRc(cpu); i[TMP] = f64ToF32Bits(i, s, rc); i[TMP + 1] = f64ToF32Bits(i, s + 2, rc); i[TMP + 2] = 0; i[TMP + 3] = 0; break; }
       }
       copy4(i, d, TMP);
       return CONT;
     }
-    case V.PSHUFD: case V.PSHUFLW: case V.PSHUFHW: case V.SHUFPS: case V.SHUFPD: {
+    case Op.PSHUFD: case Op.PSHUFLW: case Op.PSHUFHW: case Op.SHUFPS: case Op.SHUFPD: {
       const s = src(cpu, inst);
       if (s < 0) return STOP.PRIVILEGED;
       const d = xi(inst.r0);
@@ -1002,12 +652,12 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
       copy4(i, d, TMP);
       return CONT;
     }
-    case V.PINSRW: {
+    case Op.PINSRW: {
       const v = cpu.rd1(inst);
       st.u16[xi(inst.r0) * 2 + (inst.imm & 7)] = v & 0xffff;
       return CONT;
     }
-    case V.PEXTRW: {
+    case Op.PEXTRW: {
       if (inst.k0 === K.MEM) {
         if (!feat.sse41) return cpu.illegal(inst, "PEXTRW to memory (SSE4.1 not advertised)");
         cpu.space.wr16(cpu.addr(inst), st.u16[xi(inst.r1) * 2 + (inst.imm & 7)]);
@@ -1024,9 +674,9 @@ function vecOps(cpu: X86Cpu, inst: Inst): number {
 /** Packed integer ops (dst = dst op src), shifts, packs, unpacks, logic. */
 /** Ops intOps() handles (others go to the extensions before any operand is loaded). */
 const INT_HANDLED = new Uint8Array(OP_NAMES.length + 1);
-for (const n of "PAND ANDPS ANDPD PANDN ANDNPS ANDNPD POR ORPS ORPD PXOR XORPS XORPD PADDB PADDW PADDD PADDQ PSUBB PSUBW PSUBD PSUBQ PADDSB PADDSW PADDUSB PADDUSW PSUBSB PSUBSW PSUBUSB PSUBUSW PMULLW PMULHW PMULHUW PMULUDQ PMADDWD PAVGB PAVGW PMINUB PMAXUB PMINSW PMAXSW PSADBW PCMPEQB PCMPEQW PCMPEQD PCMPGTB PCMPGTW PCMPGTD PSLLW PSLLD PSLLQ PSRLW PSRLD PSRLQ PSRAW PSRAD PACKSSWB PACKUSWB PACKSSDW PUNPCKLBW PUNPCKHBW PUNPCKLWD PUNPCKHWD PUNPCKLDQ PUNPCKHDQ UNPCKLPS UNPCKHPS PUNPCKLQDQ PUNPCKHQDQ UNPCKLPD UNPCKHPD".split(" ")) INT_HANDLED[(Op as Record<string, number>)[n]] = 1;
+for (const n of "PAND ANDPS ANDPD PANDN ANDNPS ANDNPD POR ORPS ORPD PXOR XORPS XORPD PADDB PADDW PADDD PADDQ PSUBB PSUBW PSUBD PSUBQ PADDSB PADDSW PADDUSB PADDUSW PSUBSB PSUBSW PSUBUSB PSUBUSW PMULLW PMULHW PMULHUW PMULUDQ PMADDWD PAVGB PAVGW PMINUB PMAXUB PMINSW PMAXSW PSADBW PCMPEQB PCMPEQW PCMPEQD PCMPGTB PCMPGTW PCMPGTD PSLLW PSLLD PSLLQ PSRLW PSRLD PSRLQ PSRAW PSRAD PACKSSWB PACKUSWB PACKSSDW PUNPCKLBW PUNPCKHBW PUNPCKLWD PUNPCKHWD PUNPCKLDQ PUNPCKHDQ UNPCKLPS UNPCKHPS PUNPCKLQDQ PUNPCKHQDQ UNPCKLPD UNPCKHPD".split(" ")) INT_HANDLED[OP_BY_NAME.get(n)!] = 1;
 
-function intOps(cpu: X86Cpu, inst: Inst): number {
+function intOps(cpu: CpuCore, inst: Inst): number {
   const st = cpu.s;
   const i = st.i32;
   const op = inst.op;
@@ -1040,15 +690,15 @@ function intOps(cpu: X86Cpu, inst: Inst): number {
   // The source operand (a closure loading it lazily allocated a context per instruction).
   const b = src(cpu, inst);
   if (b < 0) return STOP.PRIVILEGED;
-  switch (VK[op]) {
-    case V.PAND: case V.ANDPS: case V.ANDPD: case V.PANDN: case V.ANDNPS: case V.ANDNPD:
-    case V.POR: case V.ORPS: case V.ORPD: case V.PXOR: case V.XORPS: case V.XORPD: {
+  switch (op) {
+    case Op.PAND: case Op.ANDPS: case Op.ANDPD: case Op.PANDN: case Op.ANDNPS: case Op.ANDNPD:
+    case Op.POR: case Op.ORPS: case Op.ORPD: case Op.PXOR: case Op.XORPS: case Op.XORPD: {
       for (let l = 0; l < 4; l++) {
         const x = i[d + l], y = i[b + l];
-        switch (VK[op]) {
-          case V.PAND: case V.ANDPS: case V.ANDPD: i[d + l] = x & y; break;
-          case V.PANDN: case V.ANDNPS: case V.ANDNPD: i[d + l] = ~x & y; break;
-          case V.POR: case V.ORPS: case V.ORPD: i[d + l] = x | y; break;
+        switch (op) {
+          case Op.PAND: case Op.ANDPS: case Op.ANDPD: i[d + l] = x & y; break;
+          case Op.PANDN: case Op.ANDNPS: case Op.ANDNPD: i[d + l] = ~x & y; break;
+          case Op.POR: case Op.ORPS: case Op.ORPD: i[d + l] = x | y; break;
           default: i[d + l] = x ^ y; break;
         }
       }
@@ -1056,27 +706,27 @@ function intOps(cpu: X86Cpu, inst: Inst): number {
     }
   }
   const db = d * 4, sb = b * 4, dw = d * 2, sw = b * 2;
-  switch (VK[op]) {
-    case V.PADDB: for (let l = 0; l < 16; l++) u8[db + l] = u8[db + l] + u8[sb + l]; break;
-    case V.PADDW: for (let l = 0; l < 8; l++) u16[dw + l] = u16[dw + l] + u16[sw + l]; break;
-    case V.PADDD: for (let l = 0; l < 4; l++) i[d + l] = (i[d + l] + i[b + l]) | 0; break;
-    case V.PADDQ: for (let l = 0; l < 4; l += 2) { const lo = (i[d + l] >>> 0) + (i[b + l] >>> 0); i[d + l + 1] = (i[d + l + 1] + i[b + l + 1] + (lo >= TWO32 ? 1 : 0)) | 0; i[d + l] = lo | 0; } break;
-    case V.PSUBB: for (let l = 0; l < 16; l++) u8[db + l] = u8[db + l] - u8[sb + l]; break;
-    case V.PSUBW: for (let l = 0; l < 8; l++) u16[dw + l] = u16[dw + l] - u16[sw + l]; break;
-    case V.PSUBD: for (let l = 0; l < 4; l++) i[d + l] = (i[d + l] - i[b + l]) | 0; break;
-    case V.PSUBQ: for (let l = 0; l < 4; l += 2) { const lo = (i[d + l] >>> 0) - (i[b + l] >>> 0); i[d + l + 1] = (i[d + l + 1] - i[b + l + 1] - (lo < 0 ? 1 : 0)) | 0; i[d + l] = lo | 0; } break;
-    case V.PADDSB: for (let l = 0; l < 16; l++) i8[db + l] = ss8(i8[db + l] + i8[sb + l]); break;
-    case V.PADDSW: for (let l = 0; l < 8; l++) i16[dw + l] = ss16(i16[dw + l] + i16[sw + l]); break;
-    case V.PADDUSB: for (let l = 0; l < 16; l++) u8[db + l] = us8(u8[db + l] + u8[sb + l]); break;
-    case V.PADDUSW: for (let l = 0; l < 8; l++) u16[dw + l] = us16(u16[dw + l] + u16[sw + l]); break;
-    case V.PSUBSB: for (let l = 0; l < 16; l++) i8[db + l] = ss8(i8[db + l] - i8[sb + l]); break;
-    case V.PSUBSW: for (let l = 0; l < 8; l++) i16[dw + l] = ss16(i16[dw + l] - i16[sw + l]); break;
-    case V.PSUBUSB: for (let l = 0; l < 16; l++) u8[db + l] = us8(u8[db + l] - u8[sb + l]); break;
-    case V.PSUBUSW: for (let l = 0; l < 8; l++) u16[dw + l] = us16(u16[dw + l] - u16[sw + l]); break;
-    case V.PMULLW: for (let l = 0; l < 8; l++) i16[dw + l] = Math.imul(i16[dw + l], i16[sw + l]); break;
-    case V.PMULHW: for (let l = 0; l < 8; l++) i16[dw + l] = (i16[dw + l] * i16[sw + l]) >> 16; break;
-    case V.PMULHUW: for (let l = 0; l < 8; l++) u16[dw + l] = (u16[dw + l] * u16[sw + l]) >>> 16; break;
-    case V.PMULUDQ: {
+  switch (op) {
+    case Op.PADDB: for (let l = 0; l < 16; l++) u8[db + l] = u8[db + l] + u8[sb + l]; break;
+    case Op.PADDW: for (let l = 0; l < 8; l++) u16[dw + l] = u16[dw + l] + u16[sw + l]; break;
+    case Op.PADDD: for (let l = 0; l < 4; l++) i[d + l] = (i[d + l] + i[b + l]) | 0; break;
+    case Op.PADDQ: for (let l = 0; l < 4; l += 2) { const lo = (i[d + l] >>> 0) + (i[b + l] >>> 0); i[d + l + 1] = (i[d + l + 1] + i[b + l + 1] + (lo >= U64.TWO32 ? 1 : 0)) | 0; i[d + l] = lo | 0; } break;
+    case Op.PSUBB: for (let l = 0; l < 16; l++) u8[db + l] = u8[db + l] - u8[sb + l]; break;
+    case Op.PSUBW: for (let l = 0; l < 8; l++) u16[dw + l] = u16[dw + l] - u16[sw + l]; break;
+    case Op.PSUBD: for (let l = 0; l < 4; l++) i[d + l] = (i[d + l] - i[b + l]) | 0; break;
+    case Op.PSUBQ: for (let l = 0; l < 4; l += 2) { const lo = (i[d + l] >>> 0) - (i[b + l] >>> 0); i[d + l + 1] = (i[d + l + 1] - i[b + l + 1] - (lo < 0 ? 1 : 0)) | 0; i[d + l] = lo | 0; } break;
+    case Op.PADDSB: for (let l = 0; l < 16; l++) i8[db + l] = ss8(i8[db + l] + i8[sb + l]); break;
+    case Op.PADDSW: for (let l = 0; l < 8; l++) i16[dw + l] = ss16(i16[dw + l] + i16[sw + l]); break;
+    case Op.PADDUSB: for (let l = 0; l < 16; l++) u8[db + l] = us8(u8[db + l] + u8[sb + l]); break;
+    case Op.PADDUSW: for (let l = 0; l < 8; l++) u16[dw + l] = us16(u16[dw + l] + u16[sw + l]); break;
+    case Op.PSUBSB: for (let l = 0; l < 16; l++) i8[db + l] = ss8(i8[db + l] - i8[sb + l]); break;
+    case Op.PSUBSW: for (let l = 0; l < 8; l++) i16[dw + l] = ss16(i16[dw + l] - i16[sw + l]); break;
+    case Op.PSUBUSB: for (let l = 0; l < 16; l++) u8[db + l] = us8(u8[db + l] - u8[sb + l]); break;
+    case Op.PSUBUSW: for (let l = 0; l < 8; l++) u16[dw + l] = us16(u16[dw + l] - u16[sw + l]); break;
+    case Op.PMULLW: for (let l = 0; l < 8; l++) i16[dw + l] = Math.imul(i16[dw + l], i16[sw + l]); break;
+    case Op.PMULHW: for (let l = 0; l < 8; l++) i16[dw + l] = (i16[dw + l] * i16[sw + l]) >> 16; break;
+    case Op.PMULHUW: for (let l = 0; l < 8; l++) u16[dw + l] = (u16[dw + l] * u16[sw + l]) >>> 16; break;
+    case Op.PMULUDQ: {
       for (let l = 0; l < 4; l += 2) {
         const x = i[d + l] >>> 0, y = i[b + l] >>> 0;
         const lo = Math.imul(x, y);
@@ -1087,14 +737,14 @@ function intOps(cpu: X86Cpu, inst: Inst): number {
       }
       break;
     }
-    case V.PMADDWD: for (let l = 0; l < 4; l++) i[TMP + l] = (i16[dw + 2 * l] * i16[sw + 2 * l] + i16[dw + 2 * l + 1] * i16[sw + 2 * l + 1]) | 0; copy4(i, d, TMP); break;
-    case V.PAVGB: for (let l = 0; l < 16; l++) u8[db + l] = (u8[db + l] + u8[sb + l] + 1) >> 1; break;
-    case V.PAVGW: for (let l = 0; l < 8; l++) u16[dw + l] = (u16[dw + l] + u16[sw + l] + 1) >> 1; break;
-    case V.PMINUB: for (let l = 0; l < 16; l++) u8[db + l] = Math.min(u8[db + l], u8[sb + l]); break;
-    case V.PMAXUB: for (let l = 0; l < 16; l++) u8[db + l] = Math.max(u8[db + l], u8[sb + l]); break;
-    case V.PMINSW: for (let l = 0; l < 8; l++) i16[dw + l] = Math.min(i16[dw + l], i16[sw + l]); break;
-    case V.PMAXSW: for (let l = 0; l < 8; l++) i16[dw + l] = Math.max(i16[dw + l], i16[sw + l]); break;
-    case V.PSADBW: {
+    case Op.PMADDWD: for (let l = 0; l < 4; l++) i[TMP + l] = (i16[dw + 2 * l] * i16[sw + 2 * l] + i16[dw + 2 * l + 1] * i16[sw + 2 * l + 1]) | 0; copy4(i, d, TMP); break;
+    case Op.PAVGB: for (let l = 0; l < 16; l++) u8[db + l] = (u8[db + l] + u8[sb + l] + 1) >> 1; break;
+    case Op.PAVGW: for (let l = 0; l < 8; l++) u16[dw + l] = (u16[dw + l] + u16[sw + l] + 1) >> 1; break;
+    case Op.PMINUB: for (let l = 0; l < 16; l++) u8[db + l] = Math.min(u8[db + l], u8[sb + l]); break;
+    case Op.PMAXUB: for (let l = 0; l < 16; l++) u8[db + l] = Math.max(u8[db + l], u8[sb + l]); break;
+    case Op.PMINSW: for (let l = 0; l < 8; l++) i16[dw + l] = Math.min(i16[dw + l], i16[sw + l]); break;
+    case Op.PMAXSW: for (let l = 0; l < 8; l++) i16[dw + l] = Math.max(i16[dw + l], i16[sw + l]); break;
+    case Op.PSADBW: {
       for (let h = 0; h < 2; h++) {
         let sum = 0;
         for (let l = 0; l < 8; l++) sum += Math.abs(u8[db + 8 * h + l] - u8[sb + 8 * h + l]);
@@ -1103,18 +753,18 @@ function intOps(cpu: X86Cpu, inst: Inst): number {
       copy4(i, d, TMP);
       break;
     }
-    case V.PCMPEQB: for (let l = 0; l < 16; l++) u8[db + l] = u8[db + l] === u8[sb + l] ? 255 : 0; break;
-    case V.PCMPEQW: for (let l = 0; l < 8; l++) u16[dw + l] = u16[dw + l] === u16[sw + l] ? 0xffff : 0; break;
-    case V.PCMPEQD: for (let l = 0; l < 4; l++) i[d + l] = i[d + l] === i[b + l] ? -1 : 0; break;
-    case V.PCMPGTB: for (let l = 0; l < 16; l++) u8[db + l] = i8[db + l] > i8[sb + l] ? 255 : 0; break;
-    case V.PCMPGTW: for (let l = 0; l < 8; l++) u16[dw + l] = i16[dw + l] > i16[sw + l] ? 0xffff : 0; break;
-    case V.PCMPGTD: for (let l = 0; l < 4; l++) i[d + l] = i[d + l] > i[b + l] ? -1 : 0; break;
-    case V.PSLLW: case V.PSLLD: case V.PSLLQ: case V.PSRLW: case V.PSRLD: case V.PSRLQ: case V.PSRAW: case V.PSRAD: {
+    case Op.PCMPEQB: for (let l = 0; l < 16; l++) u8[db + l] = u8[db + l] === u8[sb + l] ? 255 : 0; break;
+    case Op.PCMPEQW: for (let l = 0; l < 8; l++) u16[dw + l] = u16[dw + l] === u16[sw + l] ? 0xffff : 0; break;
+    case Op.PCMPEQD: for (let l = 0; l < 4; l++) i[d + l] = i[d + l] === i[b + l] ? -1 : 0; break;
+    case Op.PCMPGTB: for (let l = 0; l < 16; l++) u8[db + l] = i8[db + l] > i8[sb + l] ? 255 : 0; break;
+    case Op.PCMPGTW: for (let l = 0; l < 8; l++) u16[dw + l] = i16[dw + l] > i16[sw + l] ? 0xffff : 0; break;
+    case Op.PCMPGTD: for (let l = 0; l < 4; l++) i[d + l] = i[d + l] > i[b + l] ? -1 : 0; break;
+    case Op.PSLLW: case Op.PSLLD: case Op.PSLLQ: case Op.PSRLW: case Op.PSRLD: case Op.PSRLQ: case Op.PSRAW: case Op.PSRAD: {
       const c = i[b + 1] !== 0 || (i[b] >>> 0) > 255 ? 255 : i[b] & 255;
       shiftLanes(st, op, d, c);
       break;
     }
-    case V.PACKSSWB: case V.PACKUSWB: {
+    case Op.PACKSSWB: case Op.PACKUSWB: {
       const t = TMP * 4;
       for (let l = 0; l < 8; l++) {
         const x = i16[dw + l], y = i16[sw + l];
@@ -1124,31 +774,31 @@ function intOps(cpu: X86Cpu, inst: Inst): number {
       copy4(i, d, TMP);
       break;
     }
-    case V.PACKSSDW: {
+    case Op.PACKSSDW: {
       const t = TMP * 2;
       for (let l = 0; l < 4; l++) { i16[t + l] = ss16(i[d + l]); i16[t + 4 + l] = ss16(i[b + l]); }
       copy4(i, d, TMP);
       break;
     }
-    case V.PUNPCKLBW: case V.PUNPCKHBW: {
+    case Op.PUNPCKLBW: case Op.PUNPCKHBW: {
       const o = op === Op.PUNPCKHBW ? 8 : 0, t = TMP * 4;
       for (let l = 0; l < 8; l++) { u8[t + 2 * l] = u8[db + o + l]; u8[t + 2 * l + 1] = u8[sb + o + l]; }
       copy4(i, d, TMP);
       break;
     }
-    case V.PUNPCKLWD: case V.PUNPCKHWD: {
+    case Op.PUNPCKLWD: case Op.PUNPCKHWD: {
       const o = op === Op.PUNPCKHWD ? 4 : 0, t = TMP * 2;
       for (let l = 0; l < 4; l++) { u16[t + 2 * l] = u16[dw + o + l]; u16[t + 2 * l + 1] = u16[sw + o + l]; }
       copy4(i, d, TMP);
       break;
     }
-    case V.PUNPCKLDQ: case V.PUNPCKHDQ: case V.UNPCKLPS: case V.UNPCKHPS: {
+    case Op.PUNPCKLDQ: case Op.PUNPCKHDQ: case Op.UNPCKLPS: case Op.UNPCKHPS: {
       const o = op === Op.PUNPCKHDQ || op === Op.UNPCKHPS ? 2 : 0;
       i[TMP] = i[d + o]; i[TMP + 1] = i[b + o]; i[TMP + 2] = i[d + o + 1]; i[TMP + 3] = i[b + o + 1];
       copy4(i, d, TMP);
       break;
     }
-    case V.PUNPCKLQDQ: case V.PUNPCKHQDQ: case V.UNPCKLPD: case V.UNPCKHPD: {
+    case Op.PUNPCKLQDQ: case Op.PUNPCKHQDQ: case Op.UNPCKLPD: case Op.UNPCKHPD: {
       const o = op === Op.PUNPCKHQDQ || op === Op.UNPCKHPD ? 2 : 0;
       i[TMP] = i[d + o]; i[TMP + 1] = i[d + o + 1]; i[TMP + 2] = i[b + o]; i[TMP + 3] = i[b + o + 1];
       copy4(i, d, TMP);
@@ -1162,14 +812,14 @@ function intOps(cpu: X86Cpu, inst: Inst): number {
 
 function shiftLanes(st: { i32: Int32Array; u16: Uint16Array; i16: Int16Array }, op: number, d: number, c: number): void {
   const i = st.i32, u16 = st.u16, i16 = st.i16, dw = d * 2;
-  switch (VK[op]) {
-    case V.PSLLW: for (let l = 0; l < 8; l++) u16[dw + l] = c > 15 ? 0 : u16[dw + l] << c; break;
-    case V.PSRLW: for (let l = 0; l < 8; l++) u16[dw + l] = c > 15 ? 0 : u16[dw + l] >>> c; break;
-    case V.PSRAW: for (let l = 0; l < 8; l++) i16[dw + l] = i16[dw + l] >> (c > 15 ? 15 : c); break;
-    case V.PSLLD: for (let l = 0; l < 4; l++) i[d + l] = c > 31 ? 0 : i[d + l] << c; break;
-    case V.PSRLD: for (let l = 0; l < 4; l++) i[d + l] = c > 31 ? 0 : i[d + l] >>> c; break;
-    case V.PSRAD: for (let l = 0; l < 4; l++) i[d + l] = i[d + l] >> (c > 31 ? 31 : c); break;
-    case V.PSLLQ: case V.PSRLQ:
+  switch (op) {
+    case Op.PSLLW: for (let l = 0; l < 8; l++) u16[dw + l] = c > 15 ? 0 : u16[dw + l] << c; break;
+    case Op.PSRLW: for (let l = 0; l < 8; l++) u16[dw + l] = c > 15 ? 0 : u16[dw + l] >>> c; break;
+    case Op.PSRAW: for (let l = 0; l < 8; l++) i16[dw + l] = i16[dw + l] >> (c > 15 ? 15 : c); break;
+    case Op.PSLLD: for (let l = 0; l < 4; l++) i[d + l] = c > 31 ? 0 : i[d + l] << c; break;
+    case Op.PSRLD: for (let l = 0; l < 4; l++) i[d + l] = c > 31 ? 0 : i[d + l] >>> c; break;
+    case Op.PSRAD: for (let l = 0; l < 4; l++) i[d + l] = i[d + l] >> (c > 31 ? 31 : c); break;
+    case Op.PSLLQ: case Op.PSRLQ:
       for (let l = 0; l < 4; l += 2) {
         const lo = i[d + l], hi = i[d + l + 1];
         let rl = 0, rh = 0;
@@ -1187,7 +837,7 @@ function shiftLanes(st: { i32: Int32Array; u16: Uint16Array; i16: Int16Array }, 
   }
 }
 
-function shiftImm(cpu: X86Cpu, inst: Inst): number {
+function shiftImm(cpu: CpuCore, inst: Inst): number {
   const st = cpu.s;
   const d = xi(inst.r0);
   const c = inst.imm & 255;
@@ -1202,25 +852,18 @@ function shiftImm(cpu: X86Cpu, inst: Inst): number {
     copy4(st.i32, d, TMP);
     return CONT;
   }
-  switch (VK[op]) {
-    case V.PSLLW: case V.PSLLD: case V.PSLLQ: case V.PSRLW: case V.PSRLD: case V.PSRLQ: case V.PSRAW: case V.PSRAD:
+  switch (op) {
+    case Op.PSLLW: case Op.PSLLD: case Op.PSLLQ: case Op.PSRLW: case Op.PSRLD: case Op.PSRLQ: case Op.PSRAW: case Op.PSRAD:
       shiftLanes(st, op, d, c);
       return CONT;
   }
   return intOpsExt(cpu, inst);
 }
 
-/** SSSE3 / SSE4.1 / SSE4.2 / AES / PCLMUL forms (behind their CPUID bits). */
-function intOpsExt(cpu: X86Cpu, inst: Inst, b = -3): number {
-  void b;
-  void TMP2;
-  return extVec(cpu, inst);
-}
-
-/** Hook filled by ext.ts (v2 extensions), kept separate to keep this module's size down. */
-let extVec: (cpu: X86Cpu, inst: Inst) => number = () => UNHANDLED;
-export function setExtVec(f: (cpu: X86Cpu, inst: Inst) => number): void {
-  extVec = f;
+/** A form the SSE/SSE2 handlers do not implement (an MMX register operand, ...): the CPU stops
+ *  with ILLEGAL naming the instruction. */
+function intOpsExt(_cpu: CpuCore, _inst: Inst, _b = -3): number {
+  return UNHANDLED;
 }
 
 export { laneS, laneD, src as vecSrc, xi as xmmIndex, loadMem as vecLoad, store as vecStore, copy4, TMP, TMP2, SCR, roundRc as sseRound, mxcsrRc, cvtToInt, ss16, us16, ss8, us8 };
