@@ -1,6 +1,7 @@
 // Runs every issue-4 fixture program built with every toolchain (fixtures/build/go1.NN) natively
 // and under `rt0 run`, and prints one line per pair plus a summary:
-//   node dist/tools/run-matrix.js [--jobs N] [name...]
+//   node dist/tools/run-matrix.js [--jobs N] [--jit-threshold N] [name...]
+// (--jit-threshold 0 compiles every function on its first entry: the compiled tier on everything)
 import { GO_VERSIONS, builtFixture } from "../test/helpers.js";
 import { CASES, pool, runNative, runRt0 } from "../test/cli/runharness.js";
 
@@ -8,8 +9,10 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   let jobs = 2;
   const names: string[] = [];
+  const extra: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--jobs") jobs = Number(argv[++i]);
+    else if (argv[i] === "--jit-threshold") extra.push("--jit-threshold", argv[++i]!);
     else names.push(argv[i]!);
   }
   const cases = CASES.filter((c) => names.length === 0 || names.includes(c.name));
@@ -18,7 +21,7 @@ async function main(): Promise<void> {
   const results = await pool(jobs, tasks.filter((t) => t.bin).map((t) => async () => {
     const t0 = Date.now();
     const nat = await runNative(t.bin!, t.c);
-    const emu = await runRt0(t.bin!, t.c);
+    const emu = await runRt0(t.bin!, t.c, 300_000, extra);
     const same = nat.stdout === emu.stdout && nat.stderr === emu.stderr && nat.status === emu.status;
     const what = same ? "identical" : `DIFF status ${nat.status}/${emu.status} stdout ${nat.stdout === emu.stdout ? "=" : "!="} stderr ${nat.stderr === emu.stderr ? "=" : "!="}`;
     console.log(`go${t.v}\t${t.c.name}\t${what}\t${((Date.now() - t0) / 1000).toFixed(1)}s${same ? "" : "\t" + JSON.stringify(emu.stderr.slice(0, 300))}`);

@@ -65,6 +65,9 @@ export interface Cpu {
   fxsave(): Uint8Array;
   fxrstor(image: Uint8Array): void;
 
+  /** The thread ended for good: give back what it holds (its state block). Optional. */
+  dispose?(): void;
+
   /** Copy all architectural state from another Cpu (clone: the child starts as the parent). */
   copyStateFrom(other: Cpu): void;
 

@@ -9,23 +9,6 @@ import { endsBlock, setsRip } from "../x86/facts.js";
 import { PAGE_SIZE } from "../mem/api.js";
 import type { Space } from "../mem/space.js";
 
-/** What compiled code needs from the CPU (X86Cpu implements it). */
-export interface JitHost {
-  /** The interpreter's generic handler / specialized handler for one instruction. */
-  exec(inst: Inst): number;
-  fast(inst: Inst, h: number): number;
-  /** Address of the instruction that stopped the call (a STOP or a fault). */
-  jitAt: number;
-  /** Instructions retired by the call (not counting one that stopped it). */
-  jitDone: number;
-}
-
-/** A compiled trace (jit.ts traceBlocks): returns -1 (CONT) with RIP set and host.jitDone =
- *  instructions run, or a STOP code with host.jitAt naming the instruction; memory faults
- *  propagate as MEM_FAULT with host.jitAt/jitDone set. A looping trace runs passes while one
- *  more fits in budget instructions. */
-export type JitFn = (host: JitHost, g: Int32Array, f64: Float64Array, m: Space, budget: number) => number;
-
 const OP_INVALID = Op.INVALID;
 
 /** Longest block (instructions). */
@@ -43,17 +26,10 @@ export class Block {
   taken: Block | null = null;
   /** Times entered by the interpreter (the JIT tier's hotness test). */
   hits = 0;
-  /** The compiled form (jit.ts), once the block is hot. */
-  jit: JitFn | null = null;
-  /** Most instructions the compiled form runs per pass (its trace's length; a looping trace
-   *  runs passes while its budget allows). */
-  jitLen = 0;
-  /** Transitions seen by the interpreter to the fall-through (end) and elsewhere: the trace
-   *  former follows the more frequent one. */
-  nNext = 0;
-  nTaken = 0;
-  /** Blocks whose compiled trace contains this block (dropped with it). */
-  usedBy: Block[] | null = null;
+  /** The WebAssembly tier (src/jit): the table slot of the compiled function holding this block
+   *  (0: none) and the block's entry index in it. */
+  wslot = 0;
+  wentry = 0;
   /** Per instruction: the interpreter's specialized handler id (0: generic exec). */
   readonly hids: Int32Array;
   /** The last instruction sets RIP itself (jumps, calls, returns, CPUID). */
@@ -95,6 +71,10 @@ export class DecodeCache {
   private slabUsed = 0;
   /** Decoded instructions held (for statistics). */
   instCount = 0;
+
+  /** Called for each block dropped (its code page was written, unmapped or reprotected): the
+   *  compiled tier forgets what it compiled from it. */
+  dropListener: ((b: Block) => void) | null = null;
 
   /** Handler specialization of the interpreter (set by the CPU; 0 = generic). */
   specialize: (inst: Inst) => number = () => 0;
@@ -234,15 +214,7 @@ export class DecodeCache {
     this.byPage.delete(page);
     for (const b of list) {
       b.valid = false;
-      if (b.usedBy !== null) {
-        // A trace that runs through this block's code is stale: its entry recompiles when hot.
-        for (const e of b.usedBy) {
-          e.jit = null;
-          e.jitLen = 0;
-          e.hits = 0;
-        }
-        b.usedBy = null;
-      }
+      if (this.dropListener !== null) this.dropListener(b);
       if (this.blocks.get(b.addr) === b) {
         this.blocks.delete(b.addr);
         this.instCount -= b.insts.length;

@@ -9,6 +9,7 @@
 import { toBig, fromBig, U64 } from "../base/u64.js";
 import type { Memory } from "../mem/api.js";
 import { Space, TLB_SIZE } from "../mem/space.js";
+import { STATE_SLOTS } from "../mem/layout.js";
 import { K, R, type Inst } from "../x86/inst.js";
 import { STOP, type CpuModel } from "./api.js";
 import { featuresFor, type Features } from "./cpuid.js";
@@ -22,7 +23,7 @@ import {
 const TLB_MASK = TLB_SIZE - 1;
 
 export class CpuCore {
-  readonly s = new State();
+  readonly s: State;
   /** GPRs and flags (Int32Array over the state buffer). */
   readonly g: Int32Array;
   readonly f64: Float64Array;
@@ -50,6 +51,9 @@ export class CpuCore {
   constructor(readonly mem: Memory, readonly model: CpuModel) {
     if (!(mem instanceof Space)) throw new Error("X86Cpu needs a Space (src/mem/space.ts)");
     this.space = mem;
+    const st = mem.allocState();
+    if (st < 0) throw new Error(`more than ${STATE_SLOTS} threads alive in one address space`);
+    this.s = new State(mem.memory.buffer, st);
     this.g = this.s.i32;
     this.f64 = this.s.f64;
     this.features = featuresFor(model);

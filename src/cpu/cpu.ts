@@ -1,6 +1,6 @@
 // The x86-64 user-mode interpreter: run(maxInstructions) executes decoded blocks from the shared
 // cache over the state buffer (state.ts) and guest memory (Space), with lazy flags (flags.ts),
-// handing hot blocks to the JIT tier. Each instruction runs in its family's handler
+// handing the functions of hot blocks to the WebAssembly tier (src/jit). Each instruction runs in its family's handler
 // (src/cpu/ops/, dispatched by handlers.generated.ts from the instruction table); the hottest
 // forms through the specialized handlers of ops/hot.ts. Operand access is in core.ts.
 
@@ -14,33 +14,46 @@ import { CpuCore } from "./core.js";
 import { execute } from "./handlers.generated.js";
 import { execHot, Hot, specialize } from "./ops/hot.js";
 import { RIP_F64, CONT, UNHANDLED } from "./state.js";
-import { compileBlock, traceBlocks, type JitFn } from "./jit.js";
+import { S_CONT, S_INTERP } from "../jit/core.js";
+import { tierFor, type WasmTier } from "../jit/tier.js";
 
 /** A per-instruction hook: return true to stop the run (STOP.HOOK) before the instruction. */
 export type CodeHook = (addr: number) => boolean;
 
 export { specialize };
 
-/** Default hotness threshold of the JIT tier (interpreted entries before compiling a block). */
-export const JIT_THRESHOLD = 2000;
+/** Default hotness threshold of the compiled tier: interpreted entries of a block before its
+ *  function is compiled to WebAssembly. */
+export const JIT_THRESHOLD = 200;
 
 export class X86Cpu extends CpuCore implements Cpu {
   readonly cache: DecodeCache;
   private codeHook: CodeHook | null = null;
-  /** Interpreted entries before a block is compiled (0: at once; Infinity: never). */
-  jitThreshold = JIT_THRESHOLD;
-  /** Set by compiled code: the address of the instruction that stopped or faulted, and the
-   *  instructions the call retired (before it). */
-  jitAt = 0;
-  jitDone = 0;
-  /** A trace takes in only blocks that already ran (are in the cache): cold paths stay out. */
-  private readonly blockAt = (addr: number): Block | null => this.cache.get(addr) ?? null;
+  /** Interpreted entries before a block's function is compiled (0: at once; Infinity: never). */
+  private threshold = JIT_THRESHOLD;
+  /** The compiled tier of this address space (null: interpreter only). */
+  private tier: WasmTier | null = null;
 
   constructor(mem: Memory, model: CpuModel, cache?: DecodeCache) {
     super(mem, model);
     // A cache belongs to one address space (a forked process gets its own).
     this.cache = cache !== undefined && cache.mem === this.space ? cache : new DecodeCache(this.space);
     this.cache.specialize = specialize;
+    this.tier = tierFor(this.cache, this.space, this.features);
+  }
+
+  /** Interpreted entries of a block before its function is compiled (0: compile on first entry,
+   *  with no batching; Infinity: interpreter only). */
+  get jitThreshold(): number {
+    return this.threshold;
+  }
+  set jitThreshold(n: number) {
+    this.threshold = n;
+    if (n === Infinity) this.tier = null;
+    else {
+      this.tier = tierFor(this.cache, this.space, this.features);
+      this.tier.eager = n === 0;
+    }
   }
 
   get retired(): number {
@@ -54,6 +67,13 @@ export class X86Cpu extends CpuCore implements Cpu {
   /** Attach a memory-write hook (addr, size) called before each CPU store. */
   setWriteHook(h: ((addr: number, size: number) => void) | null): void {
     this.space.setWriteHook(h);
+  }
+
+  private disposed = false;
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.space.freeState(this.s.offset);
   }
 
   copyStateFrom(other: Cpu): void {
@@ -78,7 +98,7 @@ export class X86Cpu extends CpuCore implements Cpu {
     let done = 0;
     let prev: Block | null = null;
     let stop: number = STOP.SLICE_END;
-    let stalled = false;
+    const tier = this.tier;
     while (done < maxInstructions) {
       const rip = f64[RIP_F64];
       let b: Block | null = null;
@@ -109,29 +129,37 @@ export class X86Cpu extends CpuCore implements Cpu {
           else prev.taken = b;
         }
       }
-      if (prev !== null) {
-        // Edge counts for the trace former (only interpreted blocks need them).
-        if (rip === prev.end) prev.nNext++;
-        else prev.nTaken++;
+      if (tier !== null) {
+        if (b.wslot === 0) {
+          if (b.hits++ >= this.threshold) tier.hot(b);
+          else tier.tick();
+        }
+        if (b.wslot !== 0) {
+          // Compiled: run it (it goes on through other compiled functions as far as it can).
+          const r = tier.enter(this, b, maxInstructions - done);
+          done += tier.ran;
+          prev = null;
+          if (r === S_CONT) {
+            // Left at once (the block does not fit what is left of the slice): the interpreter
+            // runs the rest.
+            if (tier.ran !== 0 || f64[RIP_F64] !== b.addr) continue;
+          } else if (r === S_INTERP) {
+            // The interpreter runs the instruction compiled code left at (a syscall, a store to
+            // a page holding code, an instruction the tier does not compile).
+            const s1 = this.stepOne();
+            done += this.stepped;
+            if (s1 === CONT) continue;
+            stop = s1;
+            break;
+          } else {
+            stop = r;
+            break;
+          }
+        }
       }
       const insts = b.insts;
       const hids = b.hids;
       let n = insts.length;
-      if (b.jit === null && b.hits++ >= this.jitThreshold) b.jit = compileBlock(b, traceBlocks(b, this.blockAt), this.space);
-      if (b.jit !== null && b.jitLen <= maxInstructions - done && !stalled) {
-        done += this.runChain(b, maxInstructions - done);
-        const r = this.chainStop;
-        if (r !== CONT) {
-          stop = r;
-          break;
-        }
-        prev = this.chainLast;
-        // A trace that left before its first instruction (a TLB miss): the interpreter runs
-        // this block once.
-        stalled = this.chainStalled;
-        continue;
-      }
-      stalled = false;
       if (n > maxInstructions - done) n = maxInstructions - done;
       let i = 0;
       let r = CONT;
@@ -166,64 +194,33 @@ export class X86Cpu extends CpuCore implements Cpu {
     return stop as StopReason;
   }
 
-  /** How the last runChain ended: CONT (the next block is not compiled or does not fit) or a
-   *  STOP code with RIP set; and the last block it ran (for the successor slots). */
-  private chainStop: number = CONT;
-  private chainLast: Block | null = null;
-  /** The last compiled call ran no instruction (it left at its entry: a TLB miss there). */
-  private chainStalled = false;
+  /** Instructions the last stepOne retired (0 or 1). */
+  private stepped = 0;
 
-  /** Run compiled blocks from b (compiled, fitting the budget) for as long as the next block
-   *  is compiled and fits; returns the instructions retired. */
-  private runChain(b: Block, budget: number): number {
-    const g = this.g, f64 = this.f64, space = this.space, cache = this.cache;
-    let done = 0;
-    let jb = b;
-    let before: Block | null = null;
-    this.chainStop = CONT;
-    this.chainStalled = false;
+  /** Run the one instruction at RIP in the interpreter: CONT, or the STOP code it ended with. */
+  private stepOne(): number {
+    const f64 = this.f64;
+    const rip = f64[RIP_F64];
+    this.stepped = 0;
+    let inst: Inst;
     try {
-      for (;;) {
-        const r = (jb.jit as JitFn)(this, g, f64, space, budget - done);
-        if (r !== CONT) {
-          // STOP.* from an instruction: SYSCALL/BREAKPOINT count as retired; others do not.
-          if (r === STOP.SYSCALL || r === STOP.BREAKPOINT) done++;
-          else f64[RIP_F64] = this.jitAt;
-          this.chainStop = r;
-          return done + this.jitDone;
-        }
-        if (this.jitDone === 0) {
-          // Left at its entry: back to the run loop, which interprets this block.
-          this.chainStalled = true;
-          this.chainLast = before;
-          return done;
-        }
-        done += this.jitDone;
-        const rip = f64[RIP_F64];
-        let nb = jb.next;
-        if (nb === null || nb.addr !== rip || !nb.valid) {
-          nb = jb.taken;
-          if (nb === null || nb.addr !== rip || !nb.valid) {
-            const c = cache.lookup(rip);
-            if (c === undefined) break;
-            nb = c;
-            if (rip === jb.end) jb.next = nb;
-            else jb.taken = nb;
-          }
-        }
-        if (nb.jit === null || nb.jitLen > budget - done) break;
-        before = jb;
-        jb = nb;
+      const b = this.cache.lookup(rip) ?? this.cache.build(rip);
+      inst = b.insts[0];
+      const r = this.exec(inst);
+      if (r !== CONT) {
+        if (r === STOP.SYSCALL || r === STOP.BREAKPOINT) this.stepped = 1;
+        else f64[RIP_F64] = inst.addr;
+        return r;
       }
     } catch (e) {
       if (e !== MEM_FAULT) throw e;
-      f64[RIP_F64] = this.jitAt;
+      f64[RIP_F64] = rip;
       this.takeFault();
-      this.chainStop = STOP.FAULT;
-      return done + this.jitDone;
+      return STOP.FAULT;
     }
-    this.chainLast = jb;
-    return done;
+    this.stepped = 1;
+    if (!setsRip(inst.op)) f64[RIP_F64] = inst.addr + inst.len;
+    return CONT;
   }
 
   /** The slow loop used while a code hook is attached: one instruction at a time. */
@@ -263,7 +260,8 @@ export class X86Cpu extends CpuCore implements Cpu {
     return stop as StopReason;
   }
 
-  private takeFault(): void {
+  /** Record the details of the Space fault just raised. */
+  takeFault(): void {
     this.faultAddr = this.space.faultAddr;
     this.faultAccess = this.space.faultAccess;
     this.faultProtection = this.space.faultProtection;

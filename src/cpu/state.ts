@@ -49,6 +49,11 @@ export const XMM_I32 = XMM_BYTE / 4;
 export const YMMH_BYTE = 512;
 /** x87/MMX registers as 80-bit values, 16 bytes apart (FXSAVE layout), bytes 768..895. */
 export const ST_BYTE = 768;
+/** The compiled tier's words (bytes 896..1023): the instruction budget left (i32), and a
+ *  16-byte buffer through which a value crosses between compiled code and its JavaScript
+ *  memory helpers (a TLB miss). */
+export const JIT_BUDGET_BYTE = 896;
+export const JIT_XFER_BYTE = 912;
 /** Scratch area for the interpreter (vector temporaries): bytes 1024..2047. */
 export const SCRATCH_BYTE = 1024;
 
@@ -85,17 +90,20 @@ export class State {
   readonly f64: Float64Array;
   readonly dv: DataView;
 
-  constructor() {
-    this.buf = new ArrayBuffer(STATE_BYTES);
-    this.i32 = new Int32Array(this.buf);
-    this.u32 = new Uint32Array(this.buf);
-    this.u16 = new Uint16Array(this.buf);
-    this.i16 = new Int16Array(this.buf);
-    this.i8 = new Int8Array(this.buf);
-    this.u8 = new Uint8Array(this.buf);
-    this.f32 = new Float32Array(this.buf);
-    this.f64 = new Float64Array(this.buf);
-    this.dv = new DataView(this.buf);
+  /** The state at byte `offset` of `buf` (a WebAssembly memory, where compiled code reads it;
+   *  offset a multiple of 8), or in a buffer of its own. */
+  constructor(buf?: ArrayBuffer, readonly offset = 0) {
+    this.buf = buf ?? new ArrayBuffer(STATE_BYTES);
+    const o = offset;
+    this.i32 = new Int32Array(this.buf, o, STATE_BYTES / 4);
+    this.u32 = new Uint32Array(this.buf, o, STATE_BYTES / 4);
+    this.u16 = new Uint16Array(this.buf, o, STATE_BYTES / 2);
+    this.i16 = new Int16Array(this.buf, o, STATE_BYTES / 2);
+    this.i8 = new Int8Array(this.buf, o, STATE_BYTES);
+    this.u8 = new Uint8Array(this.buf, o, STATE_BYTES);
+    this.f32 = new Float32Array(this.buf, o, STATE_BYTES / 4);
+    this.f64 = new Float64Array(this.buf, o, STATE_BYTES / 8);
+    this.dv = new DataView(this.buf, o, STATE_BYTES);
     this.i32[FL_OTHER] = IF | 2;
     this.i32[MXCSR_I32] = 0x1f80;
     this.i32[FCW_I32] = 0x37f;

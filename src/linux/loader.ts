@@ -14,6 +14,7 @@ import {
   AT_PHDR, AT_PHENT, AT_PHNUM, AT_PLATFORM, AT_RANDOM, AT_SECURE, AT_SYSINFO_EHDR, AT_UID, AT_BASE,
 } from "./abi.js";
 import { buildVdso, VDSO_SIZE } from "./vdso.js";
+import { openBinary } from "../gobin/binary.js";
 import { ELIBBAD, ENOENT, errnoText } from "./errno.js";
 
 export const STACK_TOP = 0x7ffffffff000;
@@ -161,6 +162,7 @@ export function loadElf(mem: Memory, bytes: Uint8Array, o: LoadOptions): Loaded 
   const interp = interpPath === undefined ? undefined : readInterp(interpPath, o);
   const bias = elf.header.type === ET.DYN ? PIE_BASE : 0;
   const { low, end } = mapSegments(mem, elf, bytes, bias, "");
+  mem.functionBounds = goFunctionBounds(bytes, bias);
 
   // AT_PHDR: where the program headers are in memory.
   const h = elf.header;
@@ -244,5 +246,24 @@ export function loadElf(mem: Memory, bytes: Uint8Array, o: LoadOptions): Loaded 
   return {
     entry, sp, brk: pageUp(end), phdrAddr, loadBias: bias, auxv, elf,
     ...(interpPath !== undefined ? { interp: { path: interpPath, base: interpBase } } : {}),
+  };
+}
+
+/** The Go functions of an executable (its pclntab, read on first use) as the compiled tier asks
+ *  for them; null for an address outside them or a binary without a pclntab. */
+function goFunctionBounds(bytes: Uint8Array, bias: number): (addr: number) => { start: number; end: number } | null {
+  let funcAt: ((pc: number) => { entry: number; end: number } | undefined) | null | undefined;
+  return (addr) => {
+    if (funcAt === undefined) {
+      try {
+        const gb = openBinary(bytes, "");
+        funcAt = gb.pclntab !== undefined ? (pc) => gb.funcAt(pc) : null;
+      } catch {
+        funcAt = null;
+      }
+    }
+    if (funcAt === null) return null;
+    const f = funcAt(addr - bias);
+    return f === undefined ? null : { start: f.entry + bias, end: f.end + bias };
   };
 }

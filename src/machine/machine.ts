@@ -192,6 +192,7 @@ export class Machine {
   }
 
   private reap(): void {
+    for (const t of this.kernel.threads) if (t.state === EXITED) t.cpu.dispose?.();
     this.kernel.threads = this.kernel.threads.filter((t) => t.state !== EXITED);
     for (const p of this.kernel.procs.values()) p.threads = p.threads.filter((t) => t.state !== EXITED);
     this.cur = -1;

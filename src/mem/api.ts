@@ -27,7 +27,13 @@ export class GuestFault extends Error {
   }
 }
 
+/** The function holding a code address, [start, end), or null when unknown. */
+export type FunctionBounds = (addr: number) => { start: number; end: number } | null;
+
 export interface Memory {
+  /** The functions of the code mapped here (a Go executable's pclntab, set by the loader): the
+   *  compiled tier compiles whole functions when it knows their bounds. */
+  functionBounds?: FunctionBounds;
   /** Map [addr, addr+len) (page-aligned, len rounded up) zero-filled with `prot`, replacing
    *  whatever was there. Storage is allocated lazily when a page is first touched. */
   map(addr: number, len: number, prot: number): void;

@@ -1,11 +1,15 @@
 // The guest address space: a sparse 47-bit page table over lazily allocated 4 KiB frames, with a
 // direct-mapped TLB for the CPU's loads and stores (the fast path) and checked host-side
 // accessors (loader, syscalls, debugger). A leaf of the table wholly covered by one storage-less
-// mapping (a PROT_NONE reservation) is one number. Frames live in one large main arena (an
-// ArrayBuffer whose pages the host OS commits only when touched), then in 16 MiB arenas.
+// mapping (a PROT_NONE reservation) is one number. Frames live in one large main arena (a
+// WebAssembly.Memory whose pages the host OS commits only when touched, so compiled WebAssembly
+// code, the interpreter and the Linux layer share them), then in 16 MiB arenas. The memory opens
+// with a system area (layout.ts): the compiled tier's TLB and lookup table, CPU states.
 
 import { assert } from "../base/assert.js";
-import { GuestFault, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP, type Memory } from "./api.js";
+import { GuestFault, type FunctionBounds, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP, type Memory } from "./api.js";
+import { Wasm, type WasmMemory } from "../base/wasmapi.js";
+import { RTLB_OFF, RTLB_TAG, STATE_SLOT, STATE_SLOTS, STATES, SYS_BYTES, WTLB_OFF, WTLB_TAG } from "./layout.js";
 
 const TWO32 = 4294967296;
 /** Pages per leaf of the page table (a leaf covers 4 MiB of address space, a 4 KiB array). */
@@ -17,18 +21,23 @@ const ARENA_FRAMES = 4096;
  *  overcommit may refuse the large ones; untouched frames cost no resident memory either way. */
 const MAIN_ARENA_MIB = [1024, 256, 64, 16];
 
-/** The main arena's buffer (every Space makes its own): `bytes` (tests), else the largest the
- *  host gives. */
-function mainArena(bytes?: number): ArrayBuffer {
-  if (bytes !== undefined) return new ArrayBuffer(bytes);
+/** WebAssembly pages are 64 KiB. */
+const WASM_PAGE = 65536;
+
+/** The main arena's memory (every Space makes its own): the system area, then `bytes` of frames
+ *  (tests), else the largest the host gives. */
+function mainArena(bytes?: number): WasmMemory {
+  const make = (frameBytes: number): WasmMemory =>
+    new Wasm.Memory({ initial: Math.ceil((SYS_BYTES + frameBytes) / WASM_PAGE) });
+  if (bytes !== undefined) return make(bytes);
   for (const mib of MAIN_ARENA_MIB) {
     try {
-      return new ArrayBuffer(mib * 1024 * 1024);
+      return make(mib * 1024 * 1024);
     } catch {
       // too large for this host: try a smaller one
     }
   }
-  return new ArrayBuffer(ARENA_FRAMES * PAGE_SIZE);
+  return make(ARENA_FRAMES * PAGE_SIZE);
 }
 /** TLB entries (direct-mapped on the page number). */
 export const TLB_SIZE = 16384;
@@ -66,9 +75,21 @@ export class Space implements Memory {
   private arenas: DataView[] = [];
   private arenaBytes: Uint8Array[] = [];
   private readonly mainFrames: number;
+  /** The main arena's memory: the system area (layout.ts) and frames [0, mainFrames) after it. */
+  readonly memory: WasmMemory;
   /** The main arena: compiled code reads and writes guest memory through this one view, so V8
    *  sees one DataView everywhere (an array of views cost go1.19's sort 15% of its speed). */
   readonly mainView: DataView;
+  /** The compiled tier's TLBs in the system area, as int32 pairs (tag: the page number as a
+   *  64-bit value, -1 when empty; off: the frame's byte offset in the memory minus the page's
+   *  address, low 32 bits, so that off + the address's low 32 bits is the byte's offset). */
+  private readonly wrTag: Int32Array;
+  private readonly wrOff: Int32Array;
+  private readonly wwTag: Int32Array;
+  private readonly wwOff: Int32Array;
+  /** CPU state slots given back, and the next never used. */
+  private freeStates: number[] = [];
+  private nextState = 0;
   private nextFrame = 0;
   private freeFrames: number[] = [];
   private ranges: Range[] = [];
@@ -82,12 +103,8 @@ export class Space implements Memory {
   readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly wView: DataView[] = new Array<DataView>(TLB_SIZE);
   readonly wOff = new Int32Array(TLB_SIZE);
-  /** The TLBs as compiled code sees them: per slot, the page number divided by TLB_SIZE (the
-   *  slot index holds the rest; an int32, so compiled code compares ints), set only when the
-   *  frame is in the main arena (mainView); -1 when empty (compiled code then leaves to the
-   *  interpreter). */
-  readonly jrTag = new Int32Array(TLB_SIZE).fill(-1);
-  readonly jwTag = new Int32Array(TLB_SIZE).fill(-1);
+
+  functionBounds?: FunctionBounds;
 
   /** Pages holding decoded code (a write to one invalidates the decode cache). */
   private codePages = new Set<number>();
@@ -124,11 +141,16 @@ export class Space implements Memory {
    *  exercise the arenas after it), else the largest the host gives of 1 GiB, 256, 64, 16 MiB. */
   constructor(mainArenaBytes?: number) {
     assert(mainArenaBytes === undefined || (mainArenaBytes > 0 && mainArenaBytes % PAGE_SIZE === 0), "main arena size");
-    const main = mainArena(mainArenaBytes);
-    this.mainFrames = main.byteLength / PAGE_SIZE;
+    this.memory = mainArena(mainArenaBytes);
+    const main = this.memory.buffer;
+    this.mainFrames = mainArenaBytes !== undefined ? mainArenaBytes / PAGE_SIZE : Math.floor((main.byteLength - SYS_BYTES) / PAGE_SIZE);
     this.mainView = new DataView(main);
     this.arenas.push(this.mainView);
     this.arenaBytes.push(new Uint8Array(main));
+    this.wrTag = new Int32Array(main, RTLB_TAG, 2 * TLB_SIZE).fill(-1);
+    this.wrOff = new Int32Array(main, RTLB_OFF, TLB_SIZE);
+    this.wwTag = new Int32Array(main, WTLB_TAG, 2 * TLB_SIZE).fill(-1);
+    this.wwOff = new Int32Array(main, WTLB_OFF, TLB_SIZE);
     const dummy = new DataView(new ArrayBuffer(8));
     this.rView.fill(dummy);
     this.wView.fill(dummy);
@@ -212,7 +234,25 @@ export class Space implements Memory {
     return f < this.mainFrames ? 0 : 1 + Math.floor((f - this.mainFrames) / ARENA_FRAMES);
   }
   private offOf(f: number): number {
-    return (f < this.mainFrames ? f : (f - this.mainFrames) % ARENA_FRAMES) * PAGE_SIZE;
+    return f < this.mainFrames ? SYS_BYTES + f * PAGE_SIZE : ((f - this.mainFrames) % ARENA_FRAMES) * PAGE_SIZE;
+  }
+
+  /** Byte offset in `memory` of a new CPU state block (STATE_SLOT bytes, zeroed), in the system
+   *  area: compiled code reads the registers where the interpreter does. -1 when all
+   *  STATE_SLOTS are in use (threads alive at once). */
+  allocState(): number {
+    let off = this.freeStates.pop();
+    if (off === undefined) {
+      if (this.nextState >= STATE_SLOTS) return -1;
+      off = STATES + STATE_SLOT * this.nextState++;
+    }
+    this.arenaBytes[0].fill(0, off, off + STATE_SLOT);
+    return off;
+  }
+
+  /** Give back a state block (a thread ended). */
+  freeState(off: number): void {
+    this.freeStates.push(off);
   }
   private bytesOf(f: number): Uint8Array {
     return this.arenaBytes[this.arenaOf(f)];
@@ -239,8 +279,8 @@ export class Space implements Memory {
   flushTlb(): void {
     this.rTag.fill(NaN);
     this.wTag.fill(NaN);
-    this.jrTag.fill(-1);
-    this.jwTag.fill(-1);
+    this.wrTag.fill(-1);
+    this.wwTag.fill(-1);
     this.fetchPage = -1;
   }
 
@@ -256,11 +296,11 @@ export class Space implements Memory {
       const i = p & TLB_MASK;
       if (rTag[i] === p) {
         rTag[i] = NaN;
-        this.jrTag[i] = -1;
+        this.wrTag[2 * i] = this.wrTag[2 * i + 1] = -1;
       }
       if (wTag[i] === p) {
         wTag[i] = NaN;
-        this.jwTag[i] = -1;
+        this.wwTag[2 * i] = this.wwTag[2 * i + 1] = -1;
       }
     }
     if (this.fetchPage >= first && this.fetchPage < end) this.fetchPage = -1;
@@ -420,6 +460,14 @@ export class Space implements Memory {
 
   // ---- decoded code tracking ----
 
+  /** Whether [addr, addr+size) touches a page holding decoded code. */
+  holdsCode(addr: number, size: number): boolean {
+    if (this.codePages.size === 0) return false;
+    const first = Math.floor(addr / PAGE_SIZE), last = Math.floor((addr + size - 1) / PAGE_SIZE);
+    for (let p = first; p <= last; p++) if (this.codePages.has(p)) return true;
+    return false;
+  }
+
   /** Mark the page holding addr as holding decoded code: writes to it will call codeListener. */
   markCode(addr: number): void {
     const page = Math.floor(addr / PAGE_SIZE);
@@ -428,7 +476,7 @@ export class Space implements Memory {
     const i = page & TLB_MASK;
     if (this.wTag[i] === page) {
       this.wTag[i] = NaN;
-      this.jwTag[i] = -1;
+      this.wwTag[2 * i] = this.wwTag[2 * i + 1] = -1;
     }
   }
 
@@ -437,7 +485,7 @@ export class Space implements Memory {
   setWriteHook(h: ((addr: number, size: number) => void) | null): void {
     this.writeHook = h;
     this.wTag.fill(NaN);
-    this.jwTag.fill(-1);
+    this.wwTag.fill(-1);
   }
 
   // ---- CPU-side accessors (fast path + slow path; fault -> throw MEM_FAULT) ----
@@ -459,9 +507,9 @@ export class Space implements Memory {
     const f = this.frameOf(page, e);
     const i = page & TLB_MASK;
     this.rTag[i] = page;
-    this.jrTag[i] = f < this.mainFrames ? Math.floor(page / TLB_SIZE) : -1;
     this.rView[i] = this.arenas[this.arenaOf(f)];
     this.rOff[i] = this.offOf(f);
+    this.wasmTlb(this.wrTag, this.wrOff, i, page, f < this.mainFrames, this.rOff[i]);
     return i;
   }
 
@@ -476,10 +524,21 @@ export class Space implements Memory {
     const f = this.frameOf(page, e);
     const i = page & TLB_MASK;
     this.wTag[i] = this.writeHook === null ? page : NaN;
-    this.jwTag[i] = this.writeHook === null && f < this.mainFrames ? Math.floor(page / TLB_SIZE) : -1;
     this.wView[i] = this.arenas[this.arenaOf(f)];
     this.wOff[i] = this.offOf(f);
+    this.wasmTlb(this.wwTag, this.wwOff, i, page, this.writeHook === null && f < this.mainFrames, this.wOff[i]);
     return i;
+  }
+
+  /** Fill slot i of one of the compiled tier's TLBs with page (or empty it when !ok). */
+  private wasmTlb(tag: Int32Array, off: Int32Array, i: number, page: number, ok: boolean, frameOff: number): void {
+    if (!ok) {
+      tag[2 * i] = tag[2 * i + 1] = -1;
+      return;
+    }
+    tag[2 * i] = page % TWO32;
+    tag[2 * i + 1] = Math.floor(page / TWO32);
+    off[i] = (frameOff - ((page % 1048576) * PAGE_SIZE)) | 0;
   }
 
   /** Check that [addr, addr+size) is writable (both pages when it crosses) without writing;

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createMachine, type CreateMachineOptions, type ObservableCpu } from "../../src/machine/create.js";
 import { X86Cpu } from "../../src/cpu/cpu.js";
-import { jitStats } from "../../src/cpu/jit.js";
+import { compileStats } from "../../src/jit/compile.js";
 import { TestHost } from "./testhost.js";
 import { FIXTURE_BIN } from "../helpers.js";
 
@@ -19,7 +19,7 @@ const native = spawnSync(bin, [], { encoding: "utf8" });
 async function run(o: Partial<CreateMachineOptions>): Promise<{ cpus: ObservableCpu[]; compiled: number }> {
   const host = new TestHost();
   const cpus: ObservableCpu[] = [];
-  const before = jitStats.blocks;
+  const before = compileStats.units;
   const m = createMachine({
     host, bin: new Uint8Array(readFileSync(bin)), argv: [bin], envp: [], exePath: bin,
     model: { vendor: "GenuineIntel", level: 1 }, onCpu: (c) => cpus.push(c), ...o,
@@ -27,12 +27,12 @@ async function run(o: Partial<CreateMachineOptions>): Promise<{ cpus: Observable
   const r = await m.run();
   assert.equal(r.status, native.status);
   assert.equal(host.stdout.text(), native.stdout);
-  return { cpus, compiled: jitStats.blocks - before };
+  return { cpus, compiled: compileStats.units - before };
 }
 
 test("createMachine: jit false compiles nothing; every thread's CPU reaches onCpu and shares the decode cache", { timeout: 120_000 }, async () => {
   const { cpus, compiled } = await run({ jit: false, jitThreshold: 0 });
-  assert.equal(compiled, 0, "no trace compiled with jit: false");
+  assert.equal(compiled, 0, "nothing compiled with jit: false");
   assert.ok(cpus.length > 1, `the Go runtime starts threads (${cpus.length} CPUs)`);
   const first = cpus[0]!;
   assert.ok(first instanceof X86Cpu);
@@ -44,8 +44,8 @@ test("createMachine: jit false compiles nothing; every thread's CPU reaches onCp
   }
 });
 
-test("createMachine: jitThreshold 0 compiles blocks on their first entry", { timeout: 120_000 }, async () => {
+test("createMachine: jitThreshold 0 compiles functions on their first entry", { timeout: 120_000 }, async () => {
   const { cpus, compiled } = await run({ jitThreshold: 0 });
-  assert.ok(compiled > 0, "traces compiled");
+  assert.ok(compiled > 0, "functions compiled");
   for (const c of cpus) assert.equal((c as X86Cpu).jitThreshold, 0);
 });
