@@ -147,7 +147,7 @@ export const SIMD = {
   i8x16_extract_lane_u: 0x16, i8x16_replace_lane: 0x17, i16x8_extract_lane_u: 0x19, i16x8_replace_lane: 0x1a,
   i32x4_extract_lane: 0x1b, i32x4_replace_lane: 0x1c, i64x2_extract_lane: 0x1d, i64x2_replace_lane: 0x1e,
   f64x2_extract_lane: 0x21, f64x2_replace_lane: 0x22,
-  i8x16_eq: 0x23, i8x16_gt_s: 0x26, i16x8_eq: 0x2d, i16x8_gt_s: 0x30, i32x4_eq: 0x37, i32x4_gt_s: 0x3a,
+  i8x16_eq: 0x23, i8x16_gt_s: 0x27, i16x8_eq: 0x2d, i16x8_gt_s: 0x31, i32x4_eq: 0x37, i32x4_gt_s: 0x3b,
   v128_not: 0x4d, v128_and: 0x4e, v128_andnot: 0x4f, v128_or: 0x50, v128_xor: 0x51, v128_bitselect: 0x52,
   v128_any_true: 0x53,
   i8x16_bitmask: 0x64, i8x16_add: 0x6e, i8x16_sub: 0x71, i8x16_min_u: 0x77, i8x16_max_u: 0x79,
