@@ -29,8 +29,9 @@ export const MAX_DEPTH = 64;
 
 /** What the function compiler needs from the batch it is part of (tier.ts). */
 export interface CompileEnv {
-  /** Type index of the compiled-function signature. */
-  fnType: number;
+  /** Function index of the core's dispatch (state, entry, ret, depth, slot) -> status: a call
+   *  through the function table, which only the core instance holds. */
+  fnCall: number;
   /** Function indices of the imports. */
   fnArith: number;
   fnCond: number;
@@ -266,7 +267,7 @@ export class FnCompiler {
     this.storeRip(addr);
     b.get(this.st).i32(0).get(retLocal).get(this.depth);
     b.i32(this.env.slotFor(addr));
-    b.returnCallIndirect(this.env.fnType);
+    b.returnCall(this.env.fnCall);
   }
 
   /** The lookup of the i64 guest address in local `t`: on a hit, go there (a block of this unit
@@ -287,7 +288,7 @@ export class FnCompiler {
       this.storeAll();
       b.get(this.st).get(t).op(OP.f64_convert_i64_u).mem(OP.f64_store, OFF.rip, 3);
       b.get(this.st).get(this.ti).mem(OP.i32_load, LOOKUP + 12, 2).get(retLocal).get(this.depth).get(this.tj);
-      b.returnCallIndirect(this.env.fnType);
+      b.returnCall(this.env.fnCall);
     }
     b.end();
     b.get(t);
@@ -305,13 +306,13 @@ export class FnCompiler {
     b.get(this.st);
     pushSlotEntry(); // entry, slot
     b.set(this.tj).get(this.ret).get(this.depth).get(this.tj);
-    b.returnCallIndirect(this.env.fnType);
+    b.returnCall(this.env.fnCall);
     b.end();
     this.storeAll();
     b.get(this.st);
     pushSlotEntry();
     b.set(this.tj).i64n(retAddr).get(this.depth).i32(1).op(OP.i32_add).get(this.tj);
-    b.callIndirect(this.env.fnType);
+    b.call(this.env.fnCall);
     b.tee(this.tc).i32(S_RET).op(OP.i32_ne);
     b.if_();
     b.get(this.tc).op(OP.return);

@@ -3,7 +3,7 @@
 // compiled code calls when it cannot derive a condition from the last setter it saw (a wasm
 // rendering of src/cpu/flags.ts's arithFlags and condFromBits, over the same lazy format).
 
-import { I32, I64, ModuleBuilder, OP, type Body } from "./wasm.js";
+import { F64, I32, I64, ModuleBuilder, OP, type Body } from "./wasm.js";
 import { Wasm, type WasmFunction, type WasmMemory, type WasmTable } from "../base/wasmapi.js";
 import { Lazy } from "../cpu/flags.js";
 import { AF, CF, OF, PF, SF, ZF } from "../cpu/state.js";
@@ -27,6 +27,20 @@ export interface Core {
   stub: WasmFunction;
   arith: WasmFunction;
   cond: WasmFunction;
+  /** (state, entry, ret, depth, slot) -> status: a tail call through the table. */
+  call: WasmFunction;
+  /** Wasm wrappers of the JavaScript helpers (see tier.ts), so batch modules import only wasm
+   *  functions (no import wrapper compiled per module). */
+  rd: WasmFunction;
+  wr: WasmFunction;
+  ex: WasmFunction;
+}
+
+/** The JavaScript helpers compiled code calls (tier.ts). */
+export interface CoreHost {
+  rd: (addr: number, size: number) => number;
+  wr: (addr: number, size: number) => number;
+  ex: (id: number) => number;
 }
 
 /** Emit arithFlags over the flag locals (fk, fsz, fr, fd, fs, fa, fb are local indices) leaving
@@ -181,9 +195,14 @@ export function emitCondFromBits(b: Body, f: number, cc: number, r: number): voi
   b.get(r).i32(0).op(OP.i32_ne).get(cc).i32(1).op(OP.i32_and).op(OP.i32_xor);
 }
 
-/** Build and instantiate the core module over an address space's memory and function table. */
-export function makeCore(memory: WasmMemory, table: WasmTable): Core {
+/** Build and instantiate the core module over an address space's memory and function table.
+ *  The table is imported here only: V8 (Node 20) keeps a copy of an imported table per instance
+ *  and updates every copy on each change, so batch modules call through `call` instead. */
+export function makeCore(memory: WasmMemory, table: WasmTable, host: CoreHost): Core {
   const m = new ModuleBuilder();
+  const jsRd = m.importFunc("j", "rd", [F64, I32], [I32]);
+  const jsWr = m.importFunc("j", "wr", [F64, I32], [I32]);
+  const jsEx = m.importFunc("j", "ex", [I32], [I32]);
   m.importTable("e", "t", 1);
   m.importMemory("e", "m", 1);
   const fnType = m.type([...FN_PARAMS], [I32]);
@@ -211,12 +230,30 @@ export function makeCore(memory: WasmMemory, table: WasmTable): Core {
   }
   m.export("cond", cond);
 
-  const inst = new Wasm.Instance(new Wasm.Module(m.encode()), { e: { m: memory, t: table } });
+  const [call, kb] = m.func([...FN_PARAMS, I32], [I32]);
+  kb.get(0).get(1).get(2).get(3).get(4).returnCallIndirect(fnType);
+  m.export("call", call);
+
+  for (const [name, imp, params] of [["rd", jsRd, [F64, I32]], ["wr", jsWr, [F64, I32]], ["ex", jsEx, [I32]]] as const) {
+    const [f, fb] = m.func([...params], [I32]);
+    params.forEach((_, k) => fb.get(k));
+    fb.call(imp);
+    m.export(name, f);
+  }
+
+  const inst = new Wasm.Instance(new Wasm.Module(m.encode()), {
+    e: { m: memory, t: table },
+    j: { rd: host.rd, wr: host.wr, ex: host.ex },
+  });
   const x = inst.exports;
   return {
     enter: x.enter as (slot: number, entry: number, st: number) => number,
     stub: x.stub,
     arith: x.arith,
     cond: x.cond,
+    call: x.call,
+    rd: x.rd,
+    wr: x.wr,
+    ex: x.ex,
   };
 }

@@ -4,7 +4,8 @@
 // when code changes, and the JavaScript side of compiled code (TLB misses, instructions the
 // interpreter runs for it). The CPU's run loop enters compiled code through enter().
 
-import type { Inst } from "../x86/inst.js";
+import { K, type Inst } from "../x86/inst.js";
+import { Op } from "../x86/ops.generated.js";
 import { MEM_FAULT, type Space } from "../mem/space.js";
 import { LOOKUP, LOOKUP_SIZE } from "../mem/layout.js";
 import { STOP } from "../cpu/api.js";
@@ -13,11 +14,10 @@ import type { Features } from "../cpu/cpuid.js";
 import type { State } from "../cpu/state.js";
 import { CONT, JIT_BUDGET_BYTE, JIT_XFER_BYTE } from "../cpu/state.js";
 import { Wasm, type WasmFunction, type WasmTable } from "../base/wasmapi.js";
-import { I32, ModuleBuilder } from "./wasm.js";
+import { F64, I32, ModuleBuilder } from "./wasm.js";
 import { FN_PARAMS, FLAG_PARAMS, makeCore, S_CONT, type Core } from "./core.js";
 import { CODE_CHANGED, compileFunction, compileStats, type CompileEnv } from "./compile.js";
 import { formUnit, type Unit } from "./unit.js";
-import { I64 } from "./wasm.js";
 
 /** What the tier needs of a CPU (X86Cpu). */
 export interface TierCpu {
@@ -70,7 +70,7 @@ export class WasmTier {
 
   constructor(readonly space: Space, readonly cache: DecodeCache, private readonly features: Features) {
     this.table = new Wasm.Table({ element: "anyfunc", initial: 256 });
-    this.core = makeCore(space.memory, this.table);
+    this.core = makeCore(space.memory, this.table, { rd: this.rd, wr: this.wr, ex: this.ex });
     for (let i = 0; i < this.table.length; i++) this.table.set(i, this.core.stub);
     this.lookup = new Int32Array(space.memory.buffer, LOOKUP, LOOKUP_SIZE * 4);
     this.xferI32 = JIT_XFER_BYTE / 4;
@@ -106,19 +106,41 @@ export class WasmTier {
     if (this.pending.size !== 0 && ++this.sincePending >= BATCH_DELAY) this.flush();
   }
 
-  /** Compile every waiting unit now. */
+  /** Compile every waiting unit now. Eager (every function compiled on first entry), the
+   *  batch also takes the functions the units call directly, and theirs, up to BATCH_MAX: one
+   *  module for a call tree instead of one per function. */
   flush(): void {
     if (this.pending.size === 0) return;
     const seeds = [...this.pending.values()];
     this.pending.clear();
+    const bounds = this.space.functionBounds ?? null;
     const units: Unit[] = [];
     const seen = new Set<number>();
-    for (const b of seeds) {
-      if (!b.valid) continue;
-      const u = formUnit(this.cache, b, this.space.functionBounds ?? null);
-      if (u.blocks.length === 0 || seen.has(u.entry)) continue;
+    const add = (u: Unit): void => {
+      if (u.blocks.length === 0 || seen.has(u.entry)) return;
       seen.add(u.entry);
       units.push(u);
+    };
+    for (const b of seeds) if (b.valid) add(formUnit(this.cache, b, bounds));
+    if (this.eager) {
+      for (let i = 0; i < units.length && units.length < BATCH_MAX; i++) {
+        for (const blk of units[i].blocks) {
+          const last = blk.insts[blk.insts.length - 1];
+          if (last.op !== Op.CALL || last.k0 !== K.REL || seen.has(last.target) || this.units.has(last.target)) continue;
+          let t = this.cache.get(last.target);
+          if (t === undefined || !t.valid) {
+            try {
+              t = this.cache.build(last.target);
+            } catch (e) {
+              if (e !== MEM_FAULT) throw e;
+              continue;
+            }
+          }
+          if (t.wslot !== 0) continue;
+          add(formUnit(this.cache, t, bounds));
+          if (units.length >= BATCH_MAX) break;
+        }
+      }
     }
     if (units.length > 0) this.compileBatch(units);
   }
@@ -147,20 +169,28 @@ export class WasmTier {
   private compileBatch(units: Unit[]): void {
     const t0 = performance.now();
     const m = new ModuleBuilder();
-    const fnRead = m.importFunc("j", "rd", [0x7c, I32], [I32]);
-    const fnWrite = m.importFunc("j", "wr", [0x7c, I32], [I32]);
-    const fnExec = m.importFunc("j", "ex", [I32], [I32]);
+    const fnRead = m.importFunc("c", "rd", [F64, I32], [I32]);
+    const fnWrite = m.importFunc("c", "wr", [F64, I32], [I32]);
+    const fnExec = m.importFunc("c", "ex", [I32], [I32]);
     const fnArith = m.importFunc("c", "arith", [...FLAG_PARAMS], [I32]);
     const fnCond = m.importFunc("c", "cond", [...FLAG_PARAMS, I32], [I32]);
-    m.importTable("e", "t", 1);
+    const fnCall = m.importFunc("c", "call", [...FN_PARAMS, I32], [I32]);
     m.importMemory("e", "m", 1);
-    const fnType = m.type([...FN_PARAMS], [I32]);
     const f = this.features;
+    // Units compiled again (a hot block their first compile did not reach) give up their old
+    // function now: the new one takes the same slot when the module is instantiated.
+    for (const unit of units) {
+      const old = this.units.get(unit.entry);
+      if (old !== undefined) {
+        this.retire(old);
+        this.units.delete(unit.entry);
+      }
+    }
     const compiled: Array<{ unit: Unit; slot: number; fi: number }> = [];
     for (const unit of units) {
       const slot = this.slotFor(unit.entry);
       const env: CompileEnv = {
-        fnType, fnArith, fnCond, fnRead, fnWrite, fnExec,
+        fnCall, fnArith, fnCond, fnRead, fnWrite, fnExec,
         slotFor: (a) => this.slotFor(a),
         instId: (i) => this.instId(i),
         ownSlot: slot,
@@ -168,7 +198,7 @@ export class WasmTier {
       };
       const body = compileFunction(unit, env);
       const fi = m.addFunc([...FN_PARAMS], [I32], body);
-      m.elem(slot, [fi]);
+      m.export(`f${fi}`, fi);
       compiled.push({ unit, slot, fi });
       compileStats.units++;
     }
@@ -180,10 +210,10 @@ export class WasmTier {
         if (k === 0) return;
         const s = this.slots.get(blk.addr);
         if (s === undefined || this.units.has(blk.addr)) return;
-        if (this.table.get(s) !== this.core.stub) return;
+        if (s < this.table.length && this.table.get(s) !== this.core.stub) return;
         const [ti, tb] = m.func([...FN_PARAMS], [I32]);
         tb.get(0).i32(k).get(2).get(3).returnCall(fi);
-        m.elem(s, [ti]);
+        m.export(`f${ti}`, ti);
         tramps.push([s, ti]);
       });
     }
@@ -196,14 +226,14 @@ export class WasmTier {
     const bytes = m.encode();
     compileStats.bytes += bytes.length;
     compileStats.modules++;
-    new Wasm.Instance(new Wasm.Module(bytes), {
-      j: { rd: this.rd, wr: this.wr, ex: this.ex },
-      c: { arith: this.core.arith, cond: this.core.cond },
-      e: { t: this.table, m: this.space.memory },
-    });
+    const c = this.core;
+    const x = new Wasm.Instance(new Wasm.Module(bytes), {
+      c: { rd: c.rd, wr: c.wr, ex: c.ex, arith: c.arith, cond: c.cond, call: c.call },
+      e: { m: this.space.memory },
+    }).exports;
+    for (const { slot, fi } of compiled) this.table.set(slot, x[`f${fi}`]);
+    for (const [slot, ti] of tramps) this.table.set(slot, x[`f${ti}`]);
     for (const { unit, slot } of compiled) {
-      const old = this.units.get(unit.entry);
-      if (old !== undefined) this.retire(old);
       const rec: UnitRec = { unit, slot, valid: true };
       this.units.set(unit.entry, rec);
       unit.blocks.forEach((blk, k) => {
@@ -355,4 +385,3 @@ function formUnitEntry(b: Block, space: Space): number {
 }
 
 export type { WasmFunction };
-void I64;
