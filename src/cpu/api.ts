@@ -28,6 +28,11 @@ export const STOP = {
 } as const;
 export type StopReason = (typeof STOP)[keyof typeof STOP];
 
+/** How compiled code (a tier the CPU is given, src/jit) leaves besides a STOP code: go on at
+ *  RIP (-1, as the handlers' CONT), or let the interpreter run the instruction at RIP first. */
+export const TIER_CONT = -1;
+export const TIER_INTERP = 101;
+
 /** GPR numbers, matching R.* in src/x86/inst.ts. */
 export const GPR = {
   RAX: 0, RCX: 1, RDX: 2, RBX: 3, RSP: 4, RBP: 5, RSI: 6, RDI: 7,

@@ -4,7 +4,7 @@
 // (src/cpu/ops/, dispatched by handlers.generated.ts from the instruction table); the hottest
 // forms through the specialized handlers of ops/hot.ts. Operand access is in core.ts.
 
-import { STOP, type Cpu, type CpuModel, type StopReason } from "./api.js";
+import { STOP, TIER_CONT, TIER_INTERP, type Cpu, type CpuModel, type StopReason } from "./api.js";
 import type { Memory } from "../mem/api.js";
 import { MEM_FAULT } from "../mem/space.js";
 import { type Inst } from "../x86/inst.js";
@@ -14,8 +14,20 @@ import { CpuCore } from "./core.js";
 import { execute } from "./handlers.generated.js";
 import { execHot, Hot, specialize } from "./ops/hot.js";
 import { RIP_F64, CONT, UNHANDLED } from "./state.js";
-import { S_CONT, S_INTERP } from "../jit/core.js";
-import { tierFor, type WasmTier } from "../jit/tier.js";
+
+/** A compiled tier as the run loop uses it (src/jit/tier.ts implements it). */
+export interface CompiledTier {
+  /** Run compiled code from block b (b.wslot != 0) with a budget: TIER_CONT, TIER_INTERP or a
+   *  STOP code, RIP in the state; `ran` = instructions retired. */
+  enter(cpu: X86Cpu, b: Block, budget: number): number;
+  readonly ran: number;
+  /** b reached the hotness threshold in the interpreter. */
+  hot(b: Block): void;
+  /** The interpreter ran another block (a waiting batch compiles after a while). */
+  tick(): void;
+  /** Compile a function at its first entry (no batching delay). */
+  eager: boolean;
+}
 
 /** A per-instruction hook: return true to stop the run (STOP.HOOK) before the instruction. */
 export type CodeHook = (addr: number) => boolean;
@@ -32,15 +44,22 @@ export class X86Cpu extends CpuCore implements Cpu {
   /** Interpreted entries before a block's function is compiled (0: at once; Infinity: never). */
   private threshold = JIT_THRESHOLD;
   /** The compiled tier of this address space (null: interpreter only). */
-  private tier: WasmTier | null = null;
+  private tier: CompiledTier | null = null;
 
   constructor(mem: Memory, model: CpuModel, cache?: DecodeCache) {
     super(mem, model);
     // A cache belongs to one address space (a forked process gets its own).
     this.cache = cache !== undefined && cache.mem === this.space ? cache : new DecodeCache(this.space);
     this.cache.specialize = specialize;
-    this.tier = tierFor(this.cache, this.space, this.features);
   }
+
+  /** Give the CPU a compiled tier (src/jit's WasmTier, one per address space), or none. */
+  setTier(t: CompiledTier | null): void {
+    this.tier = this.threshold === Infinity ? null : t;
+    this.givenTier = t;
+    if (this.tier !== null) this.tier.eager = this.threshold === 0;
+  }
+  private givenTier: CompiledTier | null = null;
 
   /** Interpreted entries of a block before its function is compiled (0: compile on first entry,
    *  with no batching; Infinity: interpreter only). */
@@ -49,11 +68,7 @@ export class X86Cpu extends CpuCore implements Cpu {
   }
   set jitThreshold(n: number) {
     this.threshold = n;
-    if (n === Infinity) this.tier = null;
-    else {
-      this.tier = tierFor(this.cache, this.space, this.features);
-      this.tier.eager = n === 0;
-    }
+    this.setTier(this.givenTier);
   }
 
   get retired(): number {
@@ -139,11 +154,11 @@ export class X86Cpu extends CpuCore implements Cpu {
           const r = tier.enter(this, b, maxInstructions - done);
           done += tier.ran;
           prev = null;
-          if (r === S_CONT) {
+          if (r === TIER_CONT) {
             // Left at once (the block does not fit what is left of the slice): the interpreter
             // runs the rest.
             if (tier.ran !== 0 || f64[RIP_F64] !== b.addr) continue;
-          } else if (r === S_INTERP) {
+          } else if (r === TIER_INTERP) {
             // The interpreter runs the instruction compiled code left at (a syscall, a store to
             // a page holding code, an instruction the tier does not compile).
             const s1 = this.stepOne();

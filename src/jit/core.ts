@@ -7,13 +7,14 @@ import { F64, I32, I64, ModuleBuilder, OP, type Body } from "./wasm.js";
 import { Wasm, type WasmFunction, type WasmMemory, type WasmTable } from "../base/wasmapi.js";
 import { Lazy } from "../cpu/flags.js";
 import { AF, CF, OF, PF, SF, ZF } from "../cpu/state.js";
+import { TIER_CONT, TIER_INTERP } from "../cpu/api.js";
 
 /** Statuses a compiled function returns besides the CPU's STOP.* codes (0..7). */
-export const S_CONT = -1;
+export const S_CONT = TIER_CONT;
 /** A RET popped the return address the caller passed: the caller goes on after its call. */
 export const S_RET = 100;
 /** Leave and let the interpreter run the instruction at RIP (then carry on). */
-export const S_INTERP = 101;
+export const S_INTERP = TIER_INTERP;
 
 /** The signature of every compiled function: (state, entry block, expected return address,
  *  call depth) -> status. */

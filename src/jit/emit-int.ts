@@ -11,7 +11,7 @@ import { STOP } from "../cpu/api.js";
 import { Lazy } from "../cpu/flags.js";
 import { CF, DF, FL_OTHER, OF, ZF } from "../cpu/state.js";
 import { OP, SIMD } from "./wasm.js";
-import type { FnCompiler } from "./compile.js";
+import type { FnCompiler } from "./fn.js";
 
 const isGpr = (k: number, r: number): boolean => k === K.REG && r >= 0 && r < 20;
 const okSize = (s: number): boolean => s === 1 || s === 2 || s === 4 || s === 8;

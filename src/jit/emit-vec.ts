@@ -9,7 +9,7 @@ import { Op } from "../x86/ops.generated.js";
 import { STOP } from "../cpu/api.js";
 import { XMM_BYTE } from "../cpu/state.js";
 import { OP, SIMD, V128 } from "./wasm.js";
-import type { FnCompiler } from "./compile.js";
+import type { FnCompiler } from "./fn.js";
 
 const isXmm = (k: number, r: number): boolean => k === K.REG && r >= 32 && r < 48;
 const isGpr = (k: number, r: number): boolean => k === K.REG && r >= 0 && r < 16;

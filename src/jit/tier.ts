@@ -10,6 +10,7 @@ import { MEM_FAULT, type Space } from "../mem/space.js";
 import { LOOKUP, LOOKUP_SIZE } from "../mem/layout.js";
 import { STOP } from "../cpu/api.js";
 import type { Block, DecodeCache } from "../cpu/cache.js";
+import type { CompiledTier, X86Cpu } from "../cpu/cpu.js";
 import type { Features } from "../cpu/cpuid.js";
 import type { State } from "../cpu/state.js";
 import { CONT, JIT_BUDGET_BYTE, JIT_XFER_BYTE } from "../cpu/state.js";
@@ -41,7 +42,7 @@ interface UnitRec {
   valid: boolean;
 }
 
-export class WasmTier {
+export class WasmTier implements CompiledTier {
   readonly core: Core;
   readonly table: WasmTable;
   /** Table slot per guest address (called, or a unit's entry). Slot 0 is the stub. */
@@ -81,7 +82,7 @@ export class WasmTier {
 
   /** Run compiled code from block b (compiled) with a budget; returns its status (S_CONT,
    *  S_INTERP, or a STOP code) with RIP in the state; this.ran = instructions retired. */
-  enter(cpu: TierCpu, b: Block, budget: number): number {
+  enter(cpu: X86Cpu, b: Block, budget: number): number {
     const i32 = cpu.s.i32;
     i32[JIT_BUDGET_BYTE / 4] = budget;
     this.cur = cpu;

@@ -3,6 +3,7 @@
 // X86Cpu with the JIT settings. Every command (run, boot, stacks) and the browser's worker use it.
 
 import { X86Cpu } from "../cpu/cpu.js";
+import { tierFor } from "../jit/tier.js";
 import type { DecodeCache } from "../cpu/cache.js";
 import type { Cpu, CpuModel } from "../cpu/api.js";
 import { Space } from "../mem/space.js";
@@ -46,6 +47,7 @@ export function cpuFactory(o: CpuOptions): Pick<MachineOptions, "newMemory" | "n
     newCpu: (mem: Memory): Cpu => {
       const cpu = new X86Cpu(mem, o.model, caches.get(mem));
       caches.set(mem, cpu.cache);
+      if (jitThreshold !== Infinity) cpu.setTier(tierFor(cpu.cache, cpu.space, cpu.features));
       if (jitThreshold !== undefined) cpu.jitThreshold = jitThreshold;
       o.onCpu?.(cpu);
       return cpu;

@@ -6,6 +6,7 @@ import { PROT_EXEC, PROT_READ, PROT_WRITE } from "../../src/mem/api.js";
 import { Space } from "../../src/mem/space.js";
 import { X86Cpu } from "../../src/cpu/cpu.js";
 import { STOP } from "../../src/cpu/api.js";
+import { tierFor } from "../../src/jit/tier.js";
 import { MXCSR_I32, XMM_BYTE } from "../../src/cpu/state.js";
 import { CODEBASE, FLAGS_OFF, GPR_OFF, MEMBASE, MEMLEN, MEM_OFF, MXCSR_OFF, STATE, XMM_OFF } from "./gen.js";
 import { ALLF } from "./forms.js";
@@ -22,7 +23,10 @@ export class Emu {
     this.mem.map(CODEBASE, 0x1000, PROT_READ | PROT_EXEC);
     this.mem.map(MEMBASE, 0x1000, PROT_READ | PROT_WRITE);
     this.cpu = new X86Cpu(this.mem, { vendor: "GenuineIntel", level });
-    if (jit) this.cpu.jitThreshold = 0;
+    if (jit) {
+      this.cpu.setTier(tierFor(this.cpu.cache, this.mem, this.cpu.features));
+      this.cpu.jitThreshold = 0;
+    }
   }
 
   run(code: Uint8Array, input: Uint8Array): { status: number; out: Uint8Array; reason: string } {
