@@ -2,6 +2,7 @@
 // stdin/stdout/stderr passed through and the exit status Linux would give (128+n when a signal
 // kills it). Options: strace, env, root, CPU model, determinism, limits, and --diag-file/--quiet.
 
+import { TierMismatch } from "../cpu/tiercheck.js";
 import * as fs from "node:fs";
 import { UserError } from "../base/assert.js";
 import { readBinaryBytes } from "../host/readbin.js";
@@ -22,6 +23,7 @@ export interface RunCliOptions extends GuestCliOptions {
   maxInstructions?: string;
   statsFile?: string;
   jitThreshold?: string;
+  checkJit?: boolean;
   jit?: boolean;
   /** rt0's own warnings (unimplemented syscalls, SIGILL reasons) go to this file, not stderr. */
   diagFile?: string;
@@ -80,7 +82,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const host = new NodeHost({ root });
   const machine = withBinName(bin, () => createMachine({
     host, bin: bytes, argv: [argv0, ...args], envp, exePath,
-    model, jit: o.jit, jitThreshold,
+    model, jit: o.jit, jitThreshold, checkJit: o.checkJit,
     deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd,
   }));
   const onSigint = (): void => machine.sendSignal(2);
@@ -88,7 +90,12 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   let r: RunResult;
   try {
     const t0 = performance.now();
-    r = await machine.run();
+    try {
+      r = await machine.run();
+    } catch (e) {
+      if (e instanceof TierMismatch) throw new UserError(`--check-jit: ${e.message}`, 70);
+      throw e;
+    }
     if (o.statsFile !== undefined) {
       const seconds = (performance.now() - t0) / 1000;
       try {

@@ -14,13 +14,14 @@ import { CpuCore } from "./core.js";
 import { execute } from "./handlers.generated.js";
 import { execHot, Hot, specialize } from "./ops/hot.js";
 import { RIP_F64, CONT, UNHANDLED } from "./state.js";
+import { compare, peek, snapshot, TierMismatch, undo, WriteLog } from "./tiercheck.js";
 
 /** A compiled tier as the run loop uses it (src/jit/tier.ts implements it). */
 export interface CompiledTier {
   /** Run compiled code from block b (b.wslot != 0) with a budget: TIER_CONT, TIER_INTERP or a
    *  STOP code, RIP in the state; `ran` = instructions retired. */
   enter(cpu: X86Cpu, b: Block, budget: number): number;
-  readonly ran: number;
+  ran: number;
   /** b reached the hotness threshold in the interpreter. */
   hot(b: Block): void;
   /** The interpreter ran another block (a waiting batch compiles after a while). */
@@ -151,7 +152,7 @@ export class X86Cpu extends CpuCore implements Cpu {
         }
         if (b.wslot !== 0) {
           // Compiled: run it (it goes on through other compiled functions as far as it can).
-          const r = tier.enter(this, b, maxInstructions - done);
+          const r = this.checkTier ? this.checkedEnter(tier, b, maxInstructions - done) : tier.enter(this, b, maxInstructions - done);
           done += tier.ran;
           prev = null;
           if (r === TIER_CONT) {
@@ -207,6 +208,74 @@ export class X86Cpu extends CpuCore implements Cpu {
     }
     this.retiredCount += done;
     return stop as StopReason;
+  }
+
+  /** Check the compiled tier against the interpreter at every entry (rt0 run --check-jit):
+   *  a difference throws TierMismatch. */
+  checkTier = false;
+
+  /** Enter compiled code, then run the same instructions from the same state in the
+   *  interpreter and compare (tiercheck.ts); the interpreter's state and memory are kept. */
+  private checkedEnter(tier: CompiledTier, b: Block, budget: number): number {
+    const start = this.s.u8.slice();
+    const first = this.checkOnce(tier, b, budget, start, false);
+    if (first.diff === "") return first.r;
+    // Find the shortest run that differs (compiled code stops at block boundaries).
+    let found = first;
+    for (let k = 1; k < first.ran; k++) {
+      const t = this.checkOnce(tier, b, k, start, true);
+      if (t.diff !== "") {
+        found = t;
+        break;
+      }
+    }
+    const at = (n: number): string => "0x" + n.toString(16);
+    const from = new DataView(start.buffer).getFloat64(RIP_F64 * 8, true);
+    throw new TierMismatch(`compiled code entered at ${at(from)} (after ${this.retiredCount} instructions) differs from the interpreter after ${found.ran} instructions (status ${found.r}): ${found.diff}`);
+  }
+
+  /** One checked entry with a budget: compiled, undone, interpreted, compared. The interpreter's
+   *  result stays (or, with `undoAll`, the start state and memory come back). */
+  private checkOnce(tier: CompiledTier, b: Block, budget: number, start: Uint8Array, undoAll: boolean): { diff: string; r: number; ran: number } {
+    const sp = this.space;
+    this.s.u8.set(start);
+    const logC = new WriteLog(sp);
+    sp.setWriteHook(logC.hook);
+    let r: number;
+    try {
+      r = tier.enter(this, b, budget);
+    } finally {
+      sp.setWriteHook(null);
+    }
+    const ran = tier.ran;
+    const compiled = snapshot(this);
+    const compiledBytes = new Map<number, number>();
+    for (const a of logC.old.keys()) compiledBytes.set(a, peek(sp, a));
+    undo(sp, logC);
+    this.s.u8.set(start);
+    const logI = new WriteLog(sp);
+    sp.setWriteHook(logI.hook);
+    const saved = this.tier;
+    const before = this.retiredCount;
+    let ri: number = STOP.SLICE_END;
+    this.tier = null;
+    try {
+      if (ran > 0) ri = this.run(ran);
+    } finally {
+      this.tier = saved;
+      sp.setWriteHook(null);
+    }
+    const interpRan = this.retiredCount - before;
+    this.retiredCount = before;
+    for (const [a, v] of logI.old) if (!compiledBytes.has(a)) compiledBytes.set(a, v);
+    let diff = compare(compiled, snapshot(this), sp, compiledBytes, compiledBytes.keys());
+    if (interpRan !== ran) diff = `the interpreter ran ${interpRan} (stop ${ri}); ${diff}`;
+    if (undoAll) {
+      undo(sp, logI);
+      this.s.u8.set(start);
+    }
+    tier.ran = ran;
+    return { diff, r, ran };
   }
 
   /** Instructions the last stepOne retired (0 or 1). */

@@ -206,11 +206,13 @@ export class WasmTier implements CompiledTier {
     // Trampolines: a slot of a block inside a unit (a call target that is not a unit's entry)
     // enters that unit at the block.
     const tramps: Array<[number, number]> = [];
+    const entries = new Set(units.map((u) => u.entry));
     for (const { unit, fi } of compiled) {
       unit.blocks.forEach((blk, k) => {
         if (k === 0) return;
         const s = this.slots.get(blk.addr);
-        if (s === undefined || this.units.has(blk.addr)) return;
+        // (A unit's own entry, of this batch or an earlier one, keeps its function.)
+        if (s === undefined || this.units.has(blk.addr) || entries.has(blk.addr)) return;
         if (s < this.table.length && this.table.get(s) !== this.core.stub) return;
         const [ti, tb] = m.func([...FN_PARAMS], [I32]);
         tb.get(0).i32(k).get(2).get(3).returnCall(fi);

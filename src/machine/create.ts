@@ -29,6 +29,8 @@ export interface CpuOptions {
   /** Interpreted entries before a block is compiled (`--jit-threshold`; default JIT_THRESHOLD,
    *  0 compiles at once). Ignored when jit is false. */
   jitThreshold?: number;
+  /** Check every entry into compiled code against the interpreter (`--check-jit`). */
+  checkJit?: boolean;
   /** Bytes of each address space's main arena (tests; default: the largest the host gives). */
   mainArenaBytes?: number;
   /** Called with every new guest thread's CPU (the first one before createMachine returns):
@@ -49,6 +51,7 @@ export function cpuFactory(o: CpuOptions): Pick<MachineOptions, "newMemory" | "n
       caches.set(mem, cpu.cache);
       if (jitThreshold !== Infinity) cpu.setTier(tierFor(cpu.cache, cpu.space, cpu.features));
       if (jitThreshold !== undefined) cpu.jitThreshold = jitThreshold;
+      if (o.checkJit === true) cpu.checkTier = true;
       o.onCpu?.(cpu);
       return cpu;
     },
@@ -59,6 +62,6 @@ export type CreateMachineOptions = Omit<MachineOptions, "newMemory" | "newCpu"> 
 
 /** A machine with the program loaded and its first thread ready to run (`await m.run()`). */
 export function createMachine(o: CreateMachineOptions): Machine {
-  const { jit, jitThreshold, mainArenaBytes, onCpu, ...rest } = o;
-  return new Machine({ ...rest, ...cpuFactory({ model: o.model, jit, jitThreshold, mainArenaBytes, onCpu }) });
+  const { jit, jitThreshold, checkJit, mainArenaBytes, onCpu, ...rest } = o;
+  return new Machine({ ...rest, ...cpuFactory({ model: o.model, jit, jitThreshold, checkJit, mainArenaBytes, onCpu }) });
 }
