@@ -1,7 +1,8 @@
 // Runs every issue-4 fixture program built with every toolchain (fixtures/build/go1.NN) natively
 // and under `rt0 run`, and prints one line per pair plus a summary:
-//   node dist/tools/run-matrix.js [--jobs N] [--jit-threshold N] [name...]
-// (--jit-threshold 0 compiles every function on its first entry: the compiled tier on everything)
+//   node dist/tools/run-matrix.js [--jobs N] [--jit-threshold N] [--check-jit] [name...]
+// (--jit-threshold 0 compiles every function on its first entry: the compiled tier on everything;
+// --check-jit runs every entry into compiled code again in the interpreter and compares)
 import { GO_VERSIONS, builtFixture } from "../test/helpers.js";
 import { CASES, pool, runNative, runRt0 } from "../test/cli/runharness.js";
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--jobs") jobs = Number(argv[++i]);
     else if (argv[i] === "--jit-threshold") extra.push("--jit-threshold", argv[++i]!);
+    else if (argv[i] === "--check-jit") extra.push("--check-jit");
     else names.push(argv[i]!);
   }
   const cases = CASES.filter((c) => names.length === 0 || names.includes(c.name));

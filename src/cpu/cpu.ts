@@ -231,7 +231,22 @@ export class X86Cpu extends CpuCore implements Cpu {
     }
     const at = (n: number): string => "0x" + n.toString(16);
     const from = new DataView(start.buffer).getFloat64(RIP_F64 * 8, true);
-    throw new TierMismatch(`compiled code entered at ${at(from)} (after ${this.retiredCount} instructions) differs from the interpreter after ${found.ran} instructions (status ${found.r}): ${found.diff}`);
+    // The instructions of that run, as the interpreter ran them.
+    const path: string[] = [];
+    if (found.ran <= 64) {
+      this.codeHook = (rip: number): boolean => {
+        const inst = (this.cache.lookup(rip) ?? this.cache.build(rip)).insts[0];
+        path.push(`${at(rip)} ${OP_NAMES[inst.op] ?? "?"}`);
+        return false;
+      };
+      try {
+        this.checkOnce(tier, b, found.ran, start, true);
+      } finally {
+        this.codeHook = null;
+      }
+    }
+    const trail = path.length > 0 ? `\n  instructions: ${path.join("; ")}` : "";
+    throw new TierMismatch(`compiled code entered at ${at(from)} (after ${this.retiredCount} instructions) differs from the interpreter after ${found.ran} instructions (status ${found.r}): ${found.diff}${trail}`);
   }
 
   /** One checked entry with a budget: compiled, undone, interpreted, compared. The interpreter's

@@ -139,22 +139,29 @@ test("bad inputs: a missing file, a bad option value (a dynamically linked binar
   assert.equal(v.stderr, "rt0: --cpu-level must be v1, v2 or v3 (got v9)\n");
 });
 
-// The JIT tier on real programs: every block compiled on its first entry (--jit-threshold 0), so
-// short programs exercise compiled code too, and after 5 entries (traces that follow the taken
-// side of conditional jumps and loops compiled as JS loops need edge counts); oldest and newest
-// toolchains.
-test("fixtures under rt0 with every block compiled at once or early equal their native runs", { skip: !haveBuild && "fixtures/build is absent (run tools/build-fixtures.sh)" }, async () => {
-  const runnable = matrix.filter(([v, c]) => (v === "1.19" || v === "1.26") && builtFixture(v, c.name) !== undefined);
-  const runs = runnable.flatMap(([v, c]) => ["0", "5"].map((t) => [v, c, t] as const));
-  const results = await pool(2, runs.map(([v, c, t]) => async () => {
+// The compiled tier on real programs. Every function compiled at its first entry
+// (--jit-threshold 0), so short programs run compiled code too; and --check-jit at the default
+// threshold, where each entry into compiled code is run again by the interpreter from the same
+// state and compared (registers, flags, every byte written). A subset, oldest and newest
+// toolchains: the whole matrix is `node dist/tools/run-matrix.js --jit-threshold 0` and
+// `node dist/tools/run-matrix.js --check-jit` (minutes each; figures in the README).
+const EAGER = ["println", "goroutines", "chanselect", "panic", "faults", "timers", "exit3", "files"];
+const CHECKED = ["hello", "maps", "gcfinal", "preempt", "syncprocs", "stackgrow"];
+test("fixtures under rt0 with every function compiled at once, and checked against the interpreter, equal their native runs", { skip: !haveBuild && "fixtures/build is absent (run tools/build-fixtures.sh)" }, async () => {
+  const pick = (names: string[], v: string): (typeof matrix)[number][] => matrix.filter(([mv, c]) => mv === v && names.includes(c.name) && builtFixture(mv, c.name) !== undefined);
+  const runs = [
+    ...pick(EAGER, "1.26").map(([v, c]) => [v, c, ["--jit-threshold", "0"]] as const),
+    ...["1.19", "1.26"].flatMap((ver) => pick(CHECKED, ver).map(([v, c]) => [v, c, ["--check-jit"]] as const)),
+  ];
+  const results = await pool(2, runs.map(([v, c, flags]) => async () => {
     const bin = builtFixture(v, c.name)!;
-    const [nat, emu] = [await runNative(bin, c), await runRt0(bin, c, 300_000, ["--jit-threshold", t])];
-    return { id: `go${v}/${c.name} --jit-threshold ${t}`, nat, emu };
+    const [nat, emu] = [await runNative(bin, c), await runRt0(bin, c, 300_000, [...flags])];
+    return { id: `go${v}/${c.name} ${flags.join(" ")}`, nat, emu };
   }));
   const bad = results.filter((r) => r.nat.stdout !== r.emu.stdout || r.nat.stderr !== r.emu.stderr || r.nat.status !== r.emu.status);
   for (const r of bad) {
-    console.log(`--- ${r.id}: native status ${r.nat.status}, rt0 status ${r.emu.status}\nrt0 stderr: ${r.emu.stderr.slice(0, 600)}`);
+    console.log(`--- ${r.id}: native status ${r.nat.status}, rt0 status ${r.emu.status}\nrt0 stderr: ${r.emu.stderr.slice(0, 1200)}`);
   }
-  assert.ok(results.length >= 4 * CASES.length - 4, `only ${results.length} programs`);
+  assert.equal(results.length, EAGER.length + 2 * CHECKED.length, `only ${results.length} programs`);
   assert.deepEqual(bad.map((r) => r.id), [], `${results.length - bad.length}/${results.length} identical`);
 });
