@@ -18,7 +18,8 @@ import { compare, peek, snapshot, TierMismatch, undo, WriteLog } from "./tierche
 
 /** A compiled tier as the run loop uses it (src/jit/tier.ts implements it). */
 export interface CompiledTier {
-  /** Run compiled code from block b (b.wslot != 0) with a budget: TIER_CONT, TIER_INTERP or a
+  /** Run compiled code from block b (b.wslot > 0; -1: compiled inside a unit but entered only by
+   *  its branches) with a budget: TIER_CONT, TIER_INTERP or a
    *  STOP code, RIP in the state; `ran` = instructions retired. */
   enter(cpu: X86Cpu, b: Block, budget: number): number;
   ran: number;
@@ -146,11 +147,11 @@ export class X86Cpu extends CpuCore implements Cpu {
         }
       }
       if (tier !== null) {
-        if (b.wslot === 0) {
+        if (b.wslot <= 0) {
           if (b.hits++ >= this.threshold) tier.hot(b);
           else tier.tick();
         }
-        if (b.wslot !== 0) {
+        if (b.wslot > 0) {
           // Compiled: run it (it goes on through other compiled functions as far as it can).
           const r = this.checkTier ? this.checkedEnter(tier, b, maxInstructions - done) : tier.enter(this, b, maxInstructions - done);
           done += tier.ran;

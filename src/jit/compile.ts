@@ -13,6 +13,8 @@ import type { Body } from "./wasm.js";
 import { S_CONT } from "./core.js";
 import type { Unit } from "./unit.js";
 import { FnCompiler, isStopper, type CompileEnv } from "./fn.js";
+import { successors } from "./unit.js";
+import { Op } from "../x86/ops.generated.js";
 import { emitInt } from "./emit-int.js";
 import { emitVec } from "./emit-vec.js";
 
@@ -20,6 +22,37 @@ export { MAX_DEPTH, CODE_CHANGED, type CompileEnv } from "./fn.js";
 
 /** Statistics (rt0 run --stats-file). */
 export const compileStats = { units: 0, insts: 0, fallback: 0, bytes: 0, ms: 0, modules: 0 };
+
+/** The blocks control can enter from outside the straight-line flow of the unit: the entry,
+ *  targets of backward branches (through the loop head), return points after calls and the
+ *  blocks after a syscall or other stopper (the run loop re-enters there), and blocks no branch
+ *  of the unit reaches (entered by an indirect jump, a return or the run loop). Only these are
+ *  targets of the dispatch `br_table`: every target is a merge of all the locals, which makes
+ *  V8's optimizing compiler slow and its code worse; the other blocks are reached only by the
+ *  branches that lead to them. */
+export function entryBlocks(unit: Unit, forced?: ReadonlySet<number>): boolean[] {
+  const nb = unit.blocks.length;
+  const entry = new Array<boolean>(nb).fill(false);
+  const reached = new Array<boolean>(nb).fill(false);
+  entry[0] = true;
+  unit.blocks.forEach((blk, j) => {
+    const last = blk.insts[blk.insts.length - 1];
+    const s = successors(blk);
+    for (const t of [s.fall, s.taken]) {
+      if (t < 0) continue;
+      const i = unit.index.get(t);
+      if (i === undefined) continue;
+      reached[i] = true;
+      if (i <= j) entry[i] = true;
+    }
+    if (s.fall >= 0 && (last.op === Op.CALL || isStopper(last.op))) {
+      const i = unit.index.get(s.fall);
+      if (i !== undefined) entry[i] = true;
+    }
+  });
+  for (let j = 0; j < nb; j++) if (!reached[j] || forced?.has(unit.blocks[j].addr) === true) entry[j] = true;
+  return entry;
+}
 
 /** The whole function: prologue, the dispatch switch over the blocks, the exit path. */
 function compile(fc: FnCompiler): void {
@@ -31,8 +64,13 @@ function compile(fc: FnCompiler): void {
   const nb = fc.unit.blocks.length;
   fc.blockLabels = new Array<number>(nb);
   for (let j = nb - 1; j >= 0; j--) fc.blockLabels[j] = b.block();
+  const trap = b.block();
   b.get(fc.next);
-  b.brTable(fc.blockLabels, fc.blockLabels[0]);
+  const entry = fc.entries;
+  b.brTable(fc.blockLabels.map((l, j) => (entry[j] ? l : trap)), trap);
+  // Only entry blocks are entered by number: anything else is a bug of the tier.
+  b.end();
+  b.op(OP.unreachable);
   for (let j = 0; j < nb; j++) {
     b.end(); // closes block j's label: its code follows
     emitBlock(fc, j);
@@ -83,8 +121,10 @@ function emitInst(fc: FnCompiler, inst: Inst): void {
 /** Compile a unit's function body (two passes: the first finds the registers it uses). */
 export function compileFunction(unit: Unit, env: CompileEnv): Body {
   const used = new Array<boolean>(16).fill(false);
+  const entries = entryBlocks(unit, env.forcedEntries);
   for (;;) {
     const fc = new FnCompiler(unit, env, used);
+    fc.entries = entries;
     compile(fc);
     if (!fc.incomplete) {
       compileStats.insts += fc.compiled;

@@ -9,7 +9,7 @@ import {
   FL_AUX, FL_BITS, FL_DST, FL_OP, FL_RES, FL_SIZE, FL_SRC, FSBASE_F64, GSBASE_F64, JIT_BUDGET_BYTE, JIT_XFER_BYTE, RIP_F64,
 } from "../cpu/state.js";
 import { Lazy } from "../cpu/flags.js";
-import { LOOKUP, LOOKUP_SIZE, RTLB_OFF, RTLB_TAG, WASM_TLB_SIZE, WTLB_OFF, WTLB_TAG } from "../mem/layout.js";
+import { LOOKUP, LOOKUP_HASH_MUL, LOOKUP_HASH_SHIFT, RTLB_OFF, RTLB_TAG, WASM_TLB_SIZE, WTLB_OFF, WTLB_TAG } from "../mem/layout.js";
 import { Body, F64, I32, I64, OP, V128 } from "./wasm.js";
 import { S_CONT, S_INTERP, S_RET } from "./core.js";
 import type { Unit } from "./unit.js";
@@ -38,6 +38,8 @@ export interface CompileEnv {
   ownSlot: number;
   /** Whether the CPU advertises a feature an instruction needs (else it is not compiled). */
   has(feature: "popcnt" | "lzcnt" | "bmi1" | "bmi2" | "ssse3" | "sse41"): boolean;
+  /** Blocks that must be entries (the run loop kept arriving there). */
+  forcedEntries?: ReadonlySet<number>;
 }
 
 /** The setter whose operands are in the flag locals (known statically), or null. */
@@ -80,6 +82,8 @@ export class FnCompiler {
   /** Labels of the exit path, the dispatch loop and each block (set by compile.ts). */
   exitLabel = -1;
   loopLabel = -1;
+  /** The blocks the dispatch switch can enter (compile.ts entryBlocks). */
+  entries: boolean[] = [];
   blockLabels: number[] = [];
   /** Block being compiled, its instruction count, and the instruction's position. */
   j = 0;
@@ -223,7 +227,7 @@ export class FnCompiler {
   jumpDyn(t: number, retLocal: number): void {
     const b = this.b;
     // i = LOOKUP + (addr & (size-1)) * 16
-    b.get(t).op(OP.i32_wrap_i64).i32(LOOKUP_SIZE - 1).op(OP.i32_and).i32(4).op(OP.i32_shl).tee(this.ti);
+    b.get(t).op(OP.i32_wrap_i64).i32(LOOKUP_HASH_MUL).op(OP.i32_mul).i32(LOOKUP_HASH_SHIFT).op(OP.i32_shr_u).i32(4).op(OP.i32_shl).tee(this.ti);
     b.mem(OP.i64_load, LOOKUP, 3).get(t).op(OP.i64_eq);
     b.if_();
     {
@@ -335,7 +339,7 @@ export class FnCompiler {
    *  lookup table, else leave with RIP there. */
   private callDyn(t: number, retAddr: number): void {
     const b = this.b;
-    b.get(t).op(OP.i32_wrap_i64).i32(LOOKUP_SIZE - 1).op(OP.i32_and).i32(4).op(OP.i32_shl).tee(this.ti);
+    b.get(t).op(OP.i32_wrap_i64).i32(LOOKUP_HASH_MUL).op(OP.i32_mul).i32(LOOKUP_HASH_SHIFT).op(OP.i32_shr_u).i32(4).op(OP.i32_shl).tee(this.ti);
     b.mem(OP.i64_load, LOOKUP, 3).get(t).op(OP.i64_eq).op(OP.i32_eqz);
     b.if_();
     b.get(t);

@@ -5,20 +5,21 @@
 // interpreter runs for it). The CPU's run loop enters compiled code through enter().
 
 import { K, type Inst } from "../x86/inst.js";
-import { Op } from "../x86/ops.generated.js";
+import { Op, OP_NAMES } from "../x86/ops.generated.js";
 import { MEM_FAULT, type Space } from "../mem/space.js";
-import { LOOKUP, LOOKUP_SIZE } from "../mem/layout.js";
-import { STOP } from "../cpu/api.js";
+import { LOOKUP, LOOKUP_SIZE, lookupIndex } from "../mem/layout.js";
+import { STOP, TIER_INTERP } from "../cpu/api.js";
 import type { Block, DecodeCache } from "../cpu/cache.js";
 import type { CompiledTier, X86Cpu } from "../cpu/cpu.js";
 import type { Features } from "../cpu/cpuid.js";
 import type { State } from "../cpu/state.js";
-import { CONT, JIT_BUDGET_BYTE, JIT_XFER_BYTE } from "../cpu/state.js";
+import { CONT, JIT_BUDGET_BYTE, JIT_XFER_BYTE, RIP_F64 } from "../cpu/state.js";
 import { Wasm, type WasmFunction, type WasmTable } from "../base/wasmapi.js";
 import { F64, I32, ModuleBuilder } from "./wasm.js";
 import { FN_PARAMS, FLAG_PARAMS, makeCore, S_CONT, type Core } from "./core.js";
-import { CODE_CHANGED, compileFunction, compileStats, type CompileEnv } from "./compile.js";
+import { CODE_CHANGED, compileFunction, compileStats, entryBlocks, type CompileEnv } from "./compile.js";
 import { formUnit, type Unit } from "./unit.js";
+import { bump, DUMP, dumpModule, STATS } from "./tierstats.js";
 
 /** What the tier needs of a CPU (X86Cpu). */
 export interface TierCpu {
@@ -52,6 +53,8 @@ export class WasmTier implements CompiledTier {
   private units = new Map<number, UnitRec>();
   /** The unit holding each compiled block. */
   private unitOf = new Map<Block, UnitRec>();
+  /** Addresses that must be unit entries (compile.ts entryBlocks). */
+  private readonly forced = new Set<number>();
   /** Units waiting for their batch (entry address -> the hot block that asked). */
   private pending = new Map<number, Block>();
   private sincePending = 0;
@@ -86,14 +89,37 @@ export class WasmTier implements CompiledTier {
     const i32 = cpu.s.i32;
     i32[JIT_BUDGET_BYTE / 4] = budget;
     this.cur = cpu;
+    // The run loop came here: the lookup table may have lost the block to another address.
+    this.setLookup(b.addr, b.wslot, b.wentry);
+    const t0 = STATS !== null ? performance.now() : 0;
     const r = this.core.enter(b.wslot, b.wentry, cpu.s.offset);
+    if (STATS !== null) STATS.ms += performance.now() - t0;
     this.cur = null;
     this.ran = budget - i32[JIT_BUDGET_BYTE / 4];
+    if (STATS !== null) {
+      STATS.enters++;
+      STATS.ran += this.ran;
+      bump(STATS.exits, String(r));
+      if (r === S_CONT) {
+        const at = this.cache.lookup(cpu.s.f64[RIP_F64]);
+        const kind = at === undefined ? "undecoded" : at.wslot > 0 ? "entry" : at.wslot < 0 ? "inner" : "uncompiled";
+        const fb = this.space.functionBounds?.(cpu.s.f64[RIP_F64]);
+        bump(STATS.exits, `cont:${kind}`);
+        bump(STATS.contAt, `${kind}:${fb?.name ?? "?"}+${fb ? (cpu.s.f64[RIP_F64] - fb.start).toString(16) : cpu.s.f64[RIP_F64].toString(16)}`);
+      }
+      if (r === TIER_INTERP) {
+        const at = this.cache.lookup(cpu.s.f64[RIP_F64]);
+        bump(STATS.exits, "interp:" + (at !== undefined ? OP_NAMES[at.insts[0].op] ?? "?" : "?"));
+      }
+    }
     return r;
   }
 
   /** A block ran in the interpreter `hits` times: compile its unit when hot. */
   hot(b: Block): void {
+    // A compiled block that is no entry, yet the run loop keeps arriving at it: the unit is
+    // compiled again with the block as an entry.
+    if (b.wslot < 0) this.forced.add(b.addr);
     const u = formUnitEntry(b, this.space);
     if (!this.pending.has(u)) {
       if (this.pending.size === 0) this.sincePending = 0;
@@ -122,7 +148,11 @@ export class WasmTier implements CompiledTier {
       seen.add(u.entry);
       units.push(u);
     };
-    for (const b of seeds) if (b.valid) add(formUnit(this.cache, b, bounds));
+    for (const b of seeds) {
+      if (!b.valid) continue;
+      const prev = this.units.get(formUnitEntry(b, this.space));
+      add(formUnit(this.cache, b, bounds, { executedOnly: !this.eager, seeds: prev?.unit.blocks.map((x) => x.addr) }));
+    }
     if (this.eager) {
       for (let i = 0; i < units.length && units.length < BATCH_MAX; i++) {
         for (const blk of units[i].blocks) {
@@ -192,6 +222,7 @@ export class WasmTier implements CompiledTier {
       const slot = this.slotFor(unit.entry);
       const env: CompileEnv = {
         fnCall, fnArith, fnCond, fnRead, fnWrite, fnExec,
+        forcedEntries: this.forced,
         slotFor: (a) => this.slotFor(a),
         instId: (i) => this.instId(i),
         ownSlot: slot,
@@ -199,6 +230,7 @@ export class WasmTier implements CompiledTier {
       };
       const body = compileFunction(unit, env);
       const fi = m.addFunc([...FN_PARAMS], [I32], body);
+      m.nameFunc(fi, `${unit.bounds?.name ?? "code"}@${unit.entry.toString(16)}`);
       m.export(`f${fi}`, fi);
       compiled.push({ unit, slot, fi });
       compileStats.units++;
@@ -206,13 +238,14 @@ export class WasmTier implements CompiledTier {
     // Trampolines: a slot of a block inside a unit (a call target that is not a unit's entry)
     // enters that unit at the block.
     const tramps: Array<[number, number]> = [];
-    const entries = new Set(units.map((u) => u.entry));
+    const batchEntries = new Set(units.map((u) => u.entry));
     for (const { unit, fi } of compiled) {
+      const entries = entryBlocks(unit, this.forced);
       unit.blocks.forEach((blk, k) => {
-        if (k === 0) return;
+        if (k === 0 || !entries[k]) return;
         const s = this.slots.get(blk.addr);
         // (A unit's own entry, of this batch or an earlier one, keeps its function.)
-        if (s === undefined || this.units.has(blk.addr) || entries.has(blk.addr)) return;
+        if (s === undefined || this.units.has(blk.addr) || batchEntries.has(blk.addr)) return;
         if (s < this.table.length && this.table.get(s) !== this.core.stub) return;
         const [ti, tb] = m.func([...FN_PARAMS], [I32]);
         tb.get(0).i32(k).get(2).get(3).returnCall(fi);
@@ -227,6 +260,7 @@ export class WasmTier implements CompiledTier {
       for (let i = old; i < this.table.length; i++) this.table.set(i, this.core.stub);
     }
     const bytes = m.encode();
+    if (DUMP !== undefined) dumpModule(DUMP, compileStats.modules, bytes);
     compileStats.bytes += bytes.length;
     compileStats.modules++;
     const c = this.core;
@@ -239,10 +273,19 @@ export class WasmTier implements CompiledTier {
     for (const { unit, slot } of compiled) {
       const rec: UnitRec = { unit, slot, valid: true };
       this.units.set(unit.entry, rec);
+      const entries = entryBlocks(unit, this.forced);
       unit.blocks.forEach((blk, k) => {
+        this.unitOf.set(blk, rec);
+        if (!entries[k]) {
+          // Compiled, but entered only through the unit's own branches: the run loop
+          // interprets it (wslot < 0: no hit counting) up to the next entry.
+          blk.wslot = -1;
+          blk.wentry = 0;
+          blk.hits = 0;
+          return;
+        }
         blk.wslot = slot;
         blk.wentry = k;
-        this.unitOf.set(blk, rec);
         this.setLookup(blk.addr, slot, k);
       });
     }
@@ -252,7 +295,7 @@ export class WasmTier implements CompiledTier {
   // ---- lookup table ----
 
   private setLookup(addr: number, slot: number, entry: number): void {
-    const i = (addr % LOOKUP_SIZE) * 4;
+    const i = lookupIndex(addr) * 4;
     const L = this.lookup;
     L[i] = addr % 4294967296;
     L[i + 1] = Math.floor(addr / 4294967296);
@@ -261,7 +304,7 @@ export class WasmTier implements CompiledTier {
   }
 
   private clearLookup(addr: number, slot: number): void {
-    const i = (addr % LOOKUP_SIZE) * 4;
+    const i = lookupIndex(addr) * 4;
     const L = this.lookup;
     if (L[i] === ((addr % 4294967296) | 0) && L[i + 2] === slot) {
       L[i] = 0;
@@ -307,6 +350,7 @@ export class WasmTier implements CompiledTier {
     const sp = this.space;
     const x = cpu.s.i32;
     const k = this.xferI32;
+    if (STATS !== null) STATS.rd++;
     try {
       switch (size) {
         case 8: x[k] = sp.rd64(addr); x[k + 1] = sp.hi; break;
@@ -330,6 +374,7 @@ export class WasmTier implements CompiledTier {
   private readonly wr = (addr: number, size: number): number => {
     const cpu = this.cur as TierCpu;
     const sp = this.space;
+    if (STATS !== null) STATS.wr++;
     if (sp.holdsCode(addr, size)) return 2;
     const x = cpu.s.i32;
     const k = this.xferI32;
@@ -356,6 +401,7 @@ export class WasmTier implements CompiledTier {
   private readonly ex = (id: number): number => {
     const cpu = this.cur as TierCpu;
     this.codeChanged = false;
+    if (STATS !== null) bump(STATS.ex, OP_NAMES[this.insts[id].op] ?? "?");
     let r: number;
     try {
       r = cpu.exec(this.insts[id]);

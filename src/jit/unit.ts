@@ -22,7 +22,7 @@ export interface Unit {
   /** Block index by address. */
   index: Map<number, number>;
   /** Guest function bounds when known (direct jumps outside are tail calls). */
-  bounds: { start: number; end: number } | null;
+  bounds: { start: number; end: number; name?: string } | null;
   /** Guest instructions in the unit. */
   insts: number;
 }
@@ -49,19 +49,37 @@ export function successors(b: Block): { fall: number; taken: number } {
   }
 }
 
+/** How a unit chooses its blocks. */
+export interface UnitOptions {
+  /** Only blocks that have run (interpreted, or compiled before): the paths a function has not
+   *  taken are exits to the interpreter, which recompiles the unit when one of them gets hot.
+   *  Less code to compile, and V8's optimizing tier compiles small functions much faster. */
+  executedOnly: boolean;
+  /** More blocks to start from (the blocks of the unit's previous compile: indirect-jump targets
+   *  that direct branches do not reach). */
+  seeds?: number[];
+}
+
+/** Has the block run? (Interpreted entries counted, or compiled in a unit.) */
+function executed(b: Block): boolean {
+  return b.hits > 0 || b.wslot !== 0;
+}
+
 /** Form the unit for a hot block. Blocks are decoded as needed (a fault ends that path). */
-export function formUnit(cache: DecodeCache, seed: Block, bounds: FunctionBounds | null): Unit {
+export function formUnit(cache: DecodeCache, seed: Block, bounds: FunctionBounds | null, opts: UnitOptions = { executedOnly: false }): Unit {
   const fb = bounds !== null ? bounds(seed.addr) : null;
   const entry = fb !== null ? fb.start : seed.addr;
   const inside = (a: number): boolean => fb === null || (a >= fb.start && a < fb.end);
   const found = new Map<number, Block>();
   const work = [entry];
+  if (opts.seeds !== undefined) for (const a of opts.seeds) if (a !== entry) work.push(a);
   if (seed.addr !== entry) work.push(seed.addr);
   let insts = 0;
   while (work.length > 0) {
     const a = work.pop() as number;
     if (found.has(a) || !inside(a)) continue;
     let b = cache.get(a);
+    if (opts.executedOnly && a !== entry && a !== seed.addr && (b === undefined || !b.valid || !executed(b))) continue;
     if (b === undefined || !b.valid) {
       try {
         b = cache.build(a);

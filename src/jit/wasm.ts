@@ -376,6 +376,8 @@ export class ModuleBuilder {
   private tableImport: { module: string; name: string; min: number } | null = null;
   private funcs: Array<{ type: number; body: Body }> = [];
   private exports: Array<{ name: string; func: number }> = [];
+  /** Function names for the "name" custom section (profilers and stack traces show them). */
+  private names = new Map<number, string>();
   /** Active element segments into table 0: [offset, function indices]. */
   private elems: Array<[number, number[]]> = [];
 
@@ -416,6 +418,11 @@ export class ModuleBuilder {
   addFunc(params: ValType[], results: ValType[], body: Body): number {
     this.funcs.push({ type: this.type(params, results), body });
     return this.funcImports.length + this.funcs.length - 1;
+  }
+
+  /** Name a function (shown by V8's profiler instead of wasm-function[N]). */
+  nameFunc(func: number, name: string): void {
+    this.names.set(func, name);
   }
 
   export(name: string, func: number): void {
@@ -504,6 +511,26 @@ export class ModuleBuilder {
       f.body.encode(cs);
     }
     out.section(10, cs);
+
+    if (this.names.size > 0) {
+      // The name section: subsection 1, function names (a name map, ascending indices).
+      const fnNames = new Bytes();
+      const sorted = [...this.names].sort((a, b) => a[0] - b[0]);
+      fnNames.uleb(sorted.length);
+      const utf8 = new TextEncoder();
+      for (const [i, n] of sorted) {
+        fnNames.uleb(i);
+        const b = utf8.encode(n);
+        fnNames.uleb(b.length);
+        fnNames.bytes(b);
+      }
+      const ns = new Bytes();
+      ns.name("name");
+      ns.u8(1);
+      ns.uleb(fnNames.len);
+      ns.bytes(fnNames.buf.subarray(0, fnNames.len));
+      out.section(0, ns);
+    }
     return out.done();
   }
 }

@@ -251,8 +251,8 @@ export function loadElf(mem: Memory, bytes: Uint8Array, o: LoadOptions): Loaded 
 
 /** The Go functions of an executable (its pclntab, read on first use) as the compiled tier asks
  *  for them; null for an address outside them or a binary without a pclntab. */
-function goFunctionBounds(bytes: Uint8Array, bias: number): (addr: number) => { start: number; end: number } | null {
-  let funcAt: ((pc: number) => { entry: number; end: number } | undefined) | null | undefined;
+function goFunctionBounds(bytes: Uint8Array, bias: number): (addr: number) => { start: number; end: number; name: string } | null {
+  let funcAt: ((pc: number) => { entry: number; end: number; name: string } | undefined) | null | undefined;
   return (addr) => {
     if (funcAt === undefined) {
       try {
@@ -264,6 +264,6 @@ function goFunctionBounds(bytes: Uint8Array, bias: number): (addr: number) => { 
     }
     if (funcAt === null) return null;
     const f = funcAt(addr - bias);
-    return f === undefined ? null : { start: f.entry + bias, end: f.end + bias };
+    return f === undefined ? null : { start: f.entry + bias, end: f.end + bias, name: f.name };
   };
 }

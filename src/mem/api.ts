@@ -28,7 +28,7 @@ export class GuestFault extends Error {
 }
 
 /** The function holding a code address, [start, end), or null when unknown. */
-export type FunctionBounds = (addr: number) => { start: number; end: number } | null;
+export type FunctionBounds = (addr: number) => { start: number; end: number; name?: string } | null;
 
 export interface Memory {
   /** The functions of the code mapped here (a Go executable's pclntab, set by the loader): the

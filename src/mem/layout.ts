@@ -17,6 +17,14 @@ export const WTLB_OFF = WTLB_TAG + 8 * WASM_TLB_SIZE;
 export const LOOKUP = WTLB_OFF + 4 * WASM_TLB_SIZE;
 export const LOOKUP_SIZE = 65536;
 export const LOOKUP_ENTRY = 16;
+/** The lookup table's hash of a guest address: Fibonacci hashing of its low 32 bits (Go aligns
+ *  functions to 32 bytes, so the low bits alone would use 1/32 of the table for call targets).
+ *  Compiled code computes the same in wasm (fn.ts lookupIndex). */
+export const LOOKUP_HASH_MUL = 0x9e3779b1 | 0;
+export const LOOKUP_HASH_SHIFT = 16;
+export function lookupIndex(addr: number): number {
+  return Math.imul(addr % 4294967296 | 0, LOOKUP_HASH_MUL) >>> LOOKUP_HASH_SHIFT;
+}
 /** Bytes per CPU state block (src/cpu/state.ts STATE_BYTES). */
 export const STATE_SLOT = 2048;
 /** CPU states: one per guest thread alive in the address space. */

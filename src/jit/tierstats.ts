@@ -1,0 +1,42 @@
+// Tuning aids of the WebAssembly tier, for Node only and off by default: RT0_JIT_STATS=1 prints
+// counters at exit (entries, exits by kind and address, instructions the interpreter ran for
+// compiled code, compile totals, the main thread's CPU time); RT0_JIT_DUMP=DIR writes every
+// batch module to DIR/batchN.wasm (`wasm2wat --enable-tail-call` reads them; functions are named).
+
+import { compileStats } from "./compile.js";
+
+/** Counters printed at exit when RT0_JIT_STATS is set (tuning the tier). */
+export interface TierStats { ms: number; enters: number; ran: number; rd: number; wr: number; exits: Map<string, number>; ex: Map<string, number>; contAt: Map<string, number> }
+const env = (globalThis as { process?: { env: Record<string, string | undefined>; on(e: string, f: () => void): void; stderr: { write(s: string): void } } }).process;
+export const STATS: TierStats | null = env?.env.RT0_JIT_STATS !== undefined ? { ms: 0, enters: 0, ran: 0, rd: 0, wr: 0, exits: new Map(), ex: new Map(), contAt: new Map() } : null;
+export function bump(m: Map<string, number>, k: string): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+if (STATS !== null && env !== undefined) {
+  env.on("exit", () => {
+    const top = (m: Map<string, number>): string => [...m].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${k}=${v}`).join(" ");
+    const c = compileStats;
+    let mainCpu: string;
+    try {
+      // The main thread's own CPU time (utime+stime in clock ticks): stable under load, unlike wall time.
+      const pid = (globalThis as unknown as { process: { pid: number } }).process.pid;
+      const req = (globalThis as unknown as { process: { getBuiltinModule?: (m: string) => { readFileSync(p: string, e: string): string } } }).process.getBuiltinModule;
+      const st = req?.("node:fs").readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8") ?? "";
+      const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+      mainCpu = ` main thread cpu ${((Number(f[11]) + Number(f[12])) * 10).toFixed(0)} ms`;
+    } catch {
+      mainCpu = "";
+    }
+    env.stderr.write(`jit:${mainCpu}, in compiled code ${STATS.ms.toFixed(0)} ms (wall, less compile), enters ${STATS.enters} ran ${STATS.ran} rd ${STATS.rd} wr ${STATS.wr}\n  exits ${top(STATS.exits)}\n  ex ${top(STATS.ex)}\n  cont at ${top(STATS.contAt)}\n  compile units ${c.units} insts ${c.insts} fallback ${c.fallback} bytes ${c.bytes} ms ${c.ms.toFixed(0)} modules ${c.modules}\n`);
+  });
+}
+
+/** RT0_JIT_DUMP=DIR: every batch module is written to DIR/batchN.wasm (wasm2wat reads them). */
+export const DUMP = env?.env.RT0_JIT_DUMP;
+export let dumpModule = (dir: string, n: number, bytes: Uint8Array): void => {
+  void import("node:fs").then((fs) => {
+    dumpModule = (d, k, b) => fs.writeFileSync(`${d}/batch${k}.wasm`, b);
+    dumpModule(dir, n, bytes);
+  });
+};
+
