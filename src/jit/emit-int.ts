@@ -439,16 +439,19 @@ export function flagsDead(c: FnCompiler): boolean {
   return false;
 }
 
-/** SHL SHR SAR of 32/64-bit operands, by an immediate or CL. */
+/** SHL SHR SAR: 32/64-bit by an immediate or CL, 8/16-bit by an immediate below the width. */
 function shift(c: FnCompiler, inst: Inst): boolean {
   const b = c.b;
   const s = inst.s0;
-  if (s !== 4 && s !== 8) return false;
+  if (s !== 4 && s !== 8 && s !== 2 && s !== 1) return false;
   if (inst.k0 === K.REG && !isGpr(inst.k0, inst.r0)) return false;
   if (inst.k0 !== K.REG && inst.k0 !== K.MEM) return false;
   const byCl = inst.k1 === K.REG && inst.r1 === R.RCX;
   if (!byCl && inst.k1 !== K.IMM) return false;
   const mask = s === 8 ? 63 : 31;
+  // 8/16-bit: only constant counts below the width (the interpreter's flags for wider counts
+  // are computed apart, ops/shift.ts).
+  if (s < 4 && (byCl || (inst.imm & mask) >= 8 * s)) return false;
   const kind = inst.op === Op.SHL ? Lazy.SHL : inst.op === Op.SHR ? Lazy.SHR : Lazy.SAR;
   if (!byCl && (inst.imm & mask) === 0) {
     // A zero count changes nothing, but a 32-bit register is still zero-extended; a memory

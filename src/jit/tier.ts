@@ -401,7 +401,7 @@ export class WasmTier implements CompiledTier {
   private readonly ex = (id: number): number => {
     const cpu = this.cur as TierCpu;
     this.codeChanged = false;
-    if (STATS !== null) bump(STATS.ex, OP_NAMES[this.insts[id].op] ?? "?");
+    if (STATS !== null) { const x = this.insts[id]; bump(STATS.ex, `${OP_NAMES[x.op] ?? "?"}/${x.s0}/k${x.k0},${x.k1}@${x.addr.toString(16)}`); }
     let r: number;
     try {
       r = cpu.exec(this.insts[id]);
