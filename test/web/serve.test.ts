@@ -65,7 +65,8 @@ test("rt0 web without a built site: one clear line", async () => {
 
 test("npm ci builds the explorer: prepare runs tools/build-web.mjs, web/dist has the page and every sample", () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; files: string[] };
-  assert.match(pkg.scripts["prepare"]!, /node tools\/build-web\.mjs/);
+  assert.match(pkg.scripts["prepare"]!, /node tools\/prepare\.mjs/);
+  assert.match(readFileSync(join(ROOT, "tools", "prepare.mjs"), "utf8"), /build-web\.mjs/);
   assert.ok(pkg.files.includes("web/dist"), "the package ships web/dist");
   const site = join(ROOT, "web", "dist");
   for (const f of ["index.html", "main.js", "worker.js", "style.css", "xterm.css"]) assert.ok(existsSync(join(site, f)), `web/dist/${f} (npm ci builds it)`);
