@@ -2,7 +2,8 @@
 # Builds every fixture program under fixtures/src with every installed Go toolchain
 # (/usr/lib/go-1.NN/bin/go, see ../shared/scripts/install-go-toolchains.sh) into
 # fixtures/build/go1.NN/NAME, plus a stripped (-s -w) hello per toolchain.
-# With --commit-set it refreshes the small prebuilt set kept in git (fixtures/bin).
+# With --commit-set it refreshes the small prebuilt set kept in git (fixtures/bin: the CLI's
+# bundled sample and the web explorer's samples, so neither needs Go installed).
 # Builds are reproducible: CGO_ENABLED=0, -trimpath, fixed build ID. The cgo fixtures
 # (fixtures/src/cgo*) are built apart with CGO_ENABLED=1 (dynamically linked against glibc),
 # and skipped with a message when gcc is missing.
@@ -45,5 +46,6 @@ if [ "${1:-}" = --commit-set ]; then
   cp "$out/go1.26/hello" fixtures/bin/hello-go1.26
   cp "$out/go1.26/hello-stripped" fixtures/bin/hello-go1.26-stripped
   cp "$out/go1.26/stackgrow" fixtures/bin/stackgrow-go1.26
+  cp "$out/go1.26/goroutines" fixtures/bin/goroutines-go1.26   # a web explorer sample
   echo "refreshed fixtures/bin"
 fi

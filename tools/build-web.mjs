@@ -1,6 +1,8 @@
 // Builds the web explorer into web/dist/: bundles web/main.ts (page) and web/worker.ts (the
 // emulator: src/ for the browser) with esbuild, copies the HTML/CSS and xterm.js's stylesheet,
-// and the bundled sample binaries with their list (samples/index.json). No network needed.
+// and the sample binaries with their list (samples/index.json). The samples are the prebuilt
+// binaries committed in fixtures/bin (tools/build-fixtures.sh --commit-set makes them), so the
+// build needs neither Go nor the network. `npm ci` runs it (package.json's prepare).
 // Usage: node tools/build-web.mjs   (npm run build:web also type-checks web/ first)
 
 import { build } from "esbuild";
@@ -14,10 +16,15 @@ const web = join(root, "web");
 const out = join(web, "dist");
 
 const SAMPLES = [
-  { file: "hello", label: "hello", from: ["fixtures/bin/hello-go1.26", "fixtures/build/go1.26/hello"] },
-  { file: "goroutines", label: "goroutines", from: ["fixtures/build/go1.26/goroutines"] },
-  { file: "stackgrow", label: "stack growth", from: ["fixtures/bin/stackgrow-go1.26", "fixtures/build/go1.26/stackgrow"] },
+  { file: "hello", label: "hello", from: "fixtures/bin/hello-go1.26" },
+  { file: "goroutines", label: "goroutines", from: "fixtures/bin/goroutines-go1.26" },
+  { file: "stackgrow", label: "stack growth", from: "fixtures/bin/stackgrow-go1.26" },
 ];
+const missing = SAMPLES.filter((s) => !existsSync(join(root, s.from)));
+if (missing.length > 0) {
+  process.stderr.write(`build-web: missing sample ${missing.map((s) => s.from).join(", ")} (committed in git; restore it with git checkout, or rebuild with bash tools/build-fixtures.sh --commit-set)\n`);
+  process.exit(1);
+}
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "samples"), { recursive: true });
@@ -43,12 +50,7 @@ copyFileSync(join(root, "node_modules", "@xterm", "xterm", "css", "xterm.css"), 
 
 const listed = [];
 for (const s of SAMPLES) {
-  const src = s.from.map((p) => join(root, p)).find((p) => existsSync(p));
-  if (src === undefined) {
-    process.stderr.write(`build-web: sample ${s.file} not found (${s.from.join(", ")}); run bash tools/build-fixtures.sh to include it\n`);
-    continue;
-  }
-  copyFileSync(src, join(out, "samples", s.file));
+  copyFileSync(join(root, s.from), join(out, "samples", s.file));
   listed.push({ file: s.file, label: s.label });
 }
 writeFileSync(join(out, "samples", "index.json"), JSON.stringify(listed) + "\n");

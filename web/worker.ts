@@ -9,7 +9,7 @@ import { RUNNABLE } from "../src/linux/process.js";
 import type { Machine } from "../src/machine/machine.js";
 import { createMachine, type ObservableCpu } from "../src/machine/create.js";
 import type { Cpu, CpuModel } from "../src/cpu/api.js";
-import { BootTracer, type BootEvent } from "../src/goruntime/boot.js";
+import { BootTracer, stackCallers, type BootEvent } from "../src/goruntime/boot.js";
 import { StackTracer } from "../src/goruntime/stacks.js";
 import { fieldOffset, layoutsFor, type ReleaseLayouts } from "../src/goruntime/layouts.js";
 import { WebHost, type WebHostOptions } from "../src/host/web.js";
@@ -140,7 +140,11 @@ class Session {
     const m = this.machine;
     m.run().then((r) => {
       if (this.killed) return;
-      const events = this.boot.events({ status: r.status, instructions: r.instructions, threads: m.proc.threads.length });
+      const caller = m.proc.exitCaller;
+      const events = this.boot.events({
+        status: r.status, signal: r.signal, instructions: r.instructions, threads: m.proc.threads.length,
+        callers: caller === undefined ? undefined : stackCallers(caller.cpu, this.boot.bin),
+      });
       post({ type: "timeline", events, complete: true });
       timelines.set(key(this.bytes, this.vendor), events);
       this.postStacks(true);

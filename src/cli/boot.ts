@@ -6,7 +6,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../base/assert.js";
 import type { Host, HostStream } from "../linux/vfs.js";
-import { BootTracer, type BootEvent } from "../goruntime/boot.js";
+import { BootTracer, stackCallers, type BootEvent } from "../goruntime/boot.js";
 import { loadGoProgram, runObserved } from "./machine.js";
 import { parseModel } from "./cpumodel.js";
 import type { GuestCliOptions } from "./guest.js";
@@ -63,8 +63,12 @@ export async function bootCommand(binArg: string | undefined, args: string[], o:
       return host;
     },
   });
-  const events = tracer.events(tracer.untilReached ? undefined : { status: r.status, instructions: r.instructions, threads: machine.proc.threads.length });
   const stdout = out.text(), stderr = err.text();
+  const caller = machine.proc.exitCaller;
+  const events = tracer.events(tracer.untilReached ? undefined : {
+    status: r.status, signal: r.signal, instructions: r.instructions, threads: machine.proc.threads.length,
+    callers: caller === undefined ? undefined : stackCallers(caller.cpu, gobin), stderr,
+  });
   if (o.json) {
     const w = (x: object): void => { process.stdout.write(JSON.stringify(x) + "\n"); };
     w({ event: "start", binary: bin, goVersion: gobin.goVersion, release: tracer.release, cpuVendor: vendor, goamd64: gobin.buildInfo?.settings.find((x) => x.key === "GOAMD64")?.value ?? "v1" });
@@ -74,8 +78,10 @@ export async function bootCommand(binArg: string | undefined, args: string[], o:
   } else {
     process.stdout.write(renderText(binArg ?? "the bundled sample fixtures/bin/hello-go1.26", gobin.goVersion ?? "?", vendor, events, stdout, stderr, tracer.untilReached ? o.until : undefined));
   }
+  // The program's own status when it did not end with 0 (a panic, os.Exit(n), a signal), as
+  // rt0 run gives it; else 1 when an invariant check failed.
   const failed = events.some((e) => e.checks.some((c) => !c.ok));
-  process.exitCode = failed ? 1 : 0;
+  process.exitCode = r.status !== 0 ? r.status : failed ? 1 : 0;
 }
 
 function renderText(bin: string, goVersion: string, vendor: string, events: BootEvent[], stdout: string, stderr: string, until: string | undefined): string {

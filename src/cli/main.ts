@@ -51,7 +51,7 @@ export function buildProgram(): Command {
     .option("--strace-file <file>", "write the --strace lines to a file instead");
   guestOptions(run)
     .option("--cpu-vendor <vendor>", "intel or amd (CPUID vendor string)", "intel")
-    .option("--cpu-level <level>", "x86-64 level advertised by CPUID: v1, v2 or v3", "v1")
+    .option("--cpu-level <level>", "x86-64 level advertised by CPUID: v1, v2 or v3 (v3 is v2 plus BMI1, BMI2, ADX, LZCNT, MOVBE; AVX, AVX2 and FMA are not implemented yet, so GOAMD64=v3 programs are refused)", "v1")
     .option("--deterministic", "virtual clock, seeded randomness, fixed scheduling")
     .option("--seed <n>", "seed for --deterministic")
     .option("--max-instructions <n>", "stop (non-zero exit) after this many instructions")

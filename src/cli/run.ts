@@ -11,6 +11,9 @@ import type { RunResult } from "../machine/machine.js";
 import { createMachine } from "../machine/create.js";
 import { parseModel } from "./cpumodel.js";
 import { checkRunnable } from "../linux/loader.js";
+import { readBuildInfo, setting } from "../gobin/buildinfo.js";
+import type { ElfFile } from "../elf/elf.js";
+import type { CpuModel } from "../cpu/api.js";
 import { guestSetup, type GuestCliOptions } from "./guest.js";
 
 export interface RunCliOptions extends GuestCliOptions {
@@ -29,6 +32,24 @@ export interface RunCliOptions extends GuestCliOptions {
   diagFile?: string;
   /** Drop rt0's warnings (fatal one-line errors still go to stderr). */
   quiet?: boolean;
+}
+
+/** A one-line hint when a Go program was built for a GOAMD64 level beyond what the CPU model
+ *  advertises (Go's start-up check will refuse it with its own message), else undefined. */
+export function levelHint(bin: string, elf: ElfFile, model: CpuModel): string | undefined {
+  let goamd64: string | undefined;
+  try {
+    goamd64 = setting(readBuildInfo(elf), "GOAMD64");
+  } catch {
+    return undefined; // malformed build info: the loader and the guest have their own say
+  }
+  const want = /^v(\d)$/.exec(goamd64 ?? "");
+  const level = want ? Number(want[1]) : 1;
+  if (level >= 3) {
+    return `rt0: ${bin}: built for GOAMD64=v${level}, which needs AVX, AVX2 and FMA${level > 3 ? " and AVX-512" : ""}: rt0 does not implement them yet (issue 19), so Go's start-up check refuses it; --cpu-level v3 advertises v2 plus BMI1, BMI2, ADX, LZCNT and MOVBE`;
+  }
+  if (level > model.level) return `rt0: ${bin}: built for GOAMD64=v${level}, more than --cpu-level v${model.level} advertises: run it with --cpu-level v${level}`;
+  return undefined;
 }
 
 function parseCount(s: string | undefined, what: string): number | undefined {
@@ -53,7 +74,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const maxInstructions = parseCount(o.maxInstructions, "--max-instructions");
   const jitThreshold = o.jit === false ? undefined : parseCount(o.jitThreshold, "--jit-threshold");
   const bytes = readBinaryBytes(bin);
-  withBinName(bin, () => checkRunnable(bytes));
+  const elf = withBinName(bin, () => checkRunnable(bytes));
 
   const { root, argv0, exePath, cwd, envp } = guestSetup(bin, o);
 
@@ -78,6 +99,9 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   }
   const diagOut = diagFd ?? 2;
   const warn = o.quiet && diagFd === undefined ? (): void => {} : (m: string): void => { fs.writeSync(diagOut, m + "\n"); };
+
+  const hint = levelHint(bin, elf, model);
+  if (hint !== undefined) warn(hint);
 
   const host = new NodeHost({ root });
   const machine = withBinName(bin, () => createMachine({

@@ -1,6 +1,6 @@
-// `rt0 web [--port N]`: serves the built explorer (web/dist, made by `npm run build:web`) on
-// 127.0.0.1. Static files only: the emulator runs in the browser, nothing executes here and
-// no file outside web/dist is ever served.
+// `rt0 web [--port N]`: serves the built explorer (web/dist: `npm ci` builds it, `npm run
+// build:web` rebuilds it) on 127.0.0.1. Static files only: the emulator runs in the browser,
+// nothing executes here and no file outside web/dist is ever served.
 
 import * as http from "node:http";
 import * as fs from "node:fs";
@@ -75,7 +75,7 @@ export async function webCommand(o: WebCliOptions): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a number from 0 to 65535 (got ${o.port})`);
   const dir = o.dir ?? siteDir();
   if (!fs.existsSync(join(dir, "index.html")) || !fs.existsSync(join(dir, "worker.js"))) {
-    throw new UserError(`the web explorer is not built (no ${join(dir, "index.html")}): run npm run build:web first`);
+    throw new UserError(`the web explorer is not built (no ${join(dir, "index.html")}): npm ci builds it; in a checkout, run npm run build:web`);
   }
   let server: http.Server;
   try {

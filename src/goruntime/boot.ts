@@ -6,7 +6,7 @@
 // guest state: observation never changes behaviour.
 
 import type { GoBinary } from "../gobin/binary.js";
-import type { Cpu } from "../cpu/api.js";
+import { GPR, type Cpu } from "../cpu/api.js";
 import { Inst, K, R } from "../x86/inst.js";
 import { decode } from "../x86/decode.js";
 import { Op } from "../x86/ops.generated.js";
@@ -16,7 +16,32 @@ import {
   BOOT_STEPS, findLandmarks, type BootStep, type BootTrace, type Check, type Entry, type ExitInfo, type Snap, type StepId, type TracedRec,
 } from "./bootsteps.js";
 
-export { STEP_IDS, type StepId, type Check } from "./bootsteps.js";
+export { STEP_IDS, type StepId, type Check, type ExitInfo } from "./bootsteps.js";
+
+/** The functions on a stopped thread's stack, innermost first, when it stopped in a frameless
+ *  assembly function such as runtime.exit (exit_group): the return address at RSP, then the
+ *  frame-pointer chain, which Go keeps on amd64. Stops at the first unreadable or unknown frame. */
+export function stackCallers(cpu: Cpu, bin: GoBinary, max = 32): string[] {
+  const out: string[] = [];
+  const name = (pc: number): string | undefined => bin.funcAt(pc - 1)?.name;
+  try {
+    const first = name(cpu.mem.readU64(cpu.getReg(GPR.RSP)));
+    if (first === undefined) return out;
+    out.push(first);
+    let bp = cpu.getReg(GPR.RBP);
+    while (out.length < max && bp !== 0) {
+      const f = name(cpu.mem.readU64(bp + 8));
+      if (f === undefined) break;
+      out.push(f);
+      const next = cpu.mem.readU64(bp);
+      if (next <= bp) break;
+      bp = next;
+    }
+  } catch {
+    // an unreadable frame: what was found so far
+  }
+  return out;
+}
 
 export interface TracedInst {
   addr: string;

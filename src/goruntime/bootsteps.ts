@@ -8,6 +8,7 @@ import type { Inst } from "../x86/inst.js";
 import { K, R } from "../x86/inst.js";
 import { Op } from "../x86/ops.generated.js";
 import { fieldOffset, type ReleaseLayouts } from "./layouts.js";
+import { signalName } from "../linux/abi.js";
 
 /** Registers at one point of the trace. */
 export interface Snap {
@@ -45,9 +46,62 @@ export type Values = Record<string, string | number | boolean>;
 
 /** The process's end, when the run got there. */
 export interface ExitInfo {
+  /** Exit status as a shell sees it (128+n when killed by signal n). */
   status: number;
   instructions: number;
   threads: number;
+  /** The signal that killed it (0 or absent: it called exit_group). */
+  signal?: number;
+  /** Functions on the stack of the thread that called exit_group, innermost first
+   *  (boot.ts's stackCallers), when known. */
+  callers?: string[];
+  /** What the program wrote to stderr (a panic's or a fatal error's first lines). */
+  stderr?: string;
+}
+
+/** The exit step's title, story and "ended by" value: from the signal, the functions that called
+ *  exit_group and, for a panic or fatal error, the runtime's first lines on stderr. */
+export function describeEnd(e: ExitInfo): { title: string; by: string; story: string } {
+  const st = e.status;
+  if (e.signal) {
+    const n = signalName(e.signal);
+    return {
+      title: `killed by ${n}: the process ends`, by: `signal ${n}`,
+      story: `The process was killed by ${n} (signal ${e.signal}): no exit_group; a shell sees status 128+${e.signal} = ${128 + e.signal}.`,
+    };
+  }
+  const title = `exit_group(${st}): the process ends`;
+  const callers = e.callers ?? [];
+  const lines = (e.stderr ?? "").split("\n");
+  const firstWith = (re: RegExp): string | undefined => lines.find((l) => re.test(l));
+  for (const c of callers) {
+    if (/^runtime\.fatalpanic(\.|$)/.test(c)) {
+      const what = [firstWith(/^panic: /), firstWith(/^\[signal /)].filter((x) => x !== undefined).join("; ");
+      return {
+        title, by: "panic",
+        story: `main.main did not return: a panic nobody recovered${what ? ` (${what})` : ""}. The runtime printed it with the goroutine trace and called exit(${st}), which is exit_group on Linux: every thread ends.`,
+      };
+    }
+    if (/^runtime\.fatalthrow(\.|$)/.test(c)) {
+      const what = firstWith(/^fatal error: /);
+      return {
+        title, by: "fatal error",
+        story: `The runtime stopped the program with a fatal error${what ? ` (${what})` : ""}, printed the goroutine trace and called exit(${st}), which is exit_group on Linux: every thread ends.`,
+      };
+    }
+    if (c === "os.Exit") {
+      return { title, by: `os.Exit(${st})`, story: `main.main called os.Exit(${st}): exit_group(${st}) ends every thread at once; deferred functions do not run.` };
+    }
+    if (c === "runtime.main") {
+      if (st === 0) return { title, by: "main.main returned", story: "main.main returned; runtime.main calls exit(0), which is exit_group on Linux: every thread ends." };
+      break;
+    }
+  }
+  const from = callers.find((c) => !/^runtime\.exit(\.|$)/.test(c));
+  return {
+    title, by: from === undefined ? `exit_group(${st})` : `exit_group(${st}) from ${from}`,
+    story: `exit_group(${st})${from === undefined ? "" : `, called from ${from},`} ended the process: every thread ends.`,
+  };
 }
 
 /** Where the steps start and end: indices into the trace, -1 when not reached. */
@@ -459,12 +513,16 @@ export const BOOT_STEPS = [
     id: "exit",
     title: "exit_group: the process ends",
     landmark: "the end of the run (not with --until)",
-    story: "main.main returned; runtime.main calls exit(0), which is exit_group on Linux: every thread ends.",
-    narrate: (t) => (t.exit === undefined ? undefined : {
-      recs: [],
-      values: { "exit status": t.exit.status, "instructions (all threads)": t.exit.instructions, threads: t.exit.threads },
-      checks: [],
-    }),
+    story: "How the program ended: main.main returned (runtime.main calls exit(0)), os.Exit(n), a panic or a fatal error (exit(2)), each an exit_group on Linux that ends every thread; or a signal killed it.",
+    narrate: (t) => {
+      if (t.exit === undefined) return undefined;
+      const e = t.exit, end = describeEnd(e);
+      const values: Values = { "ended by": end.by, "exit status": e.status };
+      if (e.callers !== undefined && e.callers.length > 0) values["exit_group called from"] = e.callers.slice(0, 4).join(" ← ");
+      values["instructions (all threads)"] = e.instructions;
+      values["threads"] = e.threads;
+      return { recs: [], values, checks: [], title: end.title, story: end.story };
+    },
   },
 ] as const satisfies readonly BootStep[];
 

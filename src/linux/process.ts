@@ -117,6 +117,9 @@ export class Process {
   exitStatus: number | undefined;
   /** The signal that killed the process, if any. */
   killedBy = 0;
+  /** The thread whose exit_group ended the process (its stack says who called it: rt0 boot
+   *  tells a panic from os.Exit and from main.main returning). */
+  exitCaller: Thread | undefined;
   /** The status word wait4 reports (exit code << 8, or the signal). */
   waitStatus = 0;
   /** The signal the parent gets when this process ends (SIGCHLD after fork; 0: none). */

@@ -1,14 +1,16 @@
 // `rt0 web`'s static server: serves the built site's files with their types, nothing outside
-// it (encoded "..", symbolic links), and a one-line error when the site is not built.
+// it (encoded "..", symbolic links), a one-line error when the site is not built, and that
+// npm ci builds it (package.json's prepare) with every sample.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { serveSite, webCommand } from "../../src/cli/web.js";
 import { UserError } from "../../src/base/assert.js";
+import { ROOT } from "../helpers.js";
 
 /** GET a raw path (no client-side normalisation of ".."). */
 function get(port: number, path: string): Promise<{ status: number; type: string; body: string }> {
@@ -59,4 +61,16 @@ test("rt0 web without a built site: one clear line", async () => {
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
+});
+
+test("npm ci builds the explorer: prepare runs tools/build-web.mjs, web/dist has the page and every sample", () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; files: string[] };
+  assert.match(pkg.scripts["prepare"]!, /node tools\/prepare\.mjs/);
+  assert.match(readFileSync(join(ROOT, "tools", "prepare.mjs"), "utf8"), /build-web\.mjs/);
+  assert.ok(pkg.files.includes("web/dist"), "the package ships web/dist");
+  const site = join(ROOT, "web", "dist");
+  for (const f of ["index.html", "main.js", "worker.js", "style.css", "xterm.css"]) assert.ok(existsSync(join(site, f)), `web/dist/${f} (npm ci builds it)`);
+  const samples = JSON.parse(readFileSync(join(site, "samples", "index.json"), "utf8")) as Array<{ file: string }>;
+  assert.deepEqual(samples.map((s) => s.file), ["hello", "goroutines", "stackgrow"]);
+  for (const s of samples) assert.equal(readFileSync(join(site, "samples", s.file)).subarray(0, 4).toString("latin1"), "\x7fELF", s.file);
 });

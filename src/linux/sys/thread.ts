@@ -69,6 +69,7 @@ function sysExit(t: Thread, a: Args): number {
 }
 
 function sysExitGroup(t: Thread, a: Args): number {
+  if (t.proc.exitStatus === undefined) t.proc.exitCaller = t;
   t.proc.exitGroup(a.i32(0) & 0xff);
   return NORETURN;
 }

@@ -1,0 +1,87 @@
+// Small guest programs built at test time (C with gcc, Go with the newest installed toolchain),
+// each compared with its native run: the builders, and a runner that gives a spawned process
+// (native or under rt0) to a test that must signal it, feed it or read it as it goes.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { constants, tmpdir } from "node:os";
+import { CLI } from "../helpers.js";
+
+export const haveGcc = spawnSync("gcc", ["--version"]).status === 0;
+
+/** The newest Go toolchain installed (/usr/lib/go-1.NN), or undefined. */
+export const goTool: string | undefined = ["1.26", "1.25", "1.24", "1.23", "1.22", "1.21", "1.19"]
+  .map((v) => `/usr/lib/go-${v}/bin/go`)
+  .find((g) => existsSync(g));
+
+/** A scratch directory, removed by the returned function. */
+export function scratch(prefix: string): { dir: string; done: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Compile a C source into dir/name (gcc -O1, dynamically linked); throws with gcc's errors. */
+export function buildC(dir: string, name: string, source: string, extra: string[] = []): string {
+  const src = join(dir, `${name}.c`), exe = join(dir, name);
+  writeFileSync(src, source);
+  const r = spawnSync("gcc", ["-O1", "-o", exe, src, ...extra], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`gcc ${name}: ${r.stderr}`);
+  return exe;
+}
+
+/** Build a one-file Go program (static, CGO_ENABLED=0) into dir/name with `goTool`; env adds
+ *  to the build environment (GOAMD64=v3). */
+export function buildGo(dir: string, name: string, source: string, env: Record<string, string> = {}): string {
+  if (goTool === undefined) throw new Error("no Go toolchain");
+  const pkg = join(dir, `${name}-src`), exe = join(dir, name);
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, "go.mod"), `module rt0.example/${name}\n\ngo 1.19\n`);
+  writeFileSync(join(pkg, "main.go"), source);
+  const r = spawnSync(goTool, ["build", "-trimpath", "-o", exe, "."], {
+    cwd: pkg, encoding: "utf8",
+    env: { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", GOCACHE: join(tmpdir(), "rt0-test-gocache"), ...env },
+  });
+  if (r.status !== 0) throw new Error(`go build ${name}: ${r.stderr}`);
+  return exe;
+}
+
+export interface Ran {
+  /** The shell's view: the exit code, or 128+n when killed by signal n. */
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A program started natively (rt0 === undefined) or under `rt0 run` with these options; the
+ *  caller talks to it through `child` and awaits `done`. */
+export function start(exe: string, args: string[], o: { rt0?: string[]; cwd?: string } = {}): { child: ChildProcess; done: Promise<Ran> } {
+  const [cmd, argv] = o.rt0 === undefined ? [exe, args] : [process.execPath, [CLI, "run", ...o.rt0, exe, ...args]];
+  const child = spawn(cmd, argv, { cwd: o.cwd ?? tmpdir(), stdio: ["pipe", "pipe", "pipe"] });
+  const out: Buffer[] = [], err: Buffer[] = [];
+  child.stdout!.on("data", (b: Buffer) => out.push(b));
+  child.stderr!.on("data", (b: Buffer) => err.push(b));
+  child.stdin!.on("error", () => {});
+  const done = new Promise<Ran>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      resolve({ status: code ?? 128 + (signal ? constants.signals[signal] : 0), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+  });
+  return { child, done };
+}
+
+/** Resolves once the child's stdout has shown `text` (a program says it is ready). */
+export function waitFor(child: ChildProcess, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const on = (b: Buffer): void => {
+      seen += b.toString();
+      if (seen.includes(text)) {
+        child.stdout!.off("data", on);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", on);
+    child.on("close", () => reject(new Error(`exited before printing ${JSON.stringify(text)}; stdout so far: ${seen}`)));
+  });
+}
