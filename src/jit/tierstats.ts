@@ -33,10 +33,7 @@ if (STATS !== null && env !== undefined) {
 
 /** RT0_JIT_DUMP=DIR: every batch module is written to DIR/batchN.wasm (wasm2wat reads them). */
 export const DUMP = env?.env.RT0_JIT_DUMP;
-export let dumpModule = (dir: string, n: number, bytes: Uint8Array): void => {
-  void import("node:fs").then((fs) => {
-    dumpModule = (d, k, b) => fs.writeFileSync(`${d}/batch${k}.wasm`, b);
-    dumpModule(dir, n, bytes);
-  });
-};
-
+export function dumpModule(dir: string, n: number, bytes: Uint8Array): void {
+  const fs = (globalThis as unknown as { process: { getBuiltinModule?: (m: string) => { writeFileSync(p: string, b: Uint8Array): void } } }).process.getBuiltinModule?.("node:fs");
+  fs?.writeFileSync(`${dir}/batch${n}.wasm`, bytes);
+}
