@@ -34,6 +34,10 @@ export default tseslint.config(
     rules: { "rt0/no-cycle": "error" },
   },
   {
+    files: ["src/web/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["../cli/*", "../host/*", "../machine/*", "node:*"] }] },
+  },
+  {
     files: ["src/cpu/**/*.ts", "src/mem/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: ["../jit/*", "../linux/*", "../machine/*", "../cli/*", "../host/*", "../goruntime/*", "node:*"] }] },
   },

@@ -1,6 +1,6 @@
 // The explorer's Web Worker: runs the Go binary on rt0's emulator (the same Machine, CPU and
 // Linux layer as `rt0 run`), with the bootstrap narrator and the stack tracer attached, and
-// obeys the page's controls (run, pause, step, next bootstrap step, breakpoint at a symbol).
+// obeys the page's controls (run, pause, step into/over/out, next bootstrap step, breakpoint).
 
 import { UserError } from "../src/base/assert.js";
 import { openBinary, type GoBinary } from "../src/gobin/binary.js";
@@ -9,13 +9,12 @@ import { RUNNABLE } from "../src/linux/process.js";
 import type { Machine } from "../src/machine/machine.js";
 import { createMachine, type ObservableCpu } from "../src/machine/create.js";
 import type { Cpu, CpuModel } from "../src/cpu/api.js";
-import { BootTracer, stackCallers, type BootEvent } from "../src/goruntime/boot.js";
+import { BootTracer, stackCallers, type BootEvent, type ExitInfo } from "../src/goruntime/boot.js";
 import { StackTracer } from "../src/goruntime/stacks.js";
-import { fieldOffset, layoutsFor, type ReleaseLayouts } from "../src/goruntime/layouts.js";
+import { fieldOffset, type ReleaseLayouts } from "../src/goruntime/layouts.js";
 import { WebHost, type WebHostOptions } from "../src/host/web.js";
-import { Inst } from "../src/x86/inst.js";
-import { decode } from "../src/x86/decode.js";
-import { formatGnu } from "../src/disasm/gnu.js";
+import { STACK_SIZE, STACK_TOP } from "../src/linux/loader.js";
+import { Annotator, type WebEvent } from "../src/web/annotate.js";
 import type { Command, DisasmLine, GoStruct, Report, Snapshot, StartInfo, Vendor } from "./protocol.js";
 
 interface WorkerScope {
@@ -64,11 +63,12 @@ scope.setImmediate = (f: () => void): void => {
   }
 };
 
-type Mode = "run" | "step" | "nextStep" | "pause";
+type Mode = "run" | "step" | "nextStep" | "pause" | "until";
 
 /** One loaded binary on one machine. */
 class Session {
   readonly gobin: GoBinary;
+  readonly ann: Annotator;
   readonly layouts: ReleaseLayouts | undefined;
   readonly boot: BootTracer;
   readonly stacks: StackTracer | undefined;
@@ -81,15 +81,22 @@ class Session {
   private mode: Mode = "run";
   private focus: Cpu | undefined;
   private skip: { cpu: Cpu; rip: number } | undefined;
-  private stopAtEntry: boolean;
+  stopAtEntry: boolean;
+  /** Step over / step out: stop when `cpu` is back at `rip` with SP at or above `sp`. */
+  private until: { cpu: Cpu; rip: number; sp: number; reason: string } | undefined;
+  /** A linked step to run to (index into the timeline), then pause. */
+  stopAtIdx: number | undefined;
   bp: { addr: number; name: string } | undefined;
   private readonly stackTimes: number[] = [];
+  /** The bootstrap steps of an earlier run (a finished trace), shown ahead of this run. */
+  preview: BootEvent[] | undefined;
   /** First-instruction addresses of the bootstrap steps (from a finished trace), and how far this run got. */
   stepPcs: number[] | undefined;
   /** Step address → index of the last step starting there (steps only move forward). */
   private stepAt = new Map<number, number>();
   stepTitles: string[] = [];
   bootIdx = -1;
+  private exited: ExitInfo | undefined;
   private t0 = 0;
   private lastStacksPost = 0;
   private size = { rows: 24, cols: 80 };
@@ -98,7 +105,8 @@ class Session {
     this.gobin = openBinary(bytes, name);
     checkRunnable(bytes, "the browser has no dynamic linker or C library, so only static binaries run here (build Go programs with CGO_ENABLED=0)");
     if (this.gobin.goVersion === undefined) throw new UserError("no Go build information: the explorer runs Go binaries (go build, GOOS=linux GOARCH=amd64)");
-    this.layouts = layoutsFor(this.gobin.goVersion);
+    this.ann = new Annotator(this.gobin, { lo: STACK_TOP - STACK_SIZE, hi: STACK_TOP });
+    this.layouts = this.ann.layouts;
     this.boot = new BootTracer(this.gobin, { regs: true });
     try {
       this.stacks = new StackTracer(this.gobin);
@@ -120,7 +128,7 @@ class Session {
     return {
       name: this.name, goVersion: this.gobin.goVersion ?? "?", release: this.boot.release ?? "?",
       cpuVendor: this.model.vendor, goamd64: this.gobin.buildInfo?.settings.find((x) => x.key === "GOAMD64")?.value ?? "v1",
-      size: this.bytes.length,
+      size: this.bytes.length, facts: this.ann.facts(), functions: this.ann.functionNames(),
     };
   }
 
@@ -141,17 +149,41 @@ class Session {
     m.run().then((r) => {
       if (this.killed) return;
       const caller = m.proc.exitCaller;
-      const events = this.boot.events({
+      this.exited = {
         status: r.status, signal: r.signal, instructions: r.instructions, threads: m.proc.threads.length,
         callers: caller === undefined ? undefined : stackCallers(caller.cpu, this.boot.bin),
-      });
-      post({ type: "timeline", events, complete: true });
+      };
+      const events = this.boot.events(this.exited);
       timelines.set(key(this.bytes, this.vendor), events);
+      this.preview = events;
+      this.postTimeline(true);
       this.postStacks(true);
       post({ type: "exit", status: r.status, signal: r.signal, instructions: r.instructions, ms: Math.round(performance.now() - this.t0), snap: this.snapshot(`exited with status ${r.status}`) });
     }, (e: unknown) => {
       if (!this.killed) post({ type: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` });
     });
+  }
+
+  /** The timeline as the page shows it: this run's steps where it has finished them (all of
+   *  them once main.main is reached), an earlier run's for the steps ahead. */
+  postTimeline(complete: boolean): void {
+    const live = this.machine === undefined ? [] : this.boot.events(this.exited);
+    const finished = new Set<string>();
+    const ahead = this.preview ?? [];
+    if (this.boot.done || this.exited !== undefined) for (const e of live) finished.add(e.id);
+    else ahead.slice(0, Math.max(0, this.bootIdx)).forEach((e) => finished.add(e.id));
+    const mine = new Map(live.filter((e) => finished.has(e.id)).map((e) => [e.id, e]));
+    const out: WebEvent[] = [];
+    const base = ahead.length > 0 ? ahead : live.filter((e) => finished.has(e.id));
+    for (const e of base) {
+      const m = mine.get(e.id);
+      out.push(this.ann.event(m ?? e, m !== undefined));
+    }
+    if (this.exited !== undefined) {
+      // The exit step exists only at the end.
+      for (const e of live) if (!out.some((x) => x.id === e.id)) out.push(this.ann.event(e, true));
+    }
+    post({ type: "timeline", events: out, complete });
   }
 
   /** The per-instruction hook: controls first (a stopped instruction is seen again when the
@@ -176,12 +208,12 @@ class Session {
 
   /** main.main was entered: the narrative is known up to there; show it while the program runs. */
   private booted(): void {
-    const events = this.boot.events();
-    post({ type: "timeline", events, complete: false });
     if (this.stepPcs === undefined) {
+      const events = this.boot.events();
       this.useTimeline(events);
       this.bootIdx = this.stepPcs!.length - 1;
     }
+    this.postTimeline(false);
   }
 
   private control(cpu: Cpu, rip: number): boolean {
@@ -210,7 +242,16 @@ class Session {
     }
     if (this.mode === "pause") return this.stop(cpu, "paused");
     if (this.mode === "step") return this.stop(cpu, "stepped one instruction");
+    const u = this.until;
+    if (this.mode === "until" && u !== undefined && cpu === u.cpu && rip === u.rip && cpu.getReg(4) >= u.sp) {
+      this.until = undefined;
+      return this.stop(cpu, u.reason);
+    }
     if (this.bp !== undefined && rip === this.bp.addr) return this.stop(cpu, `breakpoint at ${this.bp.name}`);
+    if (reached && this.stopAtIdx !== undefined && this.bootIdx >= this.stopAtIdx) {
+      this.stopAtIdx = undefined;
+      return this.stop(cpu, `bootstrap step ${this.bootIdx + 1}: ${this.stepTitles[this.bootIdx] ?? ""}`);
+    }
     if (reached && this.mode === "nextStep") return this.stop(cpu, `bootstrap step ${this.bootIdx + 1}: ${this.stepTitles[this.bootIdx] ?? ""}`);
     return false;
   }
@@ -218,7 +259,9 @@ class Session {
   private stop(cpu: Cpu, reason: string): true {
     this.paused = true;
     this.focus = cpu;
+    this.until = undefined;
     this.postStacks(true);
+    this.postTimeline(false);
     post({ type: "paused", snap: this.snapshot(reason) });
     return true;
   }
@@ -236,7 +279,7 @@ class Session {
     }
   }
 
-  resume(mode: Exclude<Mode, "pause">): void {
+  resume(mode: Exclude<Mode, "pause" | "until">): void {
     if (this.killed) return;
     if (!this.paused) {
       if (mode !== "run") this.pause();
@@ -254,6 +297,46 @@ class Session {
     for (const f2 of h) f2();
   }
 
+  /** F10: a CALL runs whole (to the instruction after it, on this thread, SP back); anything
+   *  else is one instruction. */
+  stepOver(): void {
+    const f = this.focus;
+    if (!this.paused || f === undefined) return this.resume("step");
+    const d = this.ann.decodeAt(f.rip);
+    if (d === undefined || !/^call/.test(d.gnu)) return this.resume("step");
+    this.until = { cpu: f, rip: f.rip + d.len, sp: f.getReg(4), reason: `stepped over ${d.gnu.replace(/^call\s+/, "call ")}` };
+    this.resumeUntil();
+  }
+
+  /** Shift+F11: run until the current function returns to its caller. */
+  stepOut(): void {
+    const f = this.focus;
+    if (!this.paused || f === undefined) return;
+    const fn = this.gobin.funcAt(f.rip);
+    const delta = this.gobin.spDeltaAt(f.rip);
+    const name = (fn?.name ?? "this code").replace(/\.abi0$/, "");
+    let ret: number | undefined;
+    try {
+      ret = delta === undefined ? undefined : f.mem.readU64(f.getReg(4) + delta);
+    } catch {
+      ret = undefined;
+    }
+    const caller = ret === undefined ? undefined : this.gobin.funcAt(ret);
+    if (fn === undefined || delta === undefined || ret === undefined || caller === undefined || /^(runtime\.(rt0_go|mstart|goexit)|_rt0_)/.test(fn.name)) {
+      post({ type: "breakpoint", ok: false, text: `${name} does not return to a caller: nothing to step out to` });
+      return;
+    }
+    this.until = { cpu: f, rip: ret, sp: f.getReg(4) + delta + 8, reason: `stepped out of ${name} to ${caller.name.replace(/\.abi0$/, "")}` };
+    this.resumeUntil();
+  }
+
+  private resumeUntil(): void {
+    const u = this.until;
+    this.resume("run");
+    this.mode = "until";
+    this.until = u;
+  }
+
   kill(): void {
     this.killed = true;
     this.paused = false;
@@ -266,6 +349,7 @@ class Session {
   }
 
   useTimeline(events: BootEvent[]): void {
+    this.preview = events;
     this.stepPcs = events.map((e) => Number(e.pc));
     this.stepTitles = events.map((e) => e.title);
     // The exit step has no address: "next step" from main.main runs to the end.
@@ -289,70 +373,116 @@ class Session {
     return n;
   }
 
-  snapshot(reason: string): Snapshot {
-    const cpu = this.focus ?? this.cpus[0]!;
-    const regs: Record<string, string> = {};
-    for (const r of REGS) regs[r] = "0x" + BigInt.asUintN(64, cpu.getRegBig(REG_NUM[r]!)).toString(16);
-    regs["rip"] = hex(cpu.rip);
-    regs["rflags"] = hex(cpu.rflags);
-    regs["fs_base"] = hex(cpu.fsBase);
-    const t = this.machine?.proc.threads.find((x) => x.cpu === cpu);
-    return {
-      reason, tid: t?.tid ?? 0, threads: this.machine?.proc.threads.length ?? 0, instructions: this.retired(), regs,
-      disasm: this.disasm(cpu.rip, 14), structs: this.structs(cpu), bootIndex: this.bootIdx,
-    };
+  private read64(cpu: Cpu, a: number): number | undefined {
+    try {
+      return cpu.mem.readU64(a);
+    } catch {
+      return undefined;
+    }
   }
 
-  /** Instructions from the start of rip's function (or a little before rip) to a few after it. */
-  private disasm(rip: number, after: number): DisasmLine[] {
-    const out: DisasmLine[] = [];
-    const f = this.gobin.funcAt(rip);
-    let pc = f !== undefined && rip - f.entry < 400 ? f.entry : rip;
-    const inst = new Inst();
-    const lines: DisasmLine[] = [];
-    let n = 0;
-    while (n < after) {
-      let bytes: Uint8Array;
-      try {
-        bytes = this.gobin.readVirt(pc, 16);
-      } catch {
-        break;
-      }
-      decode(bytes, 0, pc, inst);
-      const s = this.gobin.symbolize(pc);
-      lines.push({
-        addr: hex(pc), symbol: s ? (s.offset ? `${s.name}+${hex(s.offset)}` : s.name) : "",
-        bytes: Array.from(bytes.subarray(0, inst.len), (b) => b.toString(16).padStart(2, "0")).join(" "),
-        text: formatGnu(inst, this.gobin), current: pc === rip,
-      });
-      if (pc >= rip) n++;
-      pc += Math.max(1, inst.len);
-    }
-    // Keep at most 8 lines before the current one.
-    const k = lines.findIndex((l) => l.current);
-    out.push(...lines.slice(Math.max(0, k - 8)));
+  /** The stacks worth naming in register values: g0's, and the current goroutine's. */
+  private knownStacks(cpu: Cpu): Array<{ lo: number; hi: number; name: string }> {
+    const out: Array<{ lo: number; hi: number; name: string }> = [];
+    const L = this.layouts;
+    if (L === undefined) return out;
+    const lo = fieldOffset(L, "runtime.g", "stack.lo"), hi = fieldOffset(L, "runtime.g", "stack.hi"), goid = fieldOffset(L, "runtime.g", "goid");
+    if (lo === undefined || hi === undefined) return out;
+    const add = (g: number | undefined, name: string): void => {
+      if (g === undefined || g === 0) return;
+      const a = this.read64(cpu, g + lo), b = this.read64(cpu, g + hi);
+      if (a !== undefined && b !== undefined && a > 0 && b > a) out.push({ lo: a, hi: b, name });
+    };
+    const g0 = this.gobin.lookup("runtime.g0");
+    add(g0, "g0 stack");
+    const g = cpu.fsBase ? this.read64(cpu, cpu.fsBase - 8) : undefined;
+    if (g !== undefined && g !== g0) add(g, `goroutine ${goid === undefined ? "?" : this.read64(cpu, g + goid) ?? "?"} stack`);
     return out;
   }
 
-  /** g0 and m0 (and the current g when it is another), field by field from guest memory. */
-  private structs(cpu: Cpu): GoStruct[] {
+  snapshot(reason: string): Snapshot {
+    const cpu = this.focus ?? this.cpus[0]!;
+    const regs: Record<string, string> = {};
+    const regNotes: Record<string, string> = {};
+    const stacks = this.knownStacks(cpu);
+    for (const r of REGS) {
+      const v = BigInt.asUintN(64, cpu.getRegBig(REG_NUM[r]!));
+      regs[r] = "0x" + v.toString(16);
+      const n = this.ann.note(v, stacks);
+      if (n !== undefined) regNotes[r] = n;
+    }
+    regs["rip"] = hex(cpu.rip);
+    const ripNote = this.ann.note(BigInt(cpu.rip));
+    if (ripNote !== undefined) regNotes["rip"] = ripNote;
+    regs["rflags"] = hex(cpu.rflags);
+    regs["fs_base"] = hex(cpu.fsBase);
+    const fsNote = cpu.fsBase ? this.ann.note(BigInt(cpu.fsBase)) : undefined;
+    if (fsNote !== undefined) regNotes["fs_base"] = fsNote;
+    const t = this.machine?.proc.threads.find((x) => x.cpu === cpu);
+    const atStep = this.stepPcs !== undefined && this.bootIdx >= 0 && this.stepPcs[this.bootIdx] === cpu.rip;
+    return {
+      reason, tid: t?.tid ?? 0, mainThread: t !== undefined && t.tid === this.machine?.proc.pid, threads: this.machine?.proc.threads.length ?? 0,
+      instructions: this.retired(), regs, regNotes, disasm: this.disasm(cpu.rip, 14), structs: this.structs(cpu, stacks), bootIndex: this.bootIdx, atStep,
+    };
+  }
+
+  /** Instructions from the start of rip's function (or a little before rip) to a few after it,
+   *  never past the function's end nor into the int3 padding after it (no source line there). */
+  private disasm(rip: number, after: number): DisasmLine[] {
+    const f = this.gobin.funcAt(rip);
+    let pc = f !== undefined && rip - f.entry < 400 ? f.entry : rip;
+    const end = f !== undefined ? f.end : Infinity;
+    const lines: DisasmLine[] = [];
+    let n = 0;
+    while (n < after && pc < end) {
+      const d = this.ann.decodeAt(pc);
+      if (d === undefined) break;
+      if (d.isInt3 && pc !== rip && this.gobin.lineAt(pc)?.line === -1) break;
+      const s = this.gobin.symbolize(pc);
+      lines.push({
+        addr: hex(pc), symbol: s ? (s.offset ? `${s.name}+${hex(s.offset)}` : s.name) : "",
+        bytes: Array.from(d.bytes, (b) => b.toString(16).padStart(2, "0")).join(" "),
+        text: d.gnu, go: d.go, pos: this.ann.pos(pc), current: pc === rip,
+      });
+      if (pc >= rip) n++;
+      pc += d.len;
+    }
+    // Keep at most 8 lines before the current one.
+    const k = lines.findIndex((l) => l.current);
+    return lines.slice(Math.max(0, k - 8));
+  }
+
+  /** g0 and m0 (and the current g when it is another), field by field from guest memory, with
+   *  what the values mean (symbols, stacks, the runtime's names for statuses). */
+  private structs(cpu: Cpu, stacks: Array<{ lo: number; hi: number; name: string }>): GoStruct[] {
     const out: GoStruct[] = [];
     const L = this.layouts;
     if (L === undefined) return out;
-    const read = (a: number, size: number): string => {
+    const read = (a: number, size: number): bigint | undefined => {
       try {
-        if (size === 1) return hex(cpu.mem.readU8(a));
-        if (size === 2) return hex(cpu.mem.readU16(a));
-        if (size === 4) return hex(cpu.mem.readU32(a));
-        return "0x" + cpu.mem.readU64Big(a).toString(16);
+        if (size === 1) return BigInt(cpu.mem.readU8(a));
+        if (size === 2) return BigInt(cpu.mem.readU16(a));
+        if (size === 4) return BigInt(cpu.mem.readU32(a));
+        return cpu.mem.readU64Big(a);
       } catch {
-        return "(unmapped)";
+        return undefined;
       }
+    };
+    const noteFor = (name: string, type: string, v: bigint): string | undefined => {
+      if (name === "atomicstatus") return this.ann.gStatus(Number(v));
+      if (name === "waitreason") return this.ann.waitReason(Number(v));
+      if (type.startsWith("*") || type === "uintptr" || type.endsWith("uintptr") || /\.(lo|hi|sp|pc|bp|ctxt|g)$|stackguard|tls/.test(name)) return this.ann.note(v, stacks);
+      return undefined;
     };
     const show = (title: string, struct: string, addr: number): void => {
       const s = L.find((x) => x.name === struct);
       if (s === undefined) return;
       const fields: GoStruct["fields"] = [];
+      const push = (name: string, offset: number, type: string, a: number, size: number): void => {
+        const v = read(a, size);
+        const note = v === undefined ? undefined : noteFor(name, type, v);
+        fields.push({ name, offset, type, value: v === undefined ? "(unmapped)" : "0x" + v.toString(16), ...(note !== undefined ? { note } : {}) });
+      };
       const walk = (prefix: string, st: typeof s, base: number): void => {
         for (const f of st.fields) {
           const inner = L.find((x) => x.name === f.type.replace(/^struct /, ""));
@@ -361,12 +491,10 @@ class Session {
             continue;
           }
           if (f.size !== 1 && f.size !== 2 && f.size !== 4 && f.size !== 8) {
-            if (f.type.startsWith("[") && f.type.endsWith("uintptr") && f.size % 8 === 0) {
-              fields.push({ name: `${prefix}${f.name}[0]`, offset: base - addr + f.offset, type: "uintptr", value: read(base + f.offset, 8) });
-            }
+            if (f.type.startsWith("[") && f.type.endsWith("uintptr") && f.size % 8 === 0) push(`${prefix}${f.name}[0]`, base - addr + f.offset, "uintptr", base + f.offset, 8);
             continue;
           }
-          fields.push({ name: prefix + f.name, offset: base - addr + f.offset, type: f.type, value: read(base + f.offset, f.size) });
+          push(prefix + f.name, base - addr + f.offset, f.type, base + f.offset, f.size);
         }
       };
       walk("", s, addr);
@@ -375,21 +503,11 @@ class Session {
     const g0 = this.gobin.lookup("runtime.g0"), m0 = this.gobin.lookup("runtime.m0");
     if (g0 !== undefined) show("g0 (runtime.g0)", "runtime.g", g0);
     if (m0 !== undefined) show("m0 (runtime.m0)", "runtime.m", m0);
-    let g: number;
-    try {
-      g = cpu.fsBase ? cpu.mem.readU64(cpu.fsBase - 8) : 0;
-    } catch {
-      g = 0;
-    }
+    const g = cpu.fsBase ? this.read64(cpu, cpu.fsBase - 8) ?? 0 : 0;
     if (g !== 0 && g !== g0) {
       const o = fieldOffset(L, "runtime.g", "goid");
-      let goid = "?";
-      try {
-        if (o !== undefined) goid = String(cpu.mem.readU64(g + o));
-      } catch {
-        /* unreadable */
-      }
-      show(`current g (goroutine ${goid}, from %fs:-8)`, "runtime.g", g);
+      const goid = o === undefined ? undefined : this.read64(cpu, g + o);
+      show(`current g (goroutine ${goid ?? "?"}, from %fs:-8)`, "runtime.g", g);
     }
     return out;
   }
@@ -432,20 +550,19 @@ async function traceBoot(s: Session): Promise<BootEvent[]> {
 let session: Session | undefined;
 
 function setBreakpoint(s: Session, symbol: string): void {
-  const name = symbol.trim();
-  if (name === "") {
+  if (symbol.trim() === "") {
     s.bp = undefined;
     post({ type: "breakpoint", ok: true, text: "breakpoint cleared" });
     return;
   }
-  const addr = s.gobin.lookup(name) ?? s.gobin.funcs.find((f) => f.name === name || f.name === `${name}.abi0`)?.entry;
-  if (addr === undefined) {
+  const r = s.ann.resolve(symbol);
+  if ("error" in r) {
     s.bp = undefined;
-    post({ type: "breakpoint", ok: false, text: `no symbol ${name} in ${s.name}` });
+    post({ type: "breakpoint", ok: false, text: r.error });
     return;
   }
-  s.bp = { addr, name };
-  post({ type: "breakpoint", ok: true, text: `breakpoint at ${name} (${hex(addr)})` });
+  s.bp = r;
+  post({ type: "breakpoint", ok: true, text: `breakpoint at ${r.name} (${hex(r.addr)})` });
 }
 
 function load(c: Extract<Command, { type: "load" }>): void {
@@ -453,7 +570,7 @@ function load(c: Extract<Command, { type: "load" }>): void {
   session = undefined;
   let s: Session;
   try {
-    s = new Session(c.name, new Uint8Array(c.bytes), c.vendor, c.paused);
+    s = new Session(c.name, new Uint8Array(c.bytes), c.vendor, c.paused || c.stopAt !== undefined);
   } catch (e) {
     post({ type: "error", message: `${c.name}: ${e instanceof UserError ? e.message : `cannot open: ${e instanceof Error ? e.message : String(e)}`}` });
     return;
@@ -464,20 +581,42 @@ function load(c: Extract<Command, { type: "load" }>): void {
   const known = timelines.get(key(s.bytes, s.vendor));
   if (known) {
     s.useTimeline(known);
-    post({ type: "timeline", events: known, complete: false });
+    s.postTimeline(false);
+  }
+  if (c.stopAt === undefined) s.start();
+  else void startAtStep(s, c.stopAt).catch(internal);
+}
+
+/** "Next step" needs the step addresses: trace the bootstrap first when no run has finished yet. */
+async function ensureTimeline(s: Session): Promise<boolean> {
+  if (s.stepPcs === undefined) {
+    const events = await traceBoot(s);
+    if (s !== session) return false;
+    s.useTimeline(events);
+    s.postTimeline(false);
+  }
+  return true;
+}
+
+async function nextStep(s: Session): Promise<void> {
+  if (await ensureTimeline(s)) s.resume("nextStep");
+}
+
+/** Run to the first instruction of the step with this id (a link to a step) and pause there:
+ *  the step addresses come first (a silent trace when no run has finished), then the run. */
+async function startAtStep(s: Session, id: string): Promise<void> {
+  if (!(await ensureTimeline(s))) return;
+  const k = s.preview?.findIndex((e) => e.id === id) ?? -1;
+  if (k < 0 || Number(s.preview![k]!.pc) === 0) post({ type: "breakpoint", ok: false, text: `no bootstrap step ${id} in ${s.name}: stopped at the entry point` });
+  else if (k > 0) {
+    s.stopAtIdx = k;
+    s.stopAtEntry = false;
   }
   s.start();
 }
 
-/** "Next step" needs the step addresses: trace the bootstrap first when no run has finished yet. */
-async function nextStep(s: Session): Promise<void> {
-  if (s.stepPcs === undefined) {
-    const events = await traceBoot(s);
-    if (s !== session) return;
-    s.useTimeline(events);
-    post({ type: "timeline", events, complete: false });
-  }
-  s.resume("nextStep");
+function internal(err: unknown): void {
+  post({ type: "error", message: `internal error: ${err instanceof Error ? err.message : String(err)}` });
 }
 
 scope.onmessage = (e): void => {
@@ -496,8 +635,14 @@ scope.onmessage = (e): void => {
     case "step":
       s?.resume("step");
       return;
+    case "stepOver":
+      s?.stepOver();
+      return;
+    case "stepOut":
+      s?.stepOut();
+      return;
     case "nextStep":
-      if (s) void nextStep(s).catch((err: unknown) => post({ type: "error", message: `internal error: ${err instanceof Error ? err.message : String(err)}` }));
+      if (s) void nextStep(s).catch(internal);
       return;
     case "breakpoint":
       if (s) setBreakpoint(s, c.symbol);
