@@ -19,6 +19,17 @@ interface Sample {
 
 type Syntax = "gnu" | "go";
 
+/** localStorage, which a sandboxed frame or a file: page may refuse (then nothing is kept). */
+function stored(key: string, value?: string): string | undefined {
+  try {
+    if (value === undefined) return localStorage.getItem(key) ?? undefined;
+    localStorage.setItem(key, value);
+  } catch {
+    // storage refused: the choice lasts for this page only
+  }
+  return value;
+}
+
 /** What the page knows about the current run. */
 const st = {
   name: "",
@@ -39,7 +50,7 @@ const st = {
   instructions: 0,
   firstOutputMs: undefined as number | undefined,
   loadedAt: 0,
-  syntax: (localStorage.getItem("rt0.syntax") === "go" ? "go" : "gnu") as Syntax,
+  syntax: (stored("rt0.syntax") === "go" ? "go" : "gnu") as Syntax,
 };
 
 // Numbers the end-to-end tests read (page load to first guest output, stops seen).
@@ -238,7 +249,7 @@ $("bpform").addEventListener("submit", (e) => {
 $<HTMLSelectElement>("syntax").value = st.syntax;
 $<HTMLSelectElement>("syntax").addEventListener("change", (e) => {
   st.syntax = (e.target as HTMLSelectElement).value === "go" ? "go" : "gnu";
-  localStorage.setItem("rt0.syntax", st.syntax);
+  stored("rt0.syntax", st.syntax);
   renderDetail();
   if (st.snap) $("code").innerHTML = codeHtml(st.snap.disasm);
 });
