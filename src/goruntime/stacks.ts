@@ -24,6 +24,9 @@ export interface StackEvent {
   oldHi: string;
   newLo: string;
   newHi: string;
+  /** Bytes of the old stack in use, which copystack copies: old.hi - gp.sched.sp (its own
+   *  `used`); 0 when the release's layout has no g.sched.sp. */
+  used: number;
   /** Instructions retired by the thread when it happened. */
   at: number;
 }
@@ -41,7 +44,7 @@ interface PerThread {
   /** Set by morestack, consumed by copystack. */
   grow?: { func: string; caller: string; path: string[] };
   /** copystack in progress: the return address and SP to recognise its return. */
-  ret?: { addr: number; sp: number; gp: number; oldLo: number; oldHi: number; newSize: number; grow?: { func: string; caller: string; path: string[] } };
+  ret?: { addr: number; sp: number; gp: number; oldLo: number; oldHi: number; used: number; newSize: number; grow?: { func: string; caller: string; path: string[] } };
 }
 
 const hex = (n: number): string => "0x" + n.toString(16);
@@ -53,6 +56,7 @@ export class StackTracer {
   private readonly offLo: number;
   private readonly offHi: number;
   private readonly offGoid: number;
+  private readonly offSchedSp: number | undefined;
   /** Return addresses of copystack calls in progress (several threads may share one). */
   private readonly retAddrs = new Map<number, number>();
 
@@ -65,6 +69,7 @@ export class StackTracer {
     this.offLo = lo;
     this.offHi = hi;
     this.offGoid = goid;
+    this.offSchedSp = fieldOffset(layouts!, "runtime.g", "sched.sp");
     for (const f of bin.funcs) {
       if (f.name === "runtime.morestack") this.watch.set(f.entry, "morestack");
       else if (f.name === "runtime.newstack") this.watch.set(f.entry, "newstack");
@@ -109,7 +114,7 @@ export class StackTracer {
         func: r.grow?.func ?? "", caller: r.grow?.caller ?? "",
         path: r.grow ? [...r.grow.path, "copystack"] : ["shrinkstack", "copystack"],
         oldSize, newSize: newHi - newLo,
-        oldLo: hex(r.oldLo), oldHi: hex(r.oldHi), newLo: hex(newLo), newHi: hex(newHi),
+        oldLo: hex(r.oldLo), oldHi: hex(r.oldHi), newLo: hex(newLo), newHi: hex(newHi), used: r.used,
         at: cpu.retired,
       });
       return false;
@@ -123,7 +128,9 @@ export class StackTracer {
       // copystack(gp *g, newsize uintptr): register ABI, AX = gp, BX = newsize.
       const gp = cpu.getReg(R.RAX), newSize = cpu.getReg(R.RBX);
       const ret = this.read(cpu, sp);
-      t.ret = { addr: ret, sp, gp, oldLo: this.read(cpu, gp + this.offLo), oldHi: this.read(cpu, gp + this.offHi), newSize, grow: t.grow };
+      const oldHi = this.read(cpu, gp + this.offHi);
+      const used = this.offSchedSp === undefined ? 0 : oldHi - this.read(cpu, gp + this.offSchedSp);
+      t.ret = { addr: ret, sp, gp, oldLo: this.read(cpu, gp + this.offLo), oldHi, used, newSize, grow: t.grow };
       t.grow = undefined;
       this.retAddrs.set(ret, (this.retAddrs.get(ret) ?? 0) + 1);
     }

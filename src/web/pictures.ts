@@ -290,8 +290,8 @@ export function cpuidPicture(ev: BootEvent): string | undefined {
 
 // ---- one stack growth -------------------------------------------------------------------------
 
-/** One copystack: the old and the new stack ranges, and the copy of the frames in use to the top
- *  of the new one (pointers into the stack move by newHi − oldHi). */
+/** One copystack: the old and the new stack ranges, the part in use (to scale) and its copy to
+ *  the top of the new one (pointers into the stack move by newHi − oldHi). */
 export function growthPicture(e: StackEvent, index: number): string {
   const oldLo = addrOf(e.oldLo)!, oldHi = addrOf(e.oldHi)!, newLo = addrOf(e.newLo)!, newHi = addrOf(e.newHi)!;
   const id = "growth";
@@ -299,22 +299,26 @@ export function growthPicture(e: StackEvent, index: number): string {
   const oh = Math.max(28, Math.round((NH * e.oldSize) / Math.max(e.newSize, e.oldSize)));
   const nh = Math.max(28, Math.round((NH * e.newSize) / Math.max(e.newSize, e.oldSize)));
   const parts: string[] = [];
+  // The part in use (old.hi - SP, copystack's `used`), drawn to scale at the top of both stacks.
+  const usedH = (h: number, size: number): number => (e.used > 0 ? Math.max(3, Math.round((h * e.used) / size)) : 0);
   const col = (x: number, h: number, lo: number, hi: number, size: number, name: string, cls: string): void => {
     parts.push(text(x + CW / 2, TOP - 28, name, "fname", { anchor: "middle" }));
     parts.push(text(x + CW / 2, TOP - 8, `hi ${hex(hi)}`, "addr small", { anchor: "middle" }));
     parts.push(`<rect x="${x}" y="${TOP}" width="${CW}" height="${h}" class="band ${cls}"/>`);
-    parts.push(`<rect x="${x}" y="${TOP}" width="${CW}" height="${Math.min(16, h / 2)}" class="used"/>`);
-    parts.push(text(x + CW / 2, TOP + Math.max(h / 2 + 12, 26), sizeText(size), "bsize", { anchor: "middle" }));
+    const u = usedH(h, size);
+    if (u > 0) parts.push(`<rect x="${x}" y="${TOP}" width="${CW}" height="${u}" class="used"/>`);
+    parts.push(text(x + CW / 2, TOP + h - 8, sizeText(size), "bsize", { anchor: "middle" }));
     parts.push(text(x + CW / 2, TOP + h + 16, `lo ${hex(lo)}`, "addr small", { anchor: "middle" }));
   };
   col(OX, oh, oldLo, oldHi, e.oldSize, e.event === "grow" ? "old stack (freed)" : "old stack", "old");
   col(NX, nh, newLo, newHi, e.newSize, "new stack", "new");
-  parts.push(arrow(id, `M ${OX + CW} ${TOP + 8} H ${NX - 2}`));
+  const ya = TOP + Math.max(4, Math.min(usedH(oh, e.oldSize), usedH(nh, e.newSize)) / 2);
+  parts.push(arrow(id, `M ${OX + CW} ${ya} H ${NX - 2}`));
   const mid = W / 2, delta = newHi - oldHi;
-  parts.push(text(mid, TOP + 28, "copystack copies", "note small", { anchor: "middle" }));
-  parts.push(text(mid, TOP + 42, "the frames in use", "note small", { anchor: "middle" }));
-  parts.push(text(mid, TOP + 62, "pointers into them", "note small", { anchor: "middle" }));
-  parts.push(text(mid, TOP + 76, `move by ${delta < 0 ? "-" : "+"}${hex(Math.abs(delta))}`, "addr small", { anchor: "middle" }));
+  parts.push(text(mid, ya + 20, "copystack copies the", "note small", { anchor: "middle" }));
+  parts.push(text(mid, ya + 34, e.used > 0 ? `${sizeText(e.used)} in use` : "frames in use", "note small", { anchor: "middle", key: "used", raw: e.used }));
+  parts.push(text(mid, ya + 54, "pointers into them", "note small", { anchor: "middle" }));
+  parts.push(text(mid, ya + 68, `move by ${delta < 0 ? "-" : "+"}${hex(Math.abs(delta))}`, "addr small", { anchor: "middle" }));
   let y = TOP + Math.max(oh, nh) + 42;
   const line = (s: string, cls = "note small"): void => {
     parts.push(text(8, y, s, cls));
@@ -327,5 +331,5 @@ export function growthPicture(e: StackEvent, index: number): string {
   }
   line(e.path.join(" → "));
   const title = `goroutine ${e.goid}'s stack ${e.event === "grow" ? "grows" : "shrinks"} from [${e.oldLo}, ${e.oldHi}) (${sizeText(e.oldSize)}) to [${e.newLo}, ${e.newHi}) (${sizeText(e.newSize)})`;
-  return svg(id, W, y, title, "runtime.copystack allocates the new stack, copies the used part to its top and adjusts the pointers into it, then frees the old one.", parts);
+  return svg(id, W, y, title, `runtime.copystack allocates the new stack, copies the part in use${e.used > 0 ? ` (${e.used} bytes: old.hi - SP)` : ""} to its top and adjusts the pointers into it, then frees the old one.`, parts);
 }

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { FIXTURE_BIN, TESTDATA } from "../helpers.js";
+import { FIXTURE_BIN, TESTDATA, runCli } from "../helpers.js";
 import { bootAsThePage as pageRun } from "./pagerun.js";
 import { openBinary } from "../../src/gobin/binary.js";
 import type { BootEvent } from "../../src/goruntime/boot.js";
@@ -79,12 +79,27 @@ test("sizes as people say them", () => {
 });
 
 test("a stack growth picture: both ranges, the copy and the pointer shift", () => {
-  const e: StackEvent = { event: "grow", goid: 1, func: "main.f", caller: "main.main", path: ["morestack", "newstack", "copystack"], oldSize: 2048, newSize: 4096, oldLo: "0xc000100000", oldHi: "0xc000100800", newLo: "0xc000200000", newHi: "0xc000201000", at: 5 };
+  const e: StackEvent = { event: "grow", goid: 1, func: "main.f", caller: "main.main", path: ["morestack", "newstack", "copystack"], oldSize: 2048, newSize: 4096, oldLo: "0xc000100000", oldHi: "0xc000100800", newLo: "0xc000200000", newHi: "0xc000201000", used: 1208, at: 5 };
   const svg = growthPicture(e, 0);
   wellFormed(svg);
   const t = shown(svg).title;
   assert.equal(t, "goroutine 1's stack grows from [0xc000100000, 0xc000100800) (2 KiB) to [0xc000200000, 0xc000201000) (4 KiB)");
   assert.match(svg, /move by \+0x100800/);
+  assert.match(svg, /data-v="used" data-raw="1208">1208 B in use</);
+});
+
+test("rt0 stacks: each copy's bytes in use are copystack's own (old.hi - SP): within the stack guard of full when recursion grows it", { timeout: 300_000 }, () => {
+  const r = runCli(["stacks", "--json", "--clear-env", join(FIXTURE_BIN, "stackgrow-go1.26")], { timeoutMs: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  // (The events go to stderr when stdout is the program's.)
+  const evs = (r.stdout + r.stderr).split("\n").filter((l) => l.startsWith("{\"event\":\"grow\"")).map((l) => JSON.parse(l) as StackEvent);
+  assert.ok(evs.length >= 10);
+  for (const e of evs) {
+    assert.ok(e.used > 0 && e.used <= e.oldSize, `${e.func}: used ${e.used} of ${e.oldSize}`);
+    // morestack runs when SP falls below stack.lo + the stack guard (928 bytes on linux/amd64)
+    // plus the frame: a recursion's old stack is full to within about that.
+    if (e.func === "main.recurse") assert.ok(e.oldSize - e.used <= 1024, `main.recurse: ${e.oldSize - e.used} bytes free of ${e.oldSize}`);
+  }
 });
 
 /** go tool objdump's instruction lines of one function: address → [file:line, text]. */
