@@ -26,6 +26,11 @@ export interface KernelOptions {
   warn: (msg: string) => void;
   deterministic: boolean;
   seed: number;
+  /** The first process's RLIMIT_AS, and the bound on guest memory of all processes together
+   *  (bytes; rlimit.ts). Undefined: no limit. */
+  memoryLimit?: number;
+  /** The first process's RLIMIT_NPROC (tasks). Undefined: no limit. */
+  processLimit?: number;
 }
 
 export class Kernel {
@@ -92,6 +97,13 @@ export class Kernel {
   memShared(mem: Memory, except: Process): boolean {
     for (const p of this.procs.values()) if (p !== except && p.mem === mem && p.exitStatus === undefined) return true;
     return false;
+  }
+
+  /** Tasks as RLIMIT_NPROC counts them: every live thread, and each zombie process. */
+  tasks(): number {
+    let n = 0;
+    for (const p of this.procs.values()) n += p.exitStatus !== undefined ? 1 : p.liveThreads();
+    return n;
   }
 
   /** More than one process or thread exists (strace then prefixes lines with the tid). */

@@ -14,6 +14,8 @@ import { O_RDONLY, O_WRONLY, SS_DISABLE, NSIG, SIGCHLD, SIG_IGN } from "./abi.js
 import { EBADF, EMFILE } from "./errno.js";
 import { sendToProcess } from "./signal.js";
 import { dropShared } from "./shmap.js";
+import { SplitMix64 } from "../base/splitmix.js";
+import { initialRlimits, softLimit, RLIMIT_NOFILE, type Rlimits } from "./rlimit.js";
 
 /** SIGCHLD si_code values and the sigaction flag that asks for no zombies. */
 export const CLD_EXITED = 1, CLD_KILLED = 2;
@@ -133,7 +135,11 @@ export class Process {
   yieldNow = false;
   /** Instructions retired by this process's threads so far (kept by the scheduler). */
   retired = 0;
-  private rng: bigint;
+  /** Resource limits, [soft, hard] by RLIMIT_* (rlimit.ts). */
+  rlimits: Rlimits;
+  /** Every descriptor below this one is in use (where allocFd starts looking). */
+  private fdHint = 0;
+  private rng: SplitMix64;
 
   constructor(readonly kernel: Kernel, init: ProcessInit) {
     this.opts = kernel.opts;
@@ -146,7 +152,7 @@ export class Process {
     this.parent = parent;
     this.ppid = parent ? parent.pid : 999;
     this.pgid = parent ? parent.pgid : this.pid;
-    this.rng = parent ? parent.nextRandom() : BigInt(kernel.opts.seed) ^ 0x9e3779b97f4a7c15n;
+    this.rng = new SplitMix64(parent ? parent.nextRandom() : BigInt(kernel.opts.seed) ^ 0x9e3779b97f4a7c15n);
     kernel.procs.set(this.pid, this);
     if (parent) {
       parent.children.add(this);
@@ -160,9 +166,11 @@ export class Process {
       this.cmdline = parent.cmdline;
       this.brkStart = parent.brkStart;
       this.brk = parent.brk;
+      this.rlimits = parent.rlimits.map(([soft, hard]) => [soft, hard]);
       this.onSyscallDone = parent.onSyscallDone;
       return;
     }
+    this.rlimits = initialRlimits(kernel.opts.memoryLimit, kernel.opts.processLimit);
     for (let i = 0; i <= NSIG; i++) this.sigactions.push({ handler: 0, flags: 0, restorer: 0, mask: 0n });
     // A descriptor closed when rt0 started stays closed for the guest, as it would natively.
     const stdio = [this.host.stdin, this.host.stdout, this.host.stderr];
@@ -201,11 +209,21 @@ export class Process {
     return this.fds.get(fd)?.file;
   }
 
-  /** Lowest free descriptor >= min. */
+  /** The soft RLIMIT_NOFILE: descriptors must be below it. */
+  fdLimit(): number {
+    return softLimit(this.rlimits, RLIMIT_NOFILE);
+  }
+
+  /** Lowest free descriptor >= min, below RLIMIT_NOFILE. Takes over one reference to file
+   *  (a new file's first, or one the caller added): on -EMFILE that reference is dropped. */
   allocFd(file: FileDesc, cloexec: boolean, min = 0): number {
-    let fd = min;
+    let fd = Math.max(min, this.fdHint);
     while (this.fds.has(fd)) fd++;
-    if (fd >= 1048576) return -EMFILE;
+    if (fd >= this.fdLimit()) {
+      this.dropFile(file);
+      return -EMFILE;
+    }
+    if (min <= this.fdHint) this.fdHint = fd + 1;
     this.fds.set(fd, { file, cloexec });
     return fd;
   }
@@ -221,6 +239,7 @@ export class Process {
     const e = this.fds.get(fd);
     if (!e) return -EBADF;
     this.fds.delete(fd);
+    if (fd < this.fdHint) this.fdHint = fd;
     this.dropFile(e.file);
     return 0;
   }
@@ -240,19 +259,12 @@ export class Process {
       this.host.randomFill(buf);
       return;
     }
-    for (let i = 0; i < buf.length; i += 8) {
-      const z = this.nextRandom();
-      for (let k = 0; k < 8 && i + k < buf.length; k++) buf[i + k] = Number((z >> BigInt(8 * k)) & 0xffn);
-    }
+    this.rng.fill(buf);
   }
 
   /** The seeded generator's next 64 bits (splitmix64). */
   nextRandom(): bigint {
-    this.rng = BigInt.asUintN(64, this.rng + 0x9e3779b97f4a7c15n);
-    let z = this.rng;
-    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
-    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
-    return z ^ (z >> 31n);
+    return this.rng.nextBig();
   }
 
   // ---- thread parking
@@ -334,7 +346,10 @@ export class Process {
     if (this.exitedDone) return;
     this.exitedDone = true;
     this.kernel.reapDue = true;
-    if (!this.kernel.memShared(this.mem, this)) dropShared(this.mem);
+    if (!this.kernel.memShared(this.mem, this)) {
+      dropShared(this.mem);
+      this.mem.dispose?.();
+    }
     for (const fd of [...this.fds.keys()]) this.closeFd(fd);
     this.vforkDone = true;
     for (const c of this.children) {

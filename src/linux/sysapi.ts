@@ -3,6 +3,7 @@
 // Each row also names the argument kinds, so the same row formats --strace output.
 
 import type { Thread } from "./process.js";
+import { PAGE_SIZE, USER_TOP } from "../mem/api.js";
 
 /** Returned by a handler that parked its thread; the result comes later through unpark. */
 export const BLOCK = -0x7fff0001;
@@ -55,4 +56,12 @@ export function rows(nrOf: Readonly<Record<string, number>>, spec: Record<string
     if (nr === undefined) throw new Error(`unknown syscall name ${name}`);
     return { nr, name, args, handler, hexResult };
   });
+}
+
+/** Linux's TASK_SIZE on x86-64 (4-level paging): user space ends a page below 2^47. */
+export const TASK_SIZE = BigInt(USER_TOP - PAGE_SIZE);
+
+/** Linux's access_ok: [addr, addr+len) lies inside user space (computed without wrapping). */
+export function accessOk(addr: bigint, len: bigint): boolean {
+  return addr + len <= TASK_SIZE;
 }

@@ -3,7 +3,7 @@
 // are parked the run loop awaits the host (a timer or stdin) without blocking Node's event loop.
 
 import { GPR, STOP, type Cpu, type CpuModel } from "../cpu/api.js";
-import type { Memory } from "../mem/api.js";
+import { GuestFault, GuestMemoryExhausted, type Memory } from "../mem/api.js";
 import { Process, BLOCKED, RUNNABLE, EXITED, type Thread } from "../linux/process.js";
 import { Kernel } from "../linux/kernel.js";
 import { RealClock, VirtualClock, type Clock } from "../linux/clock.js";
@@ -11,8 +11,9 @@ import { loadElf, type Loaded } from "../linux/loader.js";
 import { doSyscall, installStrace } from "../linux/syscalls.js";
 import { deliverPending, forceSignal, hasDeliverable, sendToProcess } from "../linux/signal.js";
 import {
-  FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, SI_USER, SIGFPE, SIGILL, SIGSEGV, SIGTRAP,
+  FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, SI_USER, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP,
 } from "../linux/abi.js";
+import { EFAULT } from "../linux/errno.js";
 import { readGuestFile, type Host } from "../linux/vfs.js";
 
 export interface MachineOptions {
@@ -37,6 +38,10 @@ export interface MachineOptions {
   slice?: number;
   /** Guest working directory. */
   cwd?: string;
+  /** The first process's RLIMIT_AS and RLIMIT_NPROC (linux/rlimit.ts); undefined: none. The
+   *  bound on all processes' storage together is the FrameBudget newMemory gives spaces. */
+  memoryLimit?: number;
+  processLimit?: number;
 }
 
 export interface IllegalReport {
@@ -81,6 +86,7 @@ export class Machine {
     this.kernel = new Kernel({
       host: o.host, clock: this.clock, newMemory: o.newMemory, newCpu: o.newCpu, model: o.model,
       strace: o.strace, warn, deterministic: !!o.deterministic, seed: o.seed ?? 0,
+      memoryLimit: o.memoryLimit, processLimit: o.processLimit,
     });
     this.proc = new Process(this.kernel, { mem: this.mem, exePath: o.exePath });
     if (o.cwd) this.proc.cwd = o.cwd;
@@ -153,23 +159,35 @@ export class Machine {
       const p = t.proc;
       if (t.state !== BLOCKED) continue;
       const w = t.wait!;
-      if (w.interruptible && hasDeliverable(t)) {
-        deliverPending(t);
-        continue;
-      }
-      if (w.poll) {
-        const r = w.poll();
-        if (r !== undefined) {
-          p.unpark(t, r);
+      try {
+        if (w.interruptible && hasDeliverable(t)) {
+          deliverPending(t);
           continue;
         }
-      }
-      if (w.deadline !== Infinity) {
-        if (now < 0) now = this.clock.monotonicNs();
-        if (w.deadline <= now) p.unpark(t, w.onTimeout());
+        if (w.poll) {
+          const r = finishing(w.poll);
+          if (r !== undefined) {
+            p.unpark(t, r);
+            continue;
+          }
+        }
+        if (w.deadline !== Infinity) {
+          if (now < 0) now = this.clock.monotonicNs();
+          if (w.deadline <= now) p.unpark(t, finishing(w.onTimeout)!);
+        }
+      } catch (e) {
+        if (!(e instanceof GuestMemoryExhausted)) throw e;
+        this.outOfMemory(p, e);
       }
     }
     for (const p of this.kernel.procs.values()) p.dirty = false;
+  }
+
+  /** The guest's memory reached its limit when p needed a page: p is killed, as Linux's OOM
+   *  killer would, with one line saying so. */
+  private outOfMemory(p: Process, e: GuestMemoryExhausted): void {
+    this.kernel.opts.warn(`rt0: out of memory: killed process ${p.pid} (the guest's memory reached its limit of ${Math.round(e.limit / 2 ** 20)} MiB; see --memory-limit)`);
+    p.killBySignal(SIGKILL);
   }
 
   /** Next runnable thread after the current one (round robin). */
@@ -221,6 +239,15 @@ export class Machine {
   }
 
   private runSlice(t: Thread, budget: number): void {
+    try {
+      this.runThread(t, budget);
+    } catch (e) {
+      if (!(e instanceof GuestMemoryExhausted)) throw e;
+      this.outOfMemory(t.proc, e);
+    }
+  }
+
+  private runThread(t: Thread, budget: number): void {
     const p = t.proc, cpu = t.cpu;
     deliverPending(t);
     while (budget > 0 && t.state === RUNNABLE && p.exitStatus === undefined) {
@@ -268,6 +295,17 @@ export class Machine {
           budget = 0;
       }
     }
+  }
+}
+
+/** A wait's completion, which may write results to guest memory that is no longer there: that
+ *  ends the syscall with EFAULT. */
+function finishing(f: () => number | undefined): number | undefined {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof GuestFault) return -EFAULT;
+    throw e;
   }
 }
 

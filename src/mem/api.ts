@@ -30,6 +30,31 @@ export class GuestFault extends Error {
 /** The function holding a code address, [start, end), or null when unknown. */
 export type FunctionBounds = (addr: number) => { start: number; end: number; name?: string } | null;
 
+/** The guest storage (touched pages) of every address space of one machine together, bounded:
+ *  `rt0 run --memory-limit`. Spaces add a page when they give it storage, subtract it when they
+ *  drop it (and all of theirs on dispose). */
+export class FrameBudget {
+  used = 0;
+  constructor(readonly limit: number) {}
+}
+
+/** Storage for a page would take the machine's guest memory past its FrameBudget: the process
+ *  that touched it is killed, as Linux's OOM killer would. */
+export class GuestMemoryExhausted extends Error {
+  override name = "GuestMemoryExhausted";
+  constructor(readonly limit: number) {
+    super(`guest memory limit of ${limit} bytes reached`);
+  }
+}
+
+/** The host refused memory for guest storage (an ArrayBuffer allocation failed). */
+export class HostOutOfMemory extends Error {
+  override name = "HostOutOfMemory";
+  constructor(readonly bytes: number) {
+    super(`the host refused ${bytes} bytes for guest memory`);
+  }
+}
+
 export interface Memory {
   /** The functions of the code mapped here (a Go executable's pclntab, set by the loader): the
    *  compiled tier compiles whole functions when it knows their bounds. */
@@ -45,6 +70,18 @@ export interface Memory {
    *  it, fork is not available. */
   clone?(): Memory;
   protect(addr: number, len: number, prot: number): void;
+  /** Bytes mapped in all (RLIMIT_AS counts them), and in [addr, addr+len); how many separate
+   *  mapped ranges there are. Optional: without them no limit is enforced. */
+  mappedBytes?(): number;
+  mappedIn?(addr: number, len: number): number;
+  rangeCount?(): number;
+  /** The mapped ranges [start, end) in bytes, ascending (merged regardless of protection). */
+  mappedRanges?(): Array<{ start: number; end: number }>;
+  /** mremap's move: the pages of [from, from+len) go to the unmapped [to, to+len), contents and
+   *  protections kept; the source is left unmapped. Optional: without it mremap cannot move. */
+  move?(from: number, to: number, len: number): void;
+  /** The address space is no longer used by any process: its storage leaves the budget. */
+  dispose?(): void;
   /** Protection of the page holding addr, or -1 when unmapped. */
   protOf(addr: number): number;
   /** Lowest page-aligned address >= hint (or a default base when hint is 0) where len bytes are

@@ -7,7 +7,10 @@
 // with a system area (layout.ts): the compiled tier's TLB and lookup table, CPU states.
 
 import { assert } from "../base/assert.js";
-import { GuestFault, type FunctionBounds, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP, type Memory } from "./api.js";
+import {
+  GuestFault, GuestMemoryExhausted, HostOutOfMemory, type FunctionBounds, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP, type FrameBudget,
+  type Memory,
+} from "./api.js";
 import { Wasm, type WasmMemory } from "../base/wasmapi.js";
 import { RTLB_OFF, RTLB_TAG, STATE_SLOT, STATE_SLOTS, STATES, SYS_BYTES, WTLB_OFF, WTLB_TAG } from "./layout.js";
 
@@ -29,15 +32,16 @@ const WASM_PAGE = 65536;
 function mainArena(bytes?: number): WasmMemory {
   const make = (frameBytes: number): WasmMemory =>
     new Wasm.Memory({ initial: Math.ceil((SYS_BYTES + frameBytes) / WASM_PAGE) });
-  if (bytes !== undefined) return make(bytes);
-  for (const mib of MAIN_ARENA_MIB) {
+  const sizes = bytes !== undefined ? [bytes] : [...MAIN_ARENA_MIB.map((mib) => mib * 1024 * 1024), ARENA_FRAMES * PAGE_SIZE];
+  for (const size of sizes) {
     try {
-      return make(mib * 1024 * 1024);
+      return make(size);
     } catch {
       // too large for this host: try a smaller one
     }
   }
-  return make(ARENA_FRAMES * PAGE_SIZE);
+  // The host refuses even the smallest: a fork fails with ENOMEM, rt0's start with one line.
+  throw new HostOutOfMemory(SYS_BYTES + sizes[sizes.length - 1]!);
 }
 /** TLB entries (direct-mapped on the page number). */
 export const TLB_SIZE = 16384;
@@ -93,6 +97,8 @@ export class Space implements Memory {
   private nextFrame = 0;
   private freeFrames: number[] = [];
   private ranges: Range[] = [];
+  /** The machine's bound on guest storage this space draws on (none: unbounded). */
+  budget: FrameBudget | undefined;
 
   // The TLB: per slot, the page number it holds (NaN: none), the arena view and the byte offset
   // of the frame. Separate read and write TLBs (a page enters the write TLB only when writable,
@@ -214,6 +220,11 @@ export class Space implements Memory {
   }
 
   private allocFrame(): number {
+    const b = this.budget;
+    if (b !== undefined) {
+      if (b.used + PAGE_SIZE > b.limit) throw new GuestMemoryExhausted(b.limit);
+      b.used += PAGE_SIZE;
+    }
     const f = this.freeFrames.pop();
     if (f !== undefined) {
       const off = this.offOf(f);
@@ -222,7 +233,14 @@ export class Space implements Memory {
     }
     const n = this.nextFrame++;
     if (n >= this.mainFrames && this.arenaOf(n) === this.arenas.length) {
-      const buf = new ArrayBuffer(ARENA_FRAMES * PAGE_SIZE);
+      let buf: ArrayBuffer;
+      try {
+        buf = new ArrayBuffer(ARENA_FRAMES * PAGE_SIZE);
+      } catch {
+        this.nextFrame--;
+        if (b !== undefined) b.used -= PAGE_SIZE;
+        throw new HostOutOfMemory(ARENA_FRAMES * PAGE_SIZE);
+      }
       this.arenas.push(new DataView(buf));
       this.arenaBytes.push(new Uint8Array(buf));
     }
@@ -337,7 +355,10 @@ export class Space implements Memory {
   private releasePage(page: number): void {
     const e = this.entry(page);
     const f = (e >>> 4) - 1;
-    if (f >= 0) this.freeFrames.push(f);
+    if (f >= 0) {
+      this.freeFrames.push(f);
+      if (this.budget !== undefined) this.budget.used -= PAGE_SIZE;
+    }
     this.dropCode(page);
     this.setEntry(page, 0);
   }
@@ -377,6 +398,28 @@ export class Space implements Memory {
     this.flushTlbRange(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE);
   }
 
+  /** mremap's move: the pages of [from, from+len) (entries, storage and file backing) go to
+   *  [to, to+len), which must be unmapped and not overlap; the source is left unmapped. */
+  move(from: number, to: number, len: number): void {
+    this.checkRange(from, len);
+    this.checkRange(to, len);
+    const n = Math.ceil(len / PAGE_SIZE), src = from / PAGE_SIZE, dst = to / PAGE_SIZE;
+    assert(src + n <= dst || dst + n <= src, "move: overlapping ranges");
+    for (let i = 0; i < n; i++) {
+      const e = this.entry(src + i);
+      if (e === 0) continue;
+      this.dropCode(src + i);
+      this.setEntry(dst + i, e);
+      const data = this.backing.get(src + i);
+      if (data !== undefined) this.backing.set(dst + i, data);
+    }
+    this.fillEntries(src, src + n, 0);
+    this.removeRange(src, src + n);
+    this.addRange(dst, dst + n);
+    this.flushTlbRange(src, src + n);
+    this.flushTlbRange(dst, dst + n);
+  }
+
   protect(addr: number, len: number, prot: number): void {
     this.checkRange(addr, len);
     len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
@@ -411,6 +454,28 @@ export class Space implements Memory {
     const end = Math.ceil((addr + len) / PAGE_SIZE);
     for (let p = first; p < end; p++) if (this.entry(p) === 0) return false;
     return true;
+  }
+
+  mappedBytes(): number {
+    let pages = 0;
+    for (const r of this.ranges) pages += r.end - r.start;
+    return pages * PAGE_SIZE;
+  }
+
+  mappedIn(addr: number, len: number): number {
+    const first = Math.floor(addr / PAGE_SIZE), end = Math.ceil((addr + len) / PAGE_SIZE);
+    let pages = 0;
+    for (const r of this.ranges) pages += Math.max(0, Math.min(end, r.end) - Math.max(first, r.start));
+    return pages * PAGE_SIZE;
+  }
+
+  rangeCount(): number {
+    return this.ranges.length;
+  }
+
+  dispose(): void {
+    if (this.budget !== undefined) this.budget.used -= this.residentBytes;
+    this.budget = undefined;
   }
 
   /** The mapped ranges [start, end) in bytes, ascending (merged regardless of protection). */
@@ -784,7 +849,16 @@ export class Space implements Memory {
 
   /** A copy of this address space (fork): same mappings, copied contents. */
   clone(): Space {
-    const s = new Space(this.mainFrames * PAGE_SIZE);
+    const b = this.budget;
+    if (b !== undefined && b.used + this.residentBytes > b.limit) throw new GuestMemoryExhausted(b.limit);
+    let s: Space;
+    try {
+      s = new Space(this.mainFrames * PAGE_SIZE);
+    } catch (e) {
+      if (e instanceof RangeError) throw new HostOutOfMemory(this.mainFrames * PAGE_SIZE);
+      throw e;
+    }
+    s.budget = b;
     s.uniform = new Map(this.uniform);
     s.backing = new Map(this.backing);
     for (const r of this.ranges) {
@@ -800,7 +874,13 @@ export class Space implements Memory {
           s.setEntry(p, e);
           continue;
         }
-        const nf = s.allocFrame();
+        let nf: number;
+        try {
+          nf = s.allocFrame();
+        } catch (e) {
+          s.dispose();
+          throw e;
+        }
         const so = this.offOf(f);
         s.bytesOf(nf).set(this.bytesOf(f).subarray(so, so + PAGE_SIZE), s.offOf(nf));
         s.setEntry(p, ((nf + 1) << 4) | (e & 15));

@@ -1,13 +1,62 @@
-// Small guest programs built at test time (C with gcc, Go with the newest installed toolchain),
-// each compared with its native run: the builders, and a runner that gives a spawned process
+// Guest programs for the Linux-layer tests, each compared with its native run: C and Go sources
+// in test/testdata/guests built once per source version into a cache under the OS temp
+// directory (freestanding C ones static, the others ordinary dynamically linked glibc programs),
+// small ones built from a test's own source text, and a runner that gives a spawned process
 // (native or under rt0) to a test that must signal it, feed it or read it as it goes.
+
+import { createHash } from "node:crypto";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { constants, tmpdir } from "node:os";
-import { CLI } from "../helpers.js";
+import { CLI, TESTDATA } from "../helpers.js";
 
 export const haveGcc = spawnSync("gcc", ["--version"]).status === 0;
+
+export const FREESTANDING = ["-O2", "-static", "-nostdlib", "-fno-pie", "-no-pie", "-fno-stack-protector", "-ffreestanding"];
+
+/** The path of test/testdata/guests/NAME.c built with these gcc flags (-O1 by default), or
+ *  undefined without gcc. A build failure throws with gcc's message. */
+export function guest(name: string, flags: string[] = ["-O1"]): string | undefined {
+  if (!haveGcc) return undefined;
+  const src = join(TESTDATA, "guests", `${name}.c`);
+  const text = readFileSync(src);
+  const key = createHash("sha256").update(text).update(flags.join(" ")).digest("hex").slice(0, 16);
+  const dir = join(tmpdir(), "rt0-guests");
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${name}-${key}`);
+  if (existsSync(out)) return out;
+  const tmp = `${out}.${process.pid}.tmp`;
+  const cc = spawnSync("gcc", [...flags, "-o", tmp, src], { encoding: "utf8" });
+  if (cc.status !== 0) throw new Error(`gcc ${name}.c: ${cc.stderr}`);
+  renameSync(tmp, out);
+  return out;
+}
+
+/** A Go toolchain of this version (/usr/lib/go-1.NN), if installed. */
+export function goToolchain(version: string): string | undefined {
+  const go = `/usr/lib/go-${version}/bin/go`;
+  return existsSync(go) ? go : undefined;
+}
+
+/** test/testdata/guests/NAME.go built (static, CGO_ENABLED=0) with Go `version`, or undefined
+ *  when that toolchain is not installed. */
+export function goGuest(name: string, version: string): string | undefined {
+  const go = goToolchain(version);
+  if (!go) return undefined;
+  const src = join(TESTDATA, "guests", `${name}.go`);
+  const key = createHash("sha256").update(readFileSync(src)).update(version).digest("hex").slice(0, 16);
+  const dir = join(tmpdir(), "rt0-guests");
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${name}-go${version}-${key}`);
+  if (existsSync(out)) return out;
+  const tmp = `${out}.${process.pid}.tmp`;
+  const env = { ...process.env, CGO_ENABLED: "0", GOOS: "linux", GOARCH: "amd64", GOTOOLCHAIN: "local", GOFLAGS: "" };
+  const b = spawnSync(go, ["build", "-trimpath", "-o", tmp, src], { encoding: "utf8", env, cwd: dir });
+  if (b.status !== 0) throw new Error(`go${version} build ${name}.go: ${b.stderr}`);
+  renameSync(tmp, out);
+  return out;
+}
 
 /** The newest Go toolchain installed (/usr/lib/go-1.NN), or undefined. */
 export const goTool: string | undefined = ["1.26", "1.25", "1.24", "1.23", "1.22", "1.21", "1.19"]

@@ -6,18 +6,20 @@
 import { NR } from "../sysnums.generated.js";
 import { rows, BLOCK, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
 import { Process, EXITED, type Thread } from "../process.js";
-import { E2BIG, EFAULT, ELOOP, EINVAL, ENAMETOOLONG, ENOENT, ENOEXEC, ENOSYS } from "../errno.js";
+import { E2BIG, EAGAIN, EACCES, EFAULT, ELOOP, EINVAL, ENAMETOOLONG, ENOENT, ENOEXEC, ENOMEM, ENOSYS } from "../errno.js";
 import {
   AT_EMPTY_PATH, AT_FDCWD, CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_SETTLS, CLONE_VFORK,
   CLONE_VM, O_RDONLY, SIG_IGN, SIGCHLD,
 } from "../abi.js";
 import { PidFd } from "../files.js";
-import { cleanPath, readGuestFile } from "../vfs.js";
+import { cleanPath, readGuestFile, S_IFMT, S_IFREG } from "../vfs.js";
 import { loadElf, checkRunnable, InterpError } from "../loader.js";
 import { resolveAt } from "./fs.js";
 import { dropShared, hasShared } from "../shmap.js";
 import { UserError } from "../../base/assert.js";
 import { GPR } from "../../cpu/api.js";
+import { GuestMemoryExhausted, HostOutOfMemory } from "../../mem/api.js";
+import { RLIMIT_NPROC, softLimit } from "../rlimit.js";
 
 export const CLONE_PIDFD = 0x1000;
 /** Flags a process clone may carry that change nothing here (SIGCHLD etc. are in the low byte). */
@@ -42,7 +44,18 @@ export function cloneProcess(t: Thread, flags: number, stack: number, ptid: numb
     return -ENOSYS;
   }
   if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID)) return -EINVAL;
-  const child = new Process(p.kernel, { mem: fork ? p.mem.clone!() : p.mem, exePath: p.exePath, parent: p });
+  if (atTaskLimit(p)) return -EAGAIN;
+  let mem = p.mem;
+  if (fork) {
+    try {
+      mem = p.mem.clone!();
+    } catch (e) {
+      // The guest's memory limit, or the host's memory: fork fails as Linux's does.
+      if (e instanceof GuestMemoryExhausted || e instanceof HostOutOfMemory) return -ENOMEM;
+      throw e;
+    }
+  }
+  const child = new Process(p.kernel, { mem, exePath: p.exePath, parent: p });
   child.exitSignal = flags & 0xff;
   child.vforkDone = (flags & CLONE_VFORK) === 0;
   const cpu = child.newCpu();
@@ -60,11 +73,19 @@ export function cloneProcess(t: Thread, flags: number, stack: number, ptid: numb
   if (flags & CLONE_CHILD_SETTID) child.mem.writeU32(ctid, child.pid);
   if (flags & CLONE_CHILD_CLEARTID) ct.clearTid = ctid;
   p.dirty = true;
+  // The slice ends here: a process that forks in a loop gives the others (and the host's
+  // Ctrl-C) their turn after every fork, not after hundreds of them.
+  p.yieldNow = true;
   if (!child.vforkDone) {
     p.park(t, { deadline: Infinity, interruptible: false, onTimeout: () => child.pid, poll: () => (child.vforkDone ? child.pid : undefined) });
     return BLOCK;
   }
   return child.pid;
+}
+
+/** RLIMIT_NPROC: as many tasks (threads of every guest process, zombies) as allowed exist. */
+export function atTaskLimit(p: Process): boolean {
+  return p.kernel.tasks() >= softLimit(p.rlimits, RLIMIT_NPROC);
 }
 
 function openPidfd(p: Process, child: Process): number {
@@ -87,6 +108,42 @@ function readStrings(p: Process, addr: number, budget: { bytes: number }): strin
   }
 }
 
+/** Executables larger than this are not loaded (rt0 reads the whole image). */
+const MAX_IMAGE_BYTES = 1 << 30;
+
+/** The first BINPRM_BUF_SIZE bytes of an executable (enough for "#!" or the ELF header), after
+ *  the checks execve makes: a regular file (EACCES otherwise) the caller may execute. */
+function readHead(p: Process, path: string): Uint8Array | number {
+  const vfs = p.host.vfs;
+  const st = vfs.stat(path, true);
+  if (typeof st === "number") return st;
+  if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
+  const acc = vfs.access(path, X_OK);
+  if (acc < 0) return acc;
+  const f = vfs.open(path, O_RDONLY, 0);
+  if (typeof f === "number") return f;
+  try {
+    const head = new Uint8Array(Math.min(BINPRM_BUF_SIZE, Math.max(0, st.size)));
+    const n = f.read(head, 0);
+    return n < 0 ? n : head.subarray(0, n);
+  } finally {
+    f.close();
+  }
+}
+
+function fileSize(p: Process, path: string): number {
+  const st = p.host.vfs.stat(path, true);
+  return typeof st === "number" ? 0 : st.size;
+}
+
+/** The ELF identification Linux's binfmt_elf wants before it reads further: 64-bit
+ *  little-endian, version 1, an executable or shared object for x86-64. */
+function elfHeaderOk(h: Uint8Array): boolean {
+  if (h.length < 20) return false;
+  const type = h[16]! | (h[17]! << 8), machine = h[18]! | (h[19]! << 8);
+  return h[4] === 2 && h[5] === 1 && h[6] === 1 && (type === 2 || type === 3) && machine === 62;
+}
+
 function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, envpAddr: number, flags: number): number {
   const p = t.proc;
   if (pathAddr === 0) return -EFAULT;
@@ -106,7 +163,7 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   const envp = readStrings(p, envpAddr, budget);
   if (typeof envp === "number") return envp;
 
-  let bytes = readGuestFile(p.host.vfs, full, X_OK);
+  let bytes = readHead(p, full);
   if (typeof bytes === "number") return bytes;
   const refuse = (why: string): number => {
     p.warnOnce(`exec-${full}`, `rt0: warning: execve ${given}: ${why}; returning ENOEXEC`);
@@ -119,7 +176,7 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
     if (depth === 4) return -ELOOP;
     const head = bytes.subarray(2, Math.min(bytes.length, BINPRM_BUF_SIZE));
     const nl = head.indexOf(10);
-    if (nl < 0 && bytes.length > BINPRM_BUF_SIZE) return -ENOEXEC; // longer than Linux reads
+    if (nl < 0 && fileSize(p, full) > BINPRM_BUF_SIZE) return -ENOEXEC; // longer than Linux reads
     const line = new TextDecoder().decode(nl < 0 ? head : head.subarray(0, nl)).replace(/[ \t]+$/, "").replace(/^[ \t]+/, "");
     if (line === "") return -ENOEXEC;
     const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line)!;
@@ -129,12 +186,21 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
     const at = resolveAt(p, AT_FDCWD, interp);
     if (typeof at === "number") return at;
     full = at;
-    bytes = readGuestFile(p.host.vfs, full, X_OK);
+    bytes = readHead(p, full);
     if (typeof bytes === "number") return bytes;
   }
   if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
     return refuse("not an ELF executable");
   }
+  // The whole image, now that it is an ELF file (not a huge file of anything else).
+  const size = fileSize(p, full);
+  if (size > MAX_IMAGE_BYTES) {
+    if (!elfHeaderOk(bytes)) return -ENOEXEC;
+    p.warnOnce(`exec-${full}`, `rt0: warning: execve ${given}: larger than ${MAX_IMAGE_BYTES >> 20} MiB, which rt0 does not load; returning ENOMEM`);
+    return -ENOMEM;
+  }
+  bytes = readGuestFile(p.host.vfs, full, X_OK);
+  if (typeof bytes === "number") return bytes;
   const mem = p.opts.newMemory();
   const random = new Uint8Array(16);
   p.randomFill(random);
@@ -145,8 +211,10 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
       argv, envp, execfn: given, random, model: p.opts.model, readFile: (path) => readGuestFile(p.host.vfs, path, 0),
     });
   } catch (e) {
+    mem.dispose?.();
     // A missing or broken interpreter fails the same way on Linux: no warning, just the errno.
     if (e instanceof InterpError) return -e.errno;
+    if (e instanceof GuestMemoryExhausted) return -ENOMEM;
     if (e instanceof UserError) return refuse(e.message);
     throw e;
   }
@@ -159,7 +227,10 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   p.futexWaiters.clear();
   p.threads = [];
   p.kernel.reapDue = true;
-  if (!p.kernel.memShared(p.mem, p)) dropShared(p.mem);
+  if (!p.kernel.memShared(p.mem, p)) {
+    dropShared(p.mem);
+    p.mem.dispose?.();
+  }
   p.mem = mem;
   p.exePath = full;
   p.cmdline = new TextEncoder().encode(argv.map((s) => s + "\0").join(""));

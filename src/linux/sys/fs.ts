@@ -3,10 +3,10 @@
 // mkdir/unlink/rename, ftruncate, fsync, readlink (/proc/self/exe virtualized), getcwd/chdir, dup.
 
 import { NR } from "../sysnums.generated.js";
-import { rows, Args, BLOCK, type SyscallRow } from "../sysapi.js";
+import { rows, accessOk, Args, BLOCK, type SyscallRow } from "../sysapi.js";
 import type { Process, Thread } from "../process.js";
 import {
-  EAGAIN, EBADF, EINVAL, ENOENT, ENOTDIR, ENOTTY, ERANGE, EISDIR, EFAULT, ESPIPE, ENAMETOOLONG, EEXIST, EPERM, EOPNOTSUPP, EACCES,
+  EAGAIN, EBADF, EFBIG, EINVAL, ENOENT, ENOTDIR, ENOTTY, ERANGE, EISDIR, EFAULT, ESPIPE, ENAMETOOLONG, EEXIST, EPERM, EOPNOTSUPP, EACCES,
 } from "../errno.js";
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD,
@@ -17,7 +17,7 @@ import {
   cleanPath, joinPath, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFLNK, S_IFREG, S_IFSOCK, DT_FIFO, DT_SOCK, type Stat, type TimeSpec, type VfsFile,
 } from "../vfs.js";
 import { Fifo } from "../fifo.js";
-import { GuestFault } from "../../mem/api.js";
+import { GuestFault, PAGE_SIZE, PROT_WRITE, USER_TOP } from "../../mem/api.js";
 
 const MAX_IO = 16 << 20;
 
@@ -91,76 +91,129 @@ function tryIo(t: Thread, f: FileDesc, op: () => number): number {
   return BLOCK;
 }
 
+/** How many bytes from addr, up to len, land on mapped writable pages. */
+function writableRoom(p: Process, addr: number, len: number): number {
+  let n = 0;
+  while (n < len && addr + n < USER_TOP) {
+    const prot = p.mem.protOf(addr + n);
+    if (prot < 0 || (prot & PROT_WRITE) === 0) break;
+    n += PAGE_SIZE - ((addr + n) % PAGE_SIZE);
+  }
+  return Math.min(n, len);
+}
+
+/** Read with `reader` into the buffers (base, len) as far as they are writable: Linux stops
+ *  copying at the first bad page, and fails with EFAULT only when nothing could be stored.
+ *  Only what fits is taken from the file, so nothing read is lost. */
+function readInto(p: Process, bufs: [number, number][], reader: (tmp: Uint8Array) => number): number {
+  let total = 0, room = 0;
+  for (const [base, len] of bufs) {
+    total += len;
+    const r = writableRoom(p, base, len);
+    room += r;
+    if (r < len) break;
+  }
+  if (room === 0 && total > 0) return -EFAULT;
+  const tmp = new Uint8Array(room);
+  const n = reader(tmp);
+  let off = 0;
+  for (const [base, len] of bufs) {
+    if (off >= n) break;
+    const k = Math.min(len, n - off);
+    p.mem.write(base, tmp.subarray(off, off + k));
+    off += k;
+  }
+  return n;
+}
+
+const canRead = (f: FileDesc): boolean => (f.flags & O_ACCMODE) !== O_WRONLY;
+const canWrite = (f: FileDesc): boolean => (f.flags & O_ACCMODE) !== 0 || f.kind === "stream";
+
 function sysRead(t: Thread, a: Args): number {
-  const p = t.proc, f = p.getFile(a.i32(0)), buf = a.u(1), count = Math.min(a.u(2), MAX_IO);
-  if (!f) return -EBADF;
-  if ((f.flags & O_ACCMODE) === O_WRONLY) return -EBADF;
-  return tryIo(t, f, () => {
-    const tmp = new Uint8Array(count);
-    const n = f.read(tmp);
-    if (n > 0) p.mem.write(buf, tmp.subarray(0, n));
-    return n;
-  });
+  const p = t.proc, f = p.getFile(a.i32(0));
+  if (!f || !canRead(f)) return -EBADF;
+  if (!accessOk(a.v[1]!, a.v[2]!)) return -EFAULT;
+  const buf = a.u(1), count = Math.min(a.u(2), MAX_IO);
+  return tryIo(t, f, () => readInto(p, [[buf, count]], (tmp) => f.read(tmp)));
 }
 
 function sysWrite(t: Thread, a: Args): number {
-  const p = t.proc, f = p.getFile(a.i32(0)), count = Math.min(a.u(2), MAX_IO);
-  if (!f) return -EBADF;
-  if ((f.flags & O_ACCMODE) === 0 && f.kind !== "stream") return -EBADF;
-  const data = p.mem.read(a.u(1), count);
+  const p = t.proc, f = p.getFile(a.i32(0));
+  if (!f || !canWrite(f)) return -EBADF;
+  if (!accessOk(a.v[1]!, a.v[2]!)) return -EFAULT;
+  const data = p.mem.read(a.u(1), Math.min(a.u(2), MAX_IO));
   return tryIo(t, f, () => f.write(data));
 }
 
 function sysPread(t: Thread, a: Args): number {
-  const p = t.proc, f = p.getFile(a.i32(0)), count = Math.min(a.u(2), MAX_IO), off = a.s64(3);
-  if (!f) return -EBADF;
+  const p = t.proc, off = a.s64(3);
   if (off < 0) return -EINVAL;
-  const tmp = new Uint8Array(count);
-  const n = f.pread(tmp, off);
-  if (n > 0) p.mem.write(a.u(1), tmp.subarray(0, n));
-  return n;
+  const f = p.getFile(a.i32(0));
+  if (!f || !canRead(f)) return -EBADF;
+  if (!accessOk(a.v[1]!, a.v[2]!)) return -EFAULT;
+  // Past 2^53 is past the end of any file a host file system holds.
+  if (off > Number.MAX_SAFE_INTEGER && f.kind === "file") return 0;
+  return readInto(p, [[a.u(1), Math.min(a.u(2), MAX_IO)]], (tmp) => f.pread(tmp, off));
 }
 
 function sysPwrite(t: Thread, a: Args): number {
-  const p = t.proc, f = p.getFile(a.i32(0)), count = Math.min(a.u(2), MAX_IO), off = a.s64(3);
-  if (!f) return -EBADF;
+  const p = t.proc, off = a.s64(3);
   if (off < 0) return -EINVAL;
-  return f.pwrite(p.mem.read(a.u(1), count), off);
+  const f = p.getFile(a.i32(0));
+  if (!f || !canWrite(f)) return -EBADF;
+  if (!accessOk(a.v[1]!, a.v[2]!)) return -EFAULT;
+  if (off > Number.MAX_SAFE_INTEGER && f.kind === "file") return -EFBIG;
+  return f.pwrite(p.mem.read(a.u(1), Math.min(a.u(2), MAX_IO)), off);
 }
 
-function iovecs(p: Process, at: number, n: number): [number, number][] {
+/** UIO_MAXIOV: the most iovecs one readv/writev takes. */
+const UIO_MAXIOV = 1024;
+
+/** The iovec array of readv/writev as Linux's import_iovec checks it: at most UIO_MAXIOV
+ *  entries, no negative length (EINVAL), every buffer inside user space (EFAULT); the lengths
+ *  are cut so that they add up to at most MAX_IO. */
+function importIovec(p: Process, at: number, count: bigint): [number, number][] | number {
+  if (count === 0n) return [];
+  if (count > BigInt(UIO_MAXIOV)) return -EINVAL;
+  const n = Number(count);
+  const raw = p.mem.read(at, 16 * n);
+  const dv = new DataView(raw.buffer);
+  const iov: [bigint, bigint][] = [];
+  for (let i = 0; i < n; i++) {
+    const base = dv.getBigUint64(16 * i, true), len = dv.getBigUint64(16 * i + 8, true);
+    if (len >= 1n << 63n) return -EINVAL;
+    iov.push([base, len]);
+  }
   const out: [number, number][] = [];
-  for (let i = 0; i < n; i++) out.push([p.mem.readU64(at + 16 * i), p.mem.readU64(at + 16 * i + 8)]);
+  let total = 0;
+  for (const [base, len] of iov) {
+    if (!accessOk(base, len)) return -EFAULT;
+    const k = Math.min(Number(len), MAX_IO - total);
+    out.push([Number(base), k]);
+    total += k;
+  }
   return out;
 }
 
 function sysReadv(t: Thread, a: Args): number {
   const p = t.proc, f = p.getFile(a.i32(0));
-  if (!f) return -EBADF;
-  const iov = iovecs(p, a.u(1), a.i32(2));
-  const total = Math.min(iov.reduce((s, [, l]) => s + l, 0), MAX_IO);
-  return tryIo(t, f, () => {
-    const tmp = new Uint8Array(total);
-    const n = f.read(tmp);
-    let off = 0;
-    for (const [base, len] of iov) {
-      if (off >= n) break;
-      const k = Math.min(len, n - off);
-      p.mem.write(base, tmp.subarray(off, off + k));
-      off += k;
-    }
-    return n;
-  });
+  if (!f || !canRead(f)) return -EBADF;
+  const iov = importIovec(p, a.u(1), a.v[2]!);
+  if (typeof iov === "number") return iov;
+  return tryIo(t, f, () => readInto(p, iov, (tmp) => f.read(tmp)));
 }
 
 function sysWritev(t: Thread, a: Args): number {
   const p = t.proc, f = p.getFile(a.i32(0));
-  if (!f) return -EBADF;
-  const parts = iovecs(p, a.u(1), a.i32(2)).map(([b, l]) => p.mem.read(b, l));
-  const total = parts.reduce((s, x) => s + x.length, 0);
-  const data = new Uint8Array(total);
+  if (!f || !canWrite(f)) return -EBADF;
+  const iov = importIovec(p, a.u(1), a.v[2]!);
+  if (typeof iov === "number") return iov;
+  const data = new Uint8Array(iov.reduce((s, [, l]) => s + l, 0));
   let off = 0;
-  for (const x of parts) { data.set(x, off); off += x.length; }
+  for (const [base, len] of iov) {
+    data.set(p.mem.read(base, len), off);
+    off += len;
+  }
   return tryIo(t, f, () => f.write(data));
 }
 
@@ -351,9 +404,13 @@ function sysFcntl(t: Thread, a: Args): number {
     case F_SETFD: e.cloexec = (arg & FD_CLOEXEC) !== 0; return 0;
     case F_GETFL: return e.file.flags;
     case F_SETFL: e.file.flags = (e.file.flags & ~(O_NONBLOCK | O_APPEND)) | (arg & (O_NONBLOCK | O_APPEND)); return 0;
-    case F_DUPFD: case F_DUPFD_CLOEXEC:
+    case F_DUPFD: case F_DUPFD_CLOEXEC: {
+      // The lowest descriptor is an int (a negative one is huge as unsigned).
+      const from = a.i32(2);
+      if (from < 0 || from >= p.fdLimit()) return -EINVAL;
       e.file.refs++;
-      return p.allocFd(e.file, cmd === F_DUPFD_CLOEXEC, arg);
+      return p.allocFd(e.file, cmd === F_DUPFD_CLOEXEC, from);
+    }
     default: return -EINVAL;
   }
 }
@@ -493,19 +550,22 @@ function sysDup(t: Thread, a: Args): number {
 
 function sysDup3(t: Thread, a: Args): number {
   const p = t.proc, oldfd = a.i32(0), newfd = a.i32(1), flags = a.i32(2);
-  const f = p.getFile(oldfd);
-  if (!f) return -EBADF;
-  if (flags & ~O_CLOEXEC || oldfd === newfd || newfd < 0) return -EINVAL;
-  p.installFd(newfd, f, (flags & O_CLOEXEC) !== 0);
-  return newfd;
+  if (flags & ~O_CLOEXEC || oldfd === newfd) return -EINVAL;
+  return dupTo(p, oldfd, newfd, (flags & O_CLOEXEC) !== 0);
 }
 
 function sysDup2(t: Thread, a: Args): number {
   const p = t.proc, oldfd = a.i32(0), newfd = a.i32(1);
+  if (oldfd === newfd) return p.getFile(oldfd) ? newfd : -EBADF;
+  return dupTo(p, oldfd, newfd, false);
+}
+
+/** dup2/dup3 once their own checks passed: newfd (unsigned) must be below RLIMIT_NOFILE. */
+function dupTo(p: Process, oldfd: number, newfd: number, cloexec: boolean): number {
+  if (newfd < 0 || newfd >= p.fdLimit()) return -EBADF;
   const f = p.getFile(oldfd);
   if (!f) return -EBADF;
-  if (oldfd === newfd) return newfd;
-  p.installFd(newfd, f, false);
+  p.installFd(newfd, f, cloexec);
   return newfd;
 }
 

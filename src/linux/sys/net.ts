@@ -13,6 +13,7 @@ import { AT_FDCWD, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP, O_CLOEXEC,
 import { fakeStat, type FileDesc } from "../files.js";
 import { cleanPath, S_IFSOCK, type Stat } from "../vfs.js";
 import { resolveAt } from "./fs.js";
+import { putFdPair } from "./poll.js";
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, SOCK_STREAM = 1, SOCK_TYPE_MASK = 0xf;
 const EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETUNREACH = 101, EISCONN = 106, ENOTCONN = 107, ECONNREFUSED = 111;
@@ -281,12 +282,13 @@ function sysSocketpair(t: Thread, a: Args): number {
   join(x, y);
   const cloexec = (type & O_CLOEXEC) !== 0;
   const fx = p.allocFd(x, cloexec);
-  if (fx < 0) return fx;
+  if (fx < 0) {
+    y.release();
+    return fx;
+  }
   const fy = p.allocFd(y, cloexec);
   if (fy < 0) { p.closeFd(fx); return fy; }
-  p.mem.writeU32(sv, fx);
-  p.mem.writeU32(sv + 4, fy);
-  return 0;
+  return putFdPair(p, sv, fx, fy);
 }
 
 function sysListen(t: Thread, a: Args): number {

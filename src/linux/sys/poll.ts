@@ -3,10 +3,13 @@
 // whenever something may have changed.
 
 import { NR } from "../sysnums.generated.js";
-import { rows, Args, BLOCK, type SyscallRow } from "../sysapi.js";
-import type { Thread } from "../process.js";
-import { EBADF, EEXIST, EINVAL, ENOENT, EPERM } from "../errno.js";
-import { EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD, EPOLLERR, EPOLLET, EPOLLHUP, EPOLLONESHOT, O_CLOEXEC, O_NONBLOCK } from "../abi.js";
+import { rows, accessOk, Args, BLOCK, type SyscallRow } from "../sysapi.js";
+import type { Process, Thread } from "../process.js";
+import { EBADF, EEXIST, EFAULT, EINVAL, ENOENT, EPERM } from "../errno.js";
+import { GuestFault } from "../../mem/api.js";
+import {
+  EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD, EPOLLERR, EPOLLET, EPOLLHUP, EPOLLIN, EPOLLONESHOT, EPOLLOUT, O_CLOEXEC, O_NONBLOCK,
+} from "../abi.js";
 import { EventFd, PipeBuffer, PipeEnd, fakeStat, type FileDesc } from "../files.js";
 import type { Stat } from "../vfs.js";
 
@@ -93,19 +96,31 @@ function sysEpollCtl(t: Thread, a: Args): number {
   return -EINVAL;
 }
 
+/** EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event). */
+const EP_MAX_EVENTS = Math.floor(0x7fffffff / 12);
+
 function sysEpollPwait(t: Thread, a: Args): number {
+  return epollWait(t, a, a.v[4] !== 0n && a.v[5] !== 8n);
+}
+
+/** epoll_wait, and epoll_pwait after its signal mask's size was checked (badMask: not 8). */
+function epollWait(t: Thread, a: Args, badMask = false): number {
   const p = t.proc, epfd = a.i32(0), evs = a.u(1), max = a.i32(2), timeout = a.i32(3);
+  if (max <= 0 || max > EP_MAX_EVENTS) return -EINVAL;
+  if (!accessOk(a.v[1]!, BigInt(max) * 12n)) return -EFAULT;
   const ep = p.getFile(epfd);
   if (!ep) return -EBADF;
-  if (!(ep instanceof EpollDesc) || max <= 0) return -EINVAL;
+  if (!(ep instanceof EpollDesc)) return -EINVAL;
+  if (badMask) return -EINVAL;
   const tryCollect = (): number | undefined => {
     const got = ep.collect(max);
     if (got.length === 0) return undefined;
+    const out = new Uint8Array(12 * got.length), dv = new DataView(out.buffer);
     got.forEach(([e, d], i) => {
-      p.mem.writeU32(evs + 12 * i, e);
-      p.mem.writeU64Big(evs + 12 * i + 4, d);
+      dv.setUint32(12 * i, e, true);
+      dv.setBigUint64(12 * i + 4, d, true);
     });
-    return got.length;
+    return writeOrFault(p, evs, out) ?? got.length;
   };
   const n = tryCollect();
   if (n !== undefined) return n;
@@ -130,36 +145,83 @@ function sysPipe2(t: Thread, a: Args): number {
   const w = new PipeEnd(buf, false, 1 | (flags & O_NONBLOCK));
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const rfd = p.allocFd(r, cloexec);
+  if (rfd < 0) {
+    w.release();
+    return rfd;
+  }
   const wfd = p.allocFd(w, cloexec);
-  p.mem.writeU32(fds, rfd);
-  p.mem.writeU32(fds + 4, wfd);
+  if (wfd < 0) {
+    p.closeFd(rfd);
+    return wfd;
+  }
+  return putFdPair(p, fds, rfd, wfd);
+}
+
+/** Store two new descriptors at addr; when that faults they are closed again (EFAULT). */
+export function putFdPair(p: Process, addr: number, a: number, b: number): number {
+  const pair = new Uint8Array(8);
+  const dv = new DataView(pair.buffer);
+  dv.setInt32(0, a, true);
+  dv.setInt32(4, b, true);
+  try {
+    p.mem.write(addr, pair);
+  } catch (e) {
+    p.closeFd(a);
+    p.closeFd(b);
+    throw e;
+  }
   return 0;
 }
 
-/** poll/ppoll: struct pollfd { int fd; short events, revents; }. POLLIN etc equal EPOLL*. */
+/** Write bytes to guest memory: undefined, or -EFAULT when that faults (for results written
+ *  after a wait, outside the syscall dispatcher that turns faults into EFAULT). */
+function writeOrFault(p: Process, addr: number, bytes: Uint8Array): number | undefined {
+  try {
+    p.mem.write(addr, bytes);
+    return undefined;
+  } catch (e) {
+    if (e instanceof GuestFault) return -EFAULT;
+    throw e;
+  }
+}
+
+/** A wait finished by check() (a result, or undefined to keep waiting) or by the deadline
+ *  (timeoutNs < 0: none; 0: do not wait), with `done` called on the result either way. */
+function waitFor(t: Thread, timeoutNs: number, check: () => number | undefined, onTimeout: () => number): number {
+  const r = check();
+  if (r !== undefined) return r;
+  if (timeoutNs === 0) return onTimeout();
+  const deadline = timeoutNs < 0 ? Infinity : t.proc.clock.monotonicNs() + timeoutNs;
+  t.proc.park(t, { deadline, poll: check, onTimeout, interruptible: true });
+  return BLOCK;
+}
+
+/** poll/ppoll: struct pollfd { int fd; short events, revents; }, copied in at the start and the
+ *  revents copied out at the end, as Linux does. POLLIN etc equal EPOLL*. */
 function doPoll(t: Thread, fds: number, n: number, timeoutNs: number): number {
   const p = t.proc;
-  const check = (): number | undefined => {
+  if (n > p.fdLimit()) return -EINVAL;
+  const raw = p.mem.read(fds, 8 * n);
+  const dv = new DataView(raw.buffer);
+  const scan = (): number => {
     let ready = 0;
     for (let i = 0; i < n; i++) {
-      const at = fds + 8 * i;
-      const fd = p.mem.readU32(at) | 0, events = p.mem.readU16(at + 4);
+      const fd = dv.getInt32(8 * i, true), events = dv.getUint16(8 * i + 4, true);
       let rev = 0;
       if (fd >= 0) {
         const f = p.getFile(fd);
         rev = f ? f.poll() & (events | EPOLLERR | EPOLLHUP) : 0x20; // POLLNVAL
       }
-      p.mem.writeU16(at + 6, rev);
+      dv.setUint16(8 * i + 6, rev, true);
       if (rev) ready++;
     }
-    return ready > 0 ? ready : undefined;
+    return ready;
   };
-  const r = check();
-  if (r !== undefined) return r;
-  if (timeoutNs === 0) return 0;
-  const deadline = timeoutNs < 0 ? Infinity : p.clock.monotonicNs() + timeoutNs;
-  p.park(t, { deadline, poll: check, onTimeout: () => 0, interruptible: true });
-  return BLOCK;
+  const finish = (ready: number): number => writeOrFault(p, fds, raw) ?? ready;
+  return waitFor(t, timeoutNs, () => {
+    const ready = scan();
+    return ready > 0 ? finish(ready) : undefined;
+  }, () => finish(scan()));
 }
 
 function sysPoll(t: Thread, a: Args): number {
@@ -167,13 +229,102 @@ function sysPoll(t: Thread, a: Args): number {
   return doPoll(t, a.u(0), a.u32(1), ms < 0 ? -1 : ms * 1e6);
 }
 
+/** A struct timespec timeout in ns: -1 for none (NULL), NaN when Linux refuses it (EINVAL). */
+function timeoutOf(p: Process, at: number): number {
+  if (!at) return -1;
+  const sec = BigInt.asIntN(64, p.mem.readU64Big(at)), nsec = BigInt.asIntN(64, p.mem.readU64Big(at + 8));
+  if (sec < 0n || nsec < 0n || nsec >= 1000000000n) return NaN;
+  return Number(sec) * 1e9 + Number(nsec);
+}
+
 function sysPpoll(t: Thread, a: Args): number {
-  const ts = a.u(2);
-  let ns = -1;
-  if (ts) {
-    ns = Number(t.proc.mem.readU64(ts)) * 1e9 + t.proc.mem.readU64(ts + 8);
-  }
+  const ns = timeoutOf(t.proc, a.u(2));
+  if (Number.isNaN(ns)) return -EINVAL;
+  if (a.v[3] !== 0n && a.v[4] !== 8n) return -EINVAL;
   return doPoll(t, a.u(0), a.u32(1), ns);
+}
+
+/** select/pselect6 readiness classes (the kernel's POLLIN_SET, POLLOUT_SET, POLLEX_SET). */
+const IN_SET = EPOLLIN | EPOLLHUP | EPOLLERR | 0x40 | 0x80, OUT_SET = EPOLLOUT | EPOLLERR | 0x100 | 0x200, EX_SET = 0x2;
+
+/** select over fd_set bitmaps: n is clamped to the size of the descriptor table; a set bit for
+ *  a descriptor that is not open is EBADF; the result sets and the time left are written back. */
+function doSelect(t: Thread, nfds: number, sets: number[], timeoutNs: number, left: (ns: number) => void): number {
+  const p = t.proc;
+  if (nfds < 0) return -EINVAL;
+  let maxFds = 64;
+  for (const fd of p.fds.keys()) while (fd >= maxFds) maxFds *= 2;
+  const n = Math.min(nfds, maxFds), bytes = Math.ceil(n / 64) * 8;
+  const ins = sets.map((at) => (at ? p.mem.read(at, bytes) : new Uint8Array(bytes)));
+  const bit = (b: Uint8Array, fd: number): boolean => (b[fd >> 3]! & (1 << (fd & 7))) !== 0;
+  for (let fd = 0; fd < n; fd++) {
+    if ((bit(ins[0]!, fd) || bit(ins[1]!, fd) || bit(ins[2]!, fd)) && !p.getFile(fd)) return -EBADF;
+  }
+  const outs = ins.map(() => new Uint8Array(bytes));
+  const classes = [IN_SET, OUT_SET, EX_SET];
+  const scan = (): number => {
+    let count = 0;
+    for (const o of outs) o.fill(0);
+    for (let fd = 0; fd < n; fd++) {
+      if (!bit(ins[0]!, fd) && !bit(ins[1]!, fd) && !bit(ins[2]!, fd)) continue;
+      const f = p.getFile(fd);
+      const ready = f ? f.poll() : EPOLLERR;
+      for (let k = 0; k < 3; k++) {
+        if (bit(ins[k]!, fd) && (ready & classes[k]!) !== 0) {
+          outs[k]![fd >> 3]! |= 1 << (fd & 7);
+          count++;
+        }
+      }
+    }
+    return count;
+  };
+  const start = p.clock.monotonicNs();
+  const finish = (count: number): number => {
+    for (let k = 0; k < 3; k++) {
+      if (!sets[k]) continue;
+      const r = writeOrFault(p, sets[k]!, outs[k]!);
+      if (r !== undefined) return r;
+    }
+    if (timeoutNs > 0) left(Math.max(0, timeoutNs - (p.clock.monotonicNs() - start)));
+    return count;
+  };
+  return waitFor(t, timeoutNs, () => {
+    const c = scan();
+    return c > 0 ? finish(c) : undefined;
+  }, () => finish(scan()));
+}
+
+function sysSelect(t: Thread, a: Args): number {
+  const p = t.proc, tv = a.u(4);
+  let ns = -1;
+  if (tv) {
+    const sec = BigInt.asIntN(64, p.mem.readU64Big(tv)), usec = BigInt.asIntN(64, p.mem.readU64Big(tv + 8));
+    const s = sec + usec / 1000000n, nsec = (usec % 1000000n) * 1000n;
+    if (s < 0n || nsec < 0n) return -EINVAL;
+    ns = Number(s) * 1e9 + Number(nsec);
+  }
+  return doSelect(t, a.i32(0), [a.u(1), a.u(2), a.u(3)], ns, (left) => {
+    const b = new Uint8Array(16), dv = new DataView(b.buffer);
+    dv.setBigUint64(0, BigInt(Math.floor(left / 1e9)), true);
+    dv.setBigUint64(8, BigInt(Math.floor((left % 1e9) / 1000)), true);
+    writeOrFault(p, tv, b); // a read-only timeval is not an error
+  });
+}
+
+function sysPselect6(t: Thread, a: Args): number {
+  const p = t.proc, ts = a.u(4), sig = a.u(5);
+  const ns = timeoutOf(p, ts);
+  if (Number.isNaN(ns)) return -EINVAL;
+  if (sig) {
+    const mask = p.mem.readU64Big(sig), size = p.mem.readU64Big(sig + 8);
+    if (mask !== 0n && size !== 8n) return -EINVAL;
+  }
+  return doSelect(t, a.i32(0), [a.u(1), a.u(2), a.u(3)], ns, (left) => {
+    const b = new Uint8Array(16), dv = new DataView(b.buffer);
+    dv.setBigUint64(0, BigInt(Math.floor(left / 1e9)), true);
+    dv.setBigUint64(8, BigInt(left % 1e9), true);
+    writeOrFault(p, ts, b);
+  });
 }
 
 export const pollRows: SyscallRow[] = rows(NR, {
@@ -181,11 +332,13 @@ export const pollRows: SyscallRow[] = rows(NR, {
   epoll_create: [["int"], sysEpollCreate],
   epoll_ctl: [["fd", "epollop", "fd", "ptr"], sysEpollCtl],
   epoll_pwait: [["fd", "ptr", "int", "int", "ptr", "uint"], sysEpollPwait],
-  epoll_wait: [["fd", "ptr", "int", "int"], sysEpollPwait],
+  epoll_wait: [["fd", "ptr", "int", "int"], (t, a) => epollWait(t, a)],
   eventfd2: [["uint", "hex"], sysEventfd2],
   eventfd: [["uint"], (t, a) => t.proc.allocFd(new EventFd(a.u32(0), false, 2), false)],
   pipe2: [["ptr", "oflags"], sysPipe2],
   pipe: [["ptr"], (t, a) => sysPipe2(t, new Args([a.v[0]!, 0n]))],
   poll: [["ptr", "uint", "int"], sysPoll],
+  select: [["int", "ptr", "ptr", "ptr", "ptr"], sysSelect],
+  pselect6: [["int", "ptr", "ptr", "ptr", "ptr", "ptr"], sysPselect6],
   ppoll: [["ptr", "uint", "ptr", "ptr", "uint"], sysPpoll],
 });

@@ -5,38 +5,26 @@ import { NR } from "../sysnums.generated.js";
 import { rows, Args, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
 import { EINVAL, EPERM, ESRCH } from "../errno.js";
+import { RLIMIT_NLIMITS } from "../rlimit.js";
 
-const RLIM_INFINITY = 0xffffffffffffffffn;
-const RLIMIT_STACK = 3, RLIMIT_NOFILE = 7, RLIMIT_NLIMITS = 16;
-const limits = new WeakMap<object, [bigint, bigint][]>();
-
-function rlimits(t: Thread): [bigint, bigint][] {
-  let l = limits.get(t.proc);
-  if (!l) {
-    l = [];
-    for (let i = 0; i < RLIMIT_NLIMITS; i++) l.push([RLIM_INFINITY, RLIM_INFINITY]);
-    l[RLIMIT_STACK] = [8n << 20n, RLIM_INFINITY];
-    l[RLIMIT_NOFILE] = [1024n, 524288n];
-    limits.set(t.proc, l);
-  }
-  return l;
-}
-
+/** prlimit64(pid, resource, new, old): the old limits are those before the call; a new soft
+ *  limit above the hard one is EINVAL, a raised hard limit EPERM (rt0's limits are the run's). */
 function sysPrlimit64(t: Thread, a: Args): number {
-  const pid = a.i32(0), res = a.i32(1), nw = a.u(2), old = a.u(3), mem = t.proc.mem;
-  if (pid !== 0 && pid !== t.proc.pid) return -ESRCH;
-  if (res < 0 || res >= RLIMIT_NLIMITS) return -EINVAL;
-  const l = rlimits(t);
-  const cur = l[res]!;
-  if (old) {
-    mem.writeU64Big(old, cur[0]);
-    mem.writeU64Big(old + 8, cur[1]);
-  }
+  const pid = a.i32(0), res = a.u32(1), nw = a.u(2), old = a.u(3), mem = t.proc.mem;
+  const target = pid === 0 ? t.proc : t.proc.kernel.procs.get(pid);
+  if (!target || target.exitStatus !== undefined) return -ESRCH;
+  if (res >= RLIMIT_NLIMITS) return -EINVAL;
+  const cur = target.rlimits[res]!;
+  const before = cur.slice();
   if (nw) {
     const soft = mem.readU64Big(nw), hard = mem.readU64Big(nw + 8);
     if (soft > hard) return -EINVAL;
     if (hard > cur[1]) return -EPERM;
-    l[res] = [soft, hard];
+    target.rlimits[res] = [soft, hard];
+  }
+  if (old) {
+    mem.writeU64Big(old, before[0]!);
+    mem.writeU64Big(old + 8, before[1]!);
   }
   return 0;
 }

@@ -13,7 +13,7 @@ import {
 } from "../abi.js";
 import { GPR } from "../../cpu/api.js";
 import { clockNow, readTimespec } from "./time.js";
-import { cloneProcess, CLONE_PIDFD } from "./exec.js";
+import { atTaskLimit, cloneProcess, CLONE_PIDFD } from "./exec.js";
 
 function sysClone(t: Thread, a: Args): number {
   return doClone(t, a.u32(0), a.u(1), a.u(2), a.u(3), a.u(4));
@@ -49,6 +49,7 @@ function doClone(t: Thread, flags: number, stack: number, ptid: number, ctid: nu
   const p = t.proc;
   if (!(flags & CLONE_THREAD)) return cloneProcess(t, flags, stack, ptid, ctid, tls);
   if (!(flags & CLONE_VM)) return -EINVAL;
+  if (atTaskLimit(p)) return -EAGAIN;
   const cpu = p.newCpu();
   cpu.copyStateFrom(t.cpu);
   const child = p.newThread(cpu);
