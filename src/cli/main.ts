@@ -61,6 +61,8 @@ export function buildProgram(): Command {
     .option("--check-jit", "run every entry into compiled code a second time in the interpreter and stop at the first difference (exit 70)")
     .option("--diag-file <file>", "write rt0's own warnings (unimplemented syscalls, SIGILL) to a file, not stderr")
     .option("--quiet", "drop rt0's warnings (errors that end the run are still printed)")
+    .option("--memory-limit <size>", "the guest's memory: each process's address space (RLIMIT_AS) and the pages of all processes together (default 4G)")
+    .option("--process-limit <n>", "the most threads of all guest processes together (RLIMIT_NPROC, default 256)")
     .passThroughOptions()
     .action(async (bin: string, args: string[], opts: import("./run.js").RunCliOptions) => {
       const { runCommand } = await import("./run.js");
@@ -127,6 +129,14 @@ export interface DisasmCliOptions {
   source?: boolean;
 }
 
+/** Exit status when the host itself runs out of memory (EX_OSERR), as opposed to a bug (70). */
+export const EXIT_HOST_MEMORY = 71;
+
+/** The host refused memory: guest storage (HostOutOfMemory) or any ArrayBuffer. */
+function hostOutOfMemory(e: unknown): boolean {
+  return e instanceof Error && (e.name === "HostOutOfMemory" || (e instanceof RangeError && /Array buffer allocation failed/.test(e.message)));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -140,6 +150,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UserError) {
       process.stderr.write(`rt0: ${e.message}\n`);
       return e.exitCode;
+    }
+    if (hostOutOfMemory(e)) {
+      process.stderr.write(`rt0: out of host memory: ${e instanceof Error ? e.message : String(e)} (a smaller --memory-limit keeps the guest within what the host has)\n`);
+      return EXIT_HOST_MEMORY;
     }
     if (process.env["RT0_DEBUG"]) throw e;
     const msg = e instanceof Error ? e.message : String(e);

@@ -15,6 +15,8 @@ import { readBuildInfo, setting } from "../gobin/buildinfo.js";
 import type { ElfFile } from "../elf/elf.js";
 import type { CpuModel } from "../cpu/api.js";
 import { guestSetup, type GuestCliOptions } from "./guest.js";
+import { PAGE_SIZE } from "../mem/api.js";
+import { DEFAULT_MEMORY_LIMIT, DEFAULT_PROCESS_LIMIT } from "../linux/rlimit.js";
 
 export interface RunCliOptions extends GuestCliOptions {
   strace?: boolean;
@@ -32,7 +34,27 @@ export interface RunCliOptions extends GuestCliOptions {
   diagFile?: string;
   /** Drop rt0's warnings (fatal one-line errors still go to stderr). */
   quiet?: boolean;
+  /** The guest's memory limit (a size: 512M, 4G, bytes). */
+  memoryLimit?: string;
+  /** The most tasks (threads of all guest processes). */
+  processLimit?: string;
 }
+
+/** A size like "4G", "512MiB", "1.5g" or "1048576" (bytes), as a number of bytes. */
+export function parseSize(s: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(s.trim());
+  if (!m) throw new UserError(`${what} must be a size like 512M or 4G (got ${s})`);
+  const scale = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2]!.toLowerCase() as "" | "k" | "m" | "g" | "t"];
+  const bytes = Math.floor(Number(m[1]) * scale / PAGE_SIZE) * PAGE_SIZE;
+  if (bytes < MIN_MEMORY_LIMIT || bytes > MAX_MEMORY_LIMIT) {
+    throw new UserError(`${what} must be between ${MIN_MEMORY_LIMIT >> 20} MiB and ${MAX_MEMORY_LIMIT / 2 ** 40} TiB (got ${s})`);
+  }
+  return bytes;
+}
+
+/** The bounds of --memory-limit: enough for a program's image and stack; no more address space
+ *  than the page table represents compactly. */
+const MIN_MEMORY_LIMIT = 16 << 20, MAX_MEMORY_LIMIT = 2 ** 40;
 
 /** A one-line hint when a Go program was built for a GOAMD64 level beyond what the CPU model
  *  advertises (Go's start-up check will refuse it with its own message), else undefined. */
@@ -73,6 +95,9 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const seed = parseCount(o.seed, "--seed") ?? 0;
   const maxInstructions = parseCount(o.maxInstructions, "--max-instructions");
   const jitThreshold = o.jit === false ? undefined : parseCount(o.jitThreshold, "--jit-threshold");
+  const memoryLimit = o.memoryLimit === undefined ? DEFAULT_MEMORY_LIMIT : parseSize(o.memoryLimit, "--memory-limit");
+  const processLimit = parseCount(o.processLimit, "--process-limit") ?? DEFAULT_PROCESS_LIMIT;
+  if (processLimit < 1) throw new UserError("--process-limit must be at least 1");
   const bytes = readBinaryBytes(bin);
   const elf = withBinName(bin, () => checkRunnable(bytes));
 
@@ -107,7 +132,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const machine = withBinName(bin, () => createMachine({
     host, bin: bytes, argv: [argv0, ...args], envp, exePath,
     model, jit: o.jit, jitThreshold, checkJit: o.checkJit,
-    deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd,
+    deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd, memoryLimit, processLimit,
   }));
   const onSigint = (): void => machine.sendSignal(2);
   process.on("SIGINT", onSigint);

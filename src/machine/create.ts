@@ -7,7 +7,8 @@ import { tierFor } from "../jit/tier.js";
 import type { DecodeCache } from "../cpu/cache.js";
 import type { Cpu, CpuModel } from "../cpu/api.js";
 import { Space } from "../mem/space.js";
-import type { Memory } from "../mem/api.js";
+import { FrameBudget, type Memory } from "../mem/api.js";
+import { DEFAULT_MEMORY_LIMIT, DEFAULT_PROCESS_LIMIT } from "../linux/rlimit.js";
 import { Machine, type MachineOptions } from "./machine.js";
 
 /** Called before the instruction at rip runs on one guest thread; true stops the run (STOP.HOOK). */
@@ -33,6 +34,8 @@ export interface CpuOptions {
   checkJit?: boolean;
   /** Bytes of each address space's main arena (tests; default: the largest the host gives). */
   mainArenaBytes?: number;
+  /** The bound on the pages of all address spaces together (bytes; none when undefined). */
+  memoryLimit?: number;
   /** Called with every new guest thread's CPU (the first one before createMachine returns):
    *  observers attach their hooks here. */
   onCpu?: (cpu: ObservableCpu) => void;
@@ -44,8 +47,14 @@ export interface CpuOptions {
 export function cpuFactory(o: CpuOptions): Pick<MachineOptions, "newMemory" | "newCpu"> {
   const caches = new WeakMap<Memory, DecodeCache>();
   const jitThreshold = o.jit === false ? Infinity : o.jitThreshold;
+  // Every address space draws its pages from one budget: the guest's memory limit.
+  const budget = o.memoryLimit === undefined ? undefined : new FrameBudget(o.memoryLimit);
   return {
-    newMemory: (): Memory => new Space(o.mainArenaBytes),
+    newMemory: (): Memory => {
+      const s = new Space(o.mainArenaBytes);
+      s.budget = budget;
+      return s;
+    },
     newCpu: (mem: Memory): Cpu => {
       const cpu = new X86Cpu(mem, o.model, caches.get(mem));
       caches.set(mem, cpu.cache);
@@ -60,8 +69,13 @@ export function cpuFactory(o: CpuOptions): Pick<MachineOptions, "newMemory" | "n
 
 export type CreateMachineOptions = Omit<MachineOptions, "newMemory" | "newCpu"> & CpuOptions;
 
-/** A machine with the program loaded and its first thread ready to run (`await m.run()`). */
+/** A machine with the program loaded and its first thread ready to run (`await m.run()`), with
+ *  the guest's memory and task limits (linux/rlimit.ts's defaults unless given). */
 export function createMachine(o: CreateMachineOptions): Machine {
   const { jit, jitThreshold, checkJit, mainArenaBytes, onCpu, ...rest } = o;
-  return new Machine({ ...rest, ...cpuFactory({ model: o.model, jit, jitThreshold, checkJit, mainArenaBytes, onCpu }) });
+  const memoryLimit = o.memoryLimit ?? DEFAULT_MEMORY_LIMIT, processLimit = o.processLimit ?? DEFAULT_PROCESS_LIMIT;
+  return new Machine({
+    ...rest, memoryLimit, processLimit,
+    ...cpuFactory({ model: o.model, jit, jitThreshold, checkJit, mainArenaBytes, onCpu, memoryLimit }),
+  });
 }
