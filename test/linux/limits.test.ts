@@ -89,6 +89,27 @@ test("when the host itself runs out of memory: one line and exit status 71", { s
   assert.equal(r.stdout, "");
 });
 
+/** Processes of user nobody now (RLIMIT_NPROC counts them all), or undefined without ps. */
+function nobodyTasks(): number | undefined {
+  const r = spawnSync("ps", ["-L", "-u", "nobody", "--no-headers"], { encoding: "utf8" });
+  return r.status === null || r.error ? undefined : r.stdout.split("\n").filter((l) => l.trim() !== "").length;
+}
+
+const canSetpriv = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0 && nobodyTasks() === 0;
+
+test("threads count towards --process-limit: Go's own \"failed to create new OS thread\", as natively under ulimit -u", { skip: (!canSetpriv || goGuest("osthreads", "1.26") === undefined) && "needs root, setpriv, no process of user nobody, and Go 1.26" }, async () => {
+  const bin = goGuest("osthreads", "1.26")!;
+  for (const n of [3, 6]) {
+    // RLIMIT_NPROC binds an unprivileged user: run natively as nobody.
+    const nat = await runProcess("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "/bin/bash", "-c", `ulimit -u ${n} && exec "$0"`, bin], { name: "osthreads" }, 60_000);
+    const emu = await runRt0(bin, { name: "osthreads" }, undefined, ["--process-limit", String(n)]);
+    const head = (s: string): string[] => s.split("\n").slice(0, 3);
+    assert.match(nat.stderr, /^runtime: failed to create new OS thread \(have \d+ already; errno=11\)\n/, nat.stderr.slice(0, 300));
+    assert.deepEqual(head(emu.stderr), head(nat.stderr), `limit ${n}`);
+    assert.equal(emu.status, nat.status);
+  }
+});
+
 /** Run a fork bomb under rt0 until `ready` says so from its output, then Ctrl-C it. */
 function bomb(bin: string, args: string[], extra: string[], ready: (out: string) => boolean): Promise<{ out: string; status: number; err: string }> {
   return new Promise((resolve, reject) => {
