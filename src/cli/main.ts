@@ -152,7 +152,9 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     if (hostOutOfMemory(e)) {
-      process.stderr.write(`rt0: out of host memory: ${e instanceof Error ? e.message : String(e)} (a smaller --memory-limit keeps the guest within what the host has)\n`);
+      const given = (e as { hint?: unknown }).hint;
+      const hint = typeof given === "string" ? given : "a smaller --memory-limit keeps the guest within what the host has";
+      process.stderr.write(`rt0: out of host memory: ${e instanceof Error ? e.message : String(e)} (${hint})\n`);
       return EXIT_HOST_MEMORY;
     }
     if (process.env["RT0_DEBUG"]) throw e;

@@ -47,10 +47,11 @@ export class GuestMemoryExhausted extends Error {
   }
 }
 
-/** The host refused memory for guest storage (an ArrayBuffer allocation failed). */
+/** The host refused memory for guest storage (an ArrayBuffer or WebAssembly.Memory allocation
+ *  failed); `hint` says what would help, when it is not a smaller --memory-limit. */
 export class HostOutOfMemory extends Error {
   override name = "HostOutOfMemory";
-  constructor(readonly bytes: number) {
+  constructor(readonly bytes: number, readonly hint?: string) {
     super(`the host refused ${bytes} bytes for guest memory`);
   }
 }

@@ -41,7 +41,8 @@ function mainArena(bytes?: number): WasmMemory {
     }
   }
   // The host refuses even the smallest: a fork fails with ENOMEM, rt0's start with one line.
-  throw new HostOutOfMemory(SYS_BYTES + sizes[sizes.length - 1]!);
+  // V8 reserves 10 GiB of address space for each WebAssembly.Memory, whatever its size.
+  throw new HostOutOfMemory(SYS_BYTES + sizes[sizes.length - 1]!, "each guest address space is a WebAssembly.Memory, for which V8 reserves 10 GiB of virtual address space: see ulimit -v");
 }
 /** TLB entries (direct-mapped on the page number). */
 export const TLB_SIZE = 16384;
