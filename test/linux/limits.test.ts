@@ -97,13 +97,16 @@ function nobodyTasks(): number | undefined {
   return r.status === null || r.error ? undefined : r.stdout.split("\n").filter((l) => l.trim() !== "").length;
 }
 
-const canSetpriv = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0 && nobodyTasks() === 0;
+const canSetpriv = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0 && spawnSync("prlimit", ["--version"]).status === 0 &&
+  nobodyTasks() === 0;
 
-test("threads count towards --process-limit: Go's own \"failed to create new OS thread\", as natively under ulimit -u", { skip: (!canSetpriv || goGuest("osthreads", "1.26") === undefined) && "needs root, setpriv, no process of user nobody, and Go 1.26" }, async () => {
+test("threads count towards --process-limit: Go's own \"failed to create new OS thread\", as natively under ulimit -u", { skip: (!canSetpriv || goGuest("osthreads", "1.26") === undefined) && "needs root, setpriv, prlimit, no process of user nobody, and Go 1.26" }, async () => {
   const bin = goGuest("osthreads", "1.26")!;
   for (const n of [3, 6]) {
     // RLIMIT_NPROC binds an unprivileged user: run natively as nobody.
-    const nat = await runProcess("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "/bin/bash", "-c", `ulimit -u ${n} && exec "$0"`, bin], { name: "osthreads" }, 60_000);
+    // (prlimit, not a shell's ulimit: bash with a socket for stdin, as node gives it, reads
+    // ~/.bashrc, which nobody may not read.)
+    const nat = await runProcess("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "prlimit", `--nproc=${n}:${n}`, bin], { name: "osthreads" }, 60_000);
     const emu = await runRt0(bin, { name: "osthreads" }, undefined, ["--process-limit", String(n)]);
     const head = (s: string): string[] => s.split("\n").slice(0, 3);
     assert.match(nat.stderr, /^runtime: failed to create new OS thread \(have \d+ already; errno=11\)\n/, nat.stderr.slice(0, 300));
