@@ -5,6 +5,7 @@
 import { UserError } from "../base/assert.js";
 import { readBinaryBytes } from "../host/readbin.js";
 import { NodeHost } from "../host/node.js";
+import { forwardHostSignals } from "../host/signals.js";
 import type { Machine, RunResult } from "../machine/machine.js";
 import { createMachine } from "../machine/create.js";
 import { checkRunnable } from "../linux/loader.js";
@@ -64,12 +65,11 @@ export async function runObserved(o: {
     }),
     warn: (m) => process.stderr.write(m + "\n"),
   });
-  const onSigint = (): void => machine?.sendSignal(2);
-  process.on("SIGINT", onSigint);
+  const stopForwarding = forwardHostSignals((sig, group) => machine?.sendSignal(sig, group));
   try {
     return { machine, result: await machine.run() };
   } finally {
-    process.off("SIGINT", onSigint);
+    stopForwarding();
     real.close();
   }
 }

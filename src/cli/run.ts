@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import { UserError } from "../base/assert.js";
 import { readBinaryBytes } from "../host/readbin.js";
 import { NodeHost } from "../host/node.js";
+import { forwardHostSignals } from "../host/signals.js";
 import type { RunResult } from "../machine/machine.js";
 import { createMachine } from "../machine/create.js";
 import { parseModel } from "./cpumodel.js";
@@ -134,8 +135,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
     model, jit: o.jit, jitThreshold, checkJit: o.checkJit,
     deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd, memoryLimit, processLimit,
   }));
-  const onSigint = (): void => machine.sendSignal(2);
-  process.on("SIGINT", onSigint);
+  const stopForwarding = forwardHostSignals((sig, group) => machine.sendSignal(sig, group));
   let r: RunResult;
   try {
     const t0 = performance.now();
@@ -154,7 +154,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
       }
     }
   } finally {
-    process.off("SIGINT", onSigint);
+    stopForwarding();
     host.close();
     if (straceFd !== undefined) fs.closeSync(straceFd);
     if (diagFd !== undefined) fs.closeSync(diagFd);

@@ -70,7 +70,9 @@ export class Thread {
   /** The syscall in progress (for --strace of blocking calls). */
   sysNr = -1;
   sysArgs: bigint[] = [];
-  /** Set by rt_sigsuspend-like calls: mask to restore after the handler. */
+  /** rt_sigsuspend's saved mask while it waits: the handler's frame gets it (restored by
+   *  rt_sigreturn), or it comes back at once when no handler runs. */
+  suspendMask: bigint | undefined;
   constructor(readonly proc: Process, readonly tid: number, readonly cpu: Cpu) {}
 
   /** Is the stack pointer inside the alternate signal stack? */

@@ -77,6 +77,11 @@ export function deliverPending(t: Thread): void {
   }
   const info = t.pending.splice(i, 1)[0]!;
   deliver(t, info);
+  // rt_sigsuspend's mask comes back now when no handler frame took it.
+  if (t.suspendMask !== undefined) {
+    t.sigmask = t.suspendMask;
+    t.suspendMask = undefined;
+  }
 }
 
 /** A synchronous signal from the CPU (fault, divide error, illegal instruction, breakpoint):
@@ -127,6 +132,8 @@ function setupFrame(t: Thread, info: SigInfo): void {
   const fp = Math.floor((sp - FPSTATE_SIZE) / 64) * 64;
   const f = Math.floor((fp - FRAME_SIZE) / 16) * 16 - 8;
 
+  // The mask rt_sigreturn restores: rt_sigsuspend's saved one while it waits.
+  const oldMask = t.suspendMask ?? t.sigmask;
   mem.write(fp, cpu.fxsave());
   const frame = new Uint8Array(FRAME_SIZE);
   const dv = new DataView(frame.buffer);
@@ -146,10 +153,10 @@ function setupFrame(t: Thread, info: SigInfo): void {
   const isFault = info.addr !== undefined;
   put(MCTX + 152, 0n); // err
   put(MCTX + 160, BigInt(isFault && info.signo === SIGSEGV ? 14 : 0)); // trapno
-  put(MCTX + 168, t.sigmask & 0xffffffffn); // oldmask
+  put(MCTX + 168, oldMask & 0xffffffffn); // oldmask
   put(MCTX + 176, BigInt(info.addr ?? 0)); // cr2
   put(MCTX + 184, BigInt(fp)); // fpstate
-  put(UC_SIGMASK, t.sigmask);
+  put(UC_SIGMASK, oldMask);
   // siginfo
   dv.setInt32(SIGINFO, info.signo, true);
   dv.setInt32(SIGINFO + 4, 0, true);
@@ -161,6 +168,7 @@ function setupFrame(t: Thread, info: SigInfo): void {
     if (info.status !== undefined) dv.setInt32(SIGINFO + 24, info.status, true);
   }
   mem.write(f, frame);
+  t.suspendMask = undefined;
 
   cpu.setReg(GPR.RSP, f);
   cpu.setReg(GPR.RDI, info.signo);

@@ -112,11 +112,12 @@ export class Machine {
     };
   }
 
-  /** A signal from outside (the host's Ctrl-C): to every process of the first one's process
-   *  group, as a terminal sends it to its foreground group. */
-  sendSignal(sig: number): void {
-    const group = [...this.kernel.procs.values()].filter((p) => p.pgid === this.proc.pgid && p.exitStatus === undefined);
-    for (const p of group) sendToProcess(p, { signo: sig, code: SI_USER, pid: 0, uid: 0 });
+  /** A signal from outside (a host signal rt0 forwards): to the first process, as `kill PID`
+   *  sends it, or with `group` to every process of its process group, as a terminal sends
+   *  Ctrl-C to its foreground group. */
+  sendSignal(sig: number, group = true): void {
+    const targets = group ? [...this.kernel.procs.values()].filter((p) => p.pgid === this.proc.pgid) : [this.proc];
+    for (const p of targets) if (p.exitStatus === undefined) sendToProcess(p, { signo: sig, code: SI_USER, pid: 0, uid: 0 });
     this.o.host.onWake?.();
   }
 

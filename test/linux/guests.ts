@@ -101,36 +101,59 @@ export interface Ran {
   stderr: string;
 }
 
+/** What a started child has written to stdout, and how far waitFor has read it. */
+interface Watched {
+  seen: string;
+  from: number;
+  closed: boolean;
+  wake: () => void;
+}
+const watched = new WeakMap<ChildProcess, Watched>();
+
 /** A program started natively (rt0 === undefined) or under `rt0 run` with these options; the
  *  caller talks to it through `child` and awaits `done`. */
 export function start(exe: string, args: string[], o: { rt0?: string[]; cwd?: string } = {}): { child: ChildProcess; done: Promise<Ran> } {
   const [cmd, argv] = o.rt0 === undefined ? [exe, args] : [process.execPath, [CLI, "run", ...o.rt0, exe, ...args]];
   const child = spawn(cmd, argv, { cwd: o.cwd ?? tmpdir(), stdio: ["pipe", "pipe", "pipe"] });
+  const w: Watched = { seen: "", from: 0, closed: false, wake: () => {} };
+  watched.set(child, w);
   const out: Buffer[] = [], err: Buffer[] = [];
-  child.stdout!.on("data", (b: Buffer) => out.push(b));
+  child.stdout!.on("data", (b: Buffer) => {
+    out.push(b);
+    w.seen += b.toString("latin1");
+    w.wake();
+  });
   child.stderr!.on("data", (b: Buffer) => err.push(b));
   child.stdin!.on("error", () => {});
   const done = new Promise<Ran>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => {
+      w.closed = true;
+      w.wake();
       resolve({ status: code ?? 128 + (signal ? constants.signals[signal] : 0), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
   });
   return { child, done };
 }
 
-/** Resolves once the child's stdout has shown `text` (a program says it is ready). */
+/** Resolves once the child's stdout, after what earlier waitFor calls consumed, shows `text`
+ *  (a program says it is ready); consumes up to the end of it. Rejects if the child ends first. */
 export function waitFor(child: ChildProcess, text: string): Promise<void> {
+  const w = watched.get(child);
+  if (w === undefined) throw new Error("waitFor: the child was not started by start()");
   return new Promise((resolve, reject) => {
-    let seen = "";
-    const on = (b: Buffer): void => {
-      seen += b.toString();
-      if (seen.includes(text)) {
-        child.stdout!.off("data", on);
+    const check = (): void => {
+      const i = w.seen.indexOf(text, w.from);
+      if (i >= 0) {
+        w.from = i + text.length;
+        w.wake = () => {};
         resolve();
+      } else if (w.closed) {
+        w.wake = () => {};
+        reject(new Error(`exited before printing ${JSON.stringify(text)}; stdout after the last wait: ${JSON.stringify(w.seen.slice(w.from))}`));
       }
     };
-    child.stdout!.on("data", on);
-    child.on("close", () => reject(new Error(`exited before printing ${JSON.stringify(text)}; stdout so far: ${seen}`)));
+    w.wake = check;
+    check();
   });
 }

@@ -1,10 +1,10 @@
 // Signal syscalls: rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigreturn, kill, tgkill,
-// tkill. Delivery and frames are in ../signal.ts.
+// tkill, rt_sigpending, rt_sigsuspend, pause. Delivery and frames are in ../signal.ts.
 
 import { NR } from "../sysnums.generated.js";
-import { rows, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
+import { rows, BLOCK, NORETURN, type Args, type SyscallRow } from "../sysapi.js";
 import type { Thread } from "../process.js";
-import { EINVAL, EPERM, ENOMEM, ESRCH, EFAULT } from "../errno.js";
+import { EINTR, EINVAL, EPERM, ENOMEM, ESRCH, EFAULT } from "../errno.js";
 import { MINSIGSTKSZ, NSIG, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SS_DISABLE, SS_ONSTACK, SIGSEGV } from "../abi.js";
 import { UNBLOCKABLE, sendToProcess, sendToThread, sigreturn } from "../signal.js";
 import { GPR } from "../../cpu/api.js";
@@ -128,6 +128,24 @@ function sysTkill(t: Thread, a: Args): number {
   return 0;
 }
 
+/** pause: wait until a signal is delivered; returns EINTR (after its handler, if any, ran). */
+function sysPause(t: Thread): number {
+  t.proc.park(t, { deadline: Infinity, interruptible: true, onTimeout: () => -EINTR });
+  return BLOCK;
+}
+
+/** rt_sigsuspend: wait for a signal with the mask replaced; the old mask goes into the handler's
+ *  frame (so rt_sigreturn restores it), or back at once when no handler runs. */
+function sysRtSigsuspend(t: Thread, a: Args): number {
+  if (a.u(1) !== 8) return -EINVAL;
+  const set = t.proc.mem.readU64Big(a.u(0));
+  t.suspendMask = t.sigmask;
+  t.sigmask = set & ~UNBLOCKABLE;
+  t.proc.dirty = true;
+  t.proc.park(t, { deadline: Infinity, interruptible: true, onTimeout: () => -EINTR });
+  return BLOCK;
+}
+
 function sysRtSigpending(t: Thread, a: Args): number {
   let set = 0n;
   for (const s of t.pending) set |= 1n << BigInt(s.signo - 1);
@@ -142,6 +160,8 @@ export const signalRows: SyscallRow[] = rows(NR, {
   sigaltstack: [["ptr", "ptr"], sysSigaltstack],
   rt_sigreturn: [[], sysRtSigreturn],
   rt_sigpending: [["ptr", "uint"], sysRtSigpending],
+  rt_sigsuspend: [["ptr", "uint"], sysRtSigsuspend],
+  pause: [[], sysPause],
   kill: [["int", "signal"], sysKill],
   tgkill: [["int", "int", "signal"], sysTgkill],
   tkill: [["int", "signal"], sysTkill],
