@@ -11,8 +11,8 @@ import { StreamDesc } from "./files.js";
 import type { Host } from "./vfs.js";
 import type { Kernel, KernelOptions } from "./kernel.js";
 import { O_RDONLY, O_WRONLY, SS_DISABLE, NSIG, SIGCHLD, SIG_IGN } from "./abi.js";
-import { EBADF, EMFILE } from "./errno.js";
-import { sendToProcess } from "./signal.js";
+import { EBADF, EMFILE, EPIPE } from "./errno.js";
+import { raiseSigpipe, sendToProcess } from "./signal.js";
 import { dropShared } from "./shmap.js";
 import { SplitMix64 } from "../base/splitmix.js";
 import { initialRlimits, softLimit, RLIMIT_NOFILE, type Rlimits } from "./rlimit.js";
@@ -313,6 +313,7 @@ export class Process {
   /** Set by the syscall layer: writes a syscall's result and its strace line. */
   finishSyscall(t: Thread, result: number): void {
     setResult(t.cpu, result);
+    if (result === -EPIPE) raiseSigpipe(t, t.sysNr, t.sysArgs);
     if (this.onSyscallDone) this.onSyscallDone(t, result);
     t.sysNr = -1;
   }

@@ -7,7 +7,8 @@ import { GuestFault } from "../mem/api.js";
 import type { Process, SigInfo, Thread } from "./process.js";
 import { BLOCKED, EXITED } from "./process.js";
 import { EINTR } from "./errno.js";
-import { SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SIG_DFL, SIG_IGN, SIGKILL, SIGSEGV, SIGSTOP, SS_ONSTACK, defaultAction } from "./abi.js";
+import { SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SI_USER, SIG_DFL, SIG_IGN, SIGKILL, SIGPIPE, SIGSEGV, SIGSTOP, SS_ONSTACK, defaultAction } from "./abi.js";
+import { NR } from "./sysnums.generated.js";
 
 export const sigbit = (sig: number): bigint => 1n << BigInt(sig - 1);
 /** Signals that can never be blocked. */
@@ -34,6 +35,22 @@ function ignoredNow(t: Thread, sig: number): boolean {
   if ((t.sigmask & sigbit(sig)) !== 0n) return false;
   const h = t.proc.sigactions[sig]?.handler;
   return h === SIG_IGN || (h === SIG_DFL && defaultAction(sig) === "ign");
+}
+
+/** Syscalls that raise SIGPIPE when they fail with EPIPE (a pipe or stream socket whose reader
+ *  has gone: Linux's pipe_write and stream sendmsg call send_sig(SIGPIPE, current)), with the
+ *  argument holding MSG_NOSIGNAL where there is one (-1: none). */
+const SIGPIPE_CALLS = new Map<number, number>([
+  [NR.write, -1], [NR.writev, -1], [NR.pwritev2, -1], [NR.sendfile, -1], [NR.splice, -1], [NR.tee, -1],
+  [NR.vmsplice, -1], [NR.sendto, 3], [NR.sendmsg, 2], [NR.sendmmsg, 3],
+]);
+const MSG_NOSIGNAL = 0x4000n;
+
+/** A syscall of t ended with EPIPE: the SIGPIPE Linux sends the writing thread with it. */
+export function raiseSigpipe(t: Thread, nr: number, args: readonly bigint[]): void {
+  const flagsArg = SIGPIPE_CALLS.get(nr);
+  if (flagsArg === undefined || (flagsArg >= 0 && ((args[flagsArg] ?? 0n) & MSG_NOSIGNAL) !== 0n)) return;
+  sendToThread(t, { signo: SIGPIPE, code: SI_USER, pid: t.proc.pid, uid: 0 });
 }
 
 /** Queue an asynchronous signal for one thread (tgkill/tkill). */
