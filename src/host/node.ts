@@ -123,6 +123,9 @@ type Lister = (fd: number) => fs.Dirent[] | number;
 
 class NodeFile implements VfsFile {
   private pos = 0;
+  /** A descriptor of the same file without O_APPEND, opened on the first writeAt of an
+   *  O_APPEND file. */
+  private inPlace: number | undefined;
   constructor(
     private readonly fd: number, readonly isDir: boolean, private readonly append: boolean,
     private readonly list: Lister, private readonly toGuest: (host: string) => string | undefined,
@@ -146,6 +149,16 @@ class NodeFile implements VfsFile {
       const n = fs.writeSync(this.fd, buf, 0, buf.length, pos ?? this.pos);
       if (pos === null) this.pos += n;
       return n;
+    } catch (e) {
+      return errOf(e);
+    }
+  }
+  writeAt(buf: Uint8Array, pos: number): number {
+    if (!this.append) return this.write(buf, pos);
+    try {
+      // The host appends every write through an O_APPEND descriptor: reopen the file itself.
+      this.inPlace ??= fs.openSync(`/proc/self/fd/${this.fd}`, fs.constants.O_WRONLY);
+      return fs.writeSync(this.inPlace, buf, 0, buf.length, pos);
     } catch (e) {
       return errOf(e);
     }
@@ -228,10 +241,13 @@ class NodeFile implements VfsFile {
     }
   }
   close(): void {
-    try {
-      fs.closeSync(this.fd);
-    } catch {
-      /* already gone */
+    for (const fd of [this.fd, this.inPlace]) {
+      if (fd === undefined) continue;
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already gone */
+      }
     }
   }
 }

@@ -186,7 +186,11 @@ class MemFile implements VfsFile {
   }
   write(buf: Uint8Array, pos: number | null): number {
     if (this.n.dir) return -EISDIR;
-    const at = pos ?? (this.append ? this.n.size : this.pos);
+    return this.writeAt(buf, this.append ? this.n.size : pos ?? this.pos, pos === null);
+  }
+  /** In place at `at` (writeAt), or as write() asked (the offset follows when `advance`). */
+  writeAt(buf: Uint8Array, at: number, advance = false): number {
+    if (this.n.dir) return -EISDIR;
     const end = at + buf.length;
     if (end > this.n.data.length) {
       const grown = new Uint8Array(Math.max(end, this.n.data.length * 2));
@@ -196,7 +200,7 @@ class MemFile implements VfsFile {
     this.n.data.set(buf, at);
     this.n.size = Math.max(this.n.size, end);
     this.n.mtimeMs = Date.now();
-    if (pos === null) this.pos = end;
+    if (advance) this.pos = end;
     return buf.length;
   }
   seek(off: number, whence: number): number {

@@ -3,7 +3,7 @@
 // thread until poll() reports readiness. `gen` counts readiness changes (for EPOLLET).
 
 import { EAGAIN, EBADF, EINVAL, ESPIPE, EPIPE, ENOTDIR, EISDIR } from "./errno.js";
-import { EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLERR, O_NONBLOCK } from "./abi.js";
+import { EPOLLIN, EPOLLOUT, EPOLLHUP, EPOLLERR, O_APPEND, O_NONBLOCK } from "./abi.js";
 import { S_IFCHR, S_IFIFO, S_IFREG, type DirEntry, type HostStream, type Stat, type VfsFile } from "./vfs.js";
 
 export interface FileDesc {
@@ -55,19 +55,85 @@ abstract class Base {
   release(): void {}
 }
 
+/** What a host file's reads, writes and truncations tell the shared mappings of the same inode
+ *  (shmap.ts's SharedFiles), so that mappings and file I/O stay coherent. */
+export interface FileCoherence {
+  /** Any shared file mapping exists. */
+  readonly active: boolean;
+  /** The inode ("dev:ino") has shared mappings. */
+  mapped(key: string): boolean;
+  /** Bytes [pos, pos+len) are about to be read: dirty mapped pages there are written back. */
+  beforeRead(key: string, pos: number, len: number): void;
+  /** data was written at pos: the mappings hold it too. */
+  afterWrite(key: string, pos: number, data: Uint8Array): void;
+  beforeTruncate(key: string, len: number): void;
+  afterTruncate(key: string, len: number): void;
+}
+
+const SEEK_CUR = 1;
+
 /** A host regular file or directory. */
 export class HostFileDesc extends Base implements FileDesc {
   readonly kind: "file" | "dir";
-  constructor(readonly f: VfsFile, flags: number, path: string) {
+  /** The inode ("dev:ino"), found on first need. */
+  private key: string | undefined;
+  constructor(readonly f: VfsFile, flags: number, path: string, private readonly shared?: FileCoherence) {
     super();
     this.kind = f.isDir ? "dir" : "file";
     this.flags = flags;
     this.path = path;
   }
-  override read(buf: Uint8Array): number { return this.f.isDir ? -EISDIR : this.f.read(buf, null); }
-  override write(buf: Uint8Array): number { return this.f.isDir ? -EBADF : this.f.write(buf, null); }
-  override pread(buf: Uint8Array, pos: number): number { return this.f.isDir ? -EISDIR : this.f.read(buf, pos); }
-  override pwrite(buf: Uint8Array, pos: number): number { return this.f.write(buf, pos); }
+  /** The inode as "dev:ino" (undefined when fstat fails). */
+  inodeKey(): string | undefined {
+    if (this.key === undefined) {
+      const st = this.f.stat();
+      if (typeof st !== "number") this.key = `${st.dev}:${st.ino}`;
+    }
+    return this.key;
+  }
+  /** The inode when it has shared mappings (its I/O must keep them coherent), else undefined. */
+  private mappedKey(): string | undefined {
+    if (this.shared === undefined || !this.shared.active || this.f.isDir) return undefined;
+    const k = this.inodeKey();
+    return k !== undefined && this.shared.mapped(k) ? k : undefined;
+  }
+  override read(buf: Uint8Array): number {
+    if (this.f.isDir) return -EISDIR;
+    const k = this.mappedKey();
+    if (k !== undefined) this.shared!.beforeRead(k, this.f.seek(0, SEEK_CUR), buf.length);
+    return this.f.read(buf, null);
+  }
+  override write(buf: Uint8Array): number {
+    if (this.f.isDir) return -EBADF;
+    const k = this.mappedKey();
+    if (k === undefined) return this.f.write(buf, null);
+    let pos = this.f.seek(0, SEEK_CUR);
+    if (this.flags & O_APPEND) {
+      const st = this.f.stat();
+      if (typeof st !== "number") pos = st.size;
+    }
+    const n = this.f.write(buf, null);
+    if (n > 0) this.shared!.afterWrite(k, pos, buf.subarray(0, n));
+    return n;
+  }
+  override pread(buf: Uint8Array, pos: number): number {
+    if (this.f.isDir) return -EISDIR;
+    const k = this.mappedKey();
+    if (k !== undefined) this.shared!.beforeRead(k, pos, buf.length);
+    return this.f.read(buf, pos);
+  }
+  override pwrite(buf: Uint8Array, pos: number): number {
+    const k = this.mappedKey();
+    if (k === undefined) return this.f.write(buf, pos);
+    // Through an O_APPEND descriptor Linux's pwrite appends, whatever pos says.
+    if (this.flags & O_APPEND) {
+      const st = this.f.stat();
+      if (typeof st !== "number") pos = st.size;
+    }
+    const n = this.f.write(buf, pos);
+    if (n > 0) this.shared!.afterWrite(k, pos, buf.subarray(0, n));
+    return n;
+  }
   override seek(off: number, whence: number): number {
     if (this.f.isDir) { if (off === 0 && whence === 0) { this.dirPos = 0; return 0; } return -EINVAL; }
     return this.f.seek(off, whence);
@@ -75,7 +141,19 @@ export class HostFileDesc extends Base implements FileDesc {
   stat(): Stat | number { return this.f.stat(); }
   readdir(): DirEntry[] | number { return this.f.isDir ? this.f.readdir() : -ENOTDIR; }
   dirPos = 0;
-  override truncate(len: number): number { return this.f.truncate(len); }
+  override truncate(len: number): number {
+    const k = this.mappedKey();
+    if (k === undefined) return this.f.truncate(len);
+    this.shared!.beforeTruncate(k, len);
+    const r = this.f.truncate(len);
+    this.shared!.afterTruncate(k, len);
+    return r;
+  }
+  /** open(O_TRUNC) emptied the file: its mappings hold zeros again. */
+  truncatedByOpen(): void {
+    const k = this.mappedKey();
+    if (k !== undefined) this.shared!.afterTruncate(k, 0);
+  }
   override sync(): number { return this.f.sync(); }
   override release(): void { this.f.close(); }
 }

@@ -10,6 +10,7 @@ import type { Clock } from "./clock.js";
 import type { Host } from "./vfs.js";
 import type { Process, Thread } from "./process.js";
 import type { FileDesc } from "./files.js";
+import { SharedFiles } from "./shmap.js";
 
 export interface KernelOptions {
   host: Host;
@@ -49,6 +50,8 @@ export class Kernel {
   /** AF_UNIX socket names bound by the guest: absolute guest paths, or "\0name" for the
    *  abstract namespace (net.ts). A path also has a placeholder file, as a FIFO does. */
   readonly unixNames = new Map<string, Socket>();
+  /** Every MAP_SHARED file mapping, kept coherent with the files' reads and writes. */
+  readonly shared = new SharedFiles();
   /** Called when an open file description's last descriptor is closed (flock drops its lock). */
   onFileReleased?: (f: FileDesc) => void;
 

@@ -13,7 +13,6 @@ import type { Kernel, KernelOptions } from "./kernel.js";
 import { O_RDONLY, O_WRONLY, SS_DISABLE, NSIG, SIGCHLD, SIG_IGN } from "./abi.js";
 import { EBADF, EMFILE, EPIPE } from "./errno.js";
 import { raiseSigpipe, sendToProcess } from "./signal.js";
-import { dropShared } from "./shmap.js";
 import { SplitMix64 } from "../base/splitmix.js";
 import { initialRlimits, softLimit, RLIMIT_NOFILE, type Rlimits } from "./rlimit.js";
 
@@ -350,7 +349,7 @@ export class Process {
     this.exitedDone = true;
     this.kernel.reapDue = true;
     if (!this.kernel.memShared(this.mem, this)) {
-      dropShared(this.mem);
+      this.kernel.shared.dropMem(this.mem);
       this.mem.dispose?.();
     }
     for (const fd of [...this.fds.keys()]) this.closeFd(fd);

@@ -41,7 +41,12 @@ export interface VfsFile {
   readonly isDir: boolean;
   /** Read at `pos` (or the file offset when pos is null), advancing the offset in that case. */
   read(buf: Uint8Array, pos: number | null): number;
+  /** Write at `pos` (or the file offset when pos is null); on a file opened with O_APPEND,
+   *  at its end either way, as Linux's pwrite does. */
   write(buf: Uint8Array, pos: number | null): number;
+  /** Write at `pos` even when the file was opened with O_APPEND: a shared mapping's write-back,
+   *  which Linux does in place. Absent: write(buf, pos) writes in place on this host. */
+  writeAt?(buf: Uint8Array, pos: number): number;
   /** lseek: returns the new offset. */
   seek(offset: number, whence: number): number;
   stat(): Stat | number;

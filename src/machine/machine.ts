@@ -62,6 +62,9 @@ export interface RunResult {
 }
 
 const DEFAULT_SLICE = 20000;
+/** Stores through shared file mappings reach the file at least this often (ms): what rt0's own
+ *  SIGKILL can lose (see ../linux/shmap.ts and the README). */
+export const WRITEBACK_MS = 1000;
 
 export class Machine {
   /** The first process (its pid stays through execve; its exit ends the run). */
@@ -75,6 +78,7 @@ export class Machine {
   private cur = -1;
   private wakeUp: (() => void) | undefined;
   private lastYield = 0;
+  private lastWriteback = Date.now();
   /** Instructions retired by every process. */
   private retired = 0;
 
@@ -122,6 +126,23 @@ export class Machine {
   }
 
   async run(): Promise<RunResult> {
+    try {
+      return await this.runLoop();
+    } finally {
+      // However the run ends (the first process exited, --max-instructions, an error in rt0),
+      // no store through a shared file mapping of any process is left unwritten.
+      this.kernel.shared.writeBackAll();
+    }
+  }
+
+  /** Write back shared file mappings' dirty pages when WRITEBACK_MS has passed. */
+  private writeBackDue(now: number): void {
+    if (now - this.lastWriteback < WRITEBACK_MS) return;
+    this.lastWriteback = now;
+    this.kernel.shared.writeBackAll();
+  }
+
+  private async runLoop(): Promise<RunResult> {
     const p = this.proc;
     const max = this.o.maxInstructions ?? Infinity;
     let limitReached = false;
@@ -141,6 +162,7 @@ export class Machine {
       const now = Date.now();
       if (now - this.lastYield > 20) {
         this.lastYield = now;
+        this.writeBackDue(now);
         await yieldToHost();
       }
     }
@@ -221,12 +243,15 @@ export class Machine {
   private async idle(): Promise<void> {
     let deadline = Infinity;
     for (const t of this.kernel.threads) if (t.state === BLOCKED && t.wait!.deadline < deadline) deadline = t.wait!.deadline;
+    this.writeBackDue(Date.now());
     if (this.clock.virtual && deadline !== Infinity) {
       this.clock.advanceTo(deadline);
       await yieldToHost();
       return;
     }
-    const ms = deadline === Infinity ? 1 << 30 : Math.max(0, (deadline - this.clock.monotonicNs()) / 1e6);
+    let ms = deadline === Infinity ? 1 << 30 : Math.max(0, (deadline - this.clock.monotonicNs()) / 1e6);
+    // Stores still to write back: wake up for the next write-back (the guest may wait long).
+    if (this.kernel.shared.anyDirty()) ms = Math.min(ms, Math.max(0, this.lastWriteback + WRITEBACK_MS - Date.now()) + 1);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.wakeUp = undefined;

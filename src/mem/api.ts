@@ -89,6 +89,19 @@ export interface Memory {
    *  all unmapped; below `limit` (default USER_TOP). Returns -1 when none. */
   findFree(len: number, hint: number, limit?: number): number;
 
+  /** Write watching for shared file mappings (optional: without it, every page of a writable
+   *  shared mapping counts as dirty). watchWrites: the pages of [addr, addr+len) start clean,
+   *  and the first write to one (by the CPU or a host-side write) makes it dirty. */
+  watchWrites?(addr: number, len: number): void;
+  /** Stop watching [addr, addr+len) (map and unmap also forget the pages they replace). */
+  unwatchWrites?(addr: number, len: number): void;
+  /** The dirty pages of [addr, addr+len) (page addresses, ascending); they are clean again. */
+  takeDirty?(addr: number, len: number): number[];
+  /** Whether the page holding addr is watched and dirty. */
+  isDirty?(addr: number): boolean;
+  /** Watched pages written since they were last taken. */
+  readonly dirtyCount?: number;
+
   /** Host-side accessors (loader, syscalls, signal frames, debugger). They check mappings and
    *  protections with `force` false, and throw GuestFault on failure. With `force` true they
    *  ignore protections (not mappings): a debugger or loader writing read-only pages. */

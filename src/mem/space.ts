@@ -113,6 +113,11 @@ export class Space implements Memory {
 
   functionBounds?: FunctionBounds;
 
+  /** Watched pages (shared file mappings, see watchWrites): clean ones stay out of the write
+   *  TLB, so their first write comes to tlbWrite (or hostPage), which moves them to dirtyPages. */
+  private cleanPages = new Set<number>();
+  private dirtyPages = new Set<number>();
+
   /** Pages holding decoded code (a write to one invalidates the decode cache). */
   private codePages = new Set<number>();
   /** Called with a page number when a page holding decoded code is written, unmapped or
@@ -371,6 +376,7 @@ export class Space implements Memory {
     this.forPages(addr, len, (p) => this.releasePage(p));
     const first = addr / PAGE_SIZE;
     const end = first + len / PAGE_SIZE;
+    this.forgetWatched(first, end);
     this.fillEntries(first, end, MAPPED | (prot & 7));
     this.addRange(first, end);
     this.flushTlbRange(first, end);
@@ -394,6 +400,7 @@ export class Space implements Memory {
     len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
     if (len === 0) return;
     this.forPages(addr, len, (p) => this.releasePage(p));
+    this.forgetWatched(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE);
     this.fillEntries(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE, 0);
     this.removeRange(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE);
     this.flushTlbRange(addr / PAGE_SIZE, addr / PAGE_SIZE + len / PAGE_SIZE);
@@ -406,6 +413,8 @@ export class Space implements Memory {
     this.checkRange(to, len);
     const n = Math.ceil(len / PAGE_SIZE), src = from / PAGE_SIZE, dst = to / PAGE_SIZE;
     assert(src + n <= dst || dst + n <= src, "move: overlapping ranges");
+    this.forgetWatched(src, src + n);
+    this.forgetWatched(dst, dst + n);
     for (let i = 0; i < n; i++) {
       const e = this.entry(src + i);
       if (e === 0) continue;
@@ -524,6 +533,75 @@ export class Space implements Memory {
     return cand + pages <= lim ? cand * PAGE_SIZE : -1;
   }
 
+  // ---- write watching (shared file mappings) ----
+
+  /** Pages of [first, end) in `set`, ascending: by walking the range or the set, whichever is
+   *  smaller. */
+  private pagesIn(set: Set<number>, first: number, end: number): number[] {
+    const out: number[] = [];
+    if (set.size === 0) return out;
+    if (end - first <= set.size) {
+      for (let p = first; p < end; p++) if (set.has(p)) out.push(p);
+    } else {
+      for (const p of set) if (p >= first && p < end) out.push(p);
+      out.sort((a, b) => a - b);
+    }
+    return out;
+  }
+
+  private forgetWatched(first: number, end: number): void {
+    for (const p of this.pagesIn(this.cleanPages, first, end)) this.cleanPages.delete(p);
+    for (const p of this.pagesIn(this.dirtyPages, first, end)) this.dirtyPages.delete(p);
+  }
+
+  /** Keep a clean watched page out of the write TLB. */
+  private dropWrite(page: number): void {
+    const i = page & TLB_MASK;
+    if (this.wTag[i] === page) {
+      this.wTag[i] = NaN;
+      this.wwTag[2 * i] = this.wwTag[2 * i + 1] = -1;
+    }
+  }
+
+  /** A write reaches a watched clean page: it is dirty from now on. */
+  private noteWrite(page: number): void {
+    if (this.cleanPages.delete(page)) this.dirtyPages.add(page);
+  }
+
+  watchWrites(addr: number, len: number): void {
+    this.checkRange(addr, len);
+    const first = addr / PAGE_SIZE, end = Math.ceil((addr + len) / PAGE_SIZE);
+    for (let p = first; p < end; p++) {
+      if (this.dirtyPages.has(p)) continue;
+      this.cleanPages.add(p);
+      this.dropWrite(p);
+    }
+  }
+
+  unwatchWrites(addr: number, len: number): void {
+    this.checkRange(addr, len);
+    this.forgetWatched(addr / PAGE_SIZE, Math.ceil((addr + len) / PAGE_SIZE));
+  }
+
+  takeDirty(addr: number, len: number): number[] {
+    this.checkRange(addr, len);
+    const pages = this.pagesIn(this.dirtyPages, addr / PAGE_SIZE, Math.ceil((addr + len) / PAGE_SIZE));
+    for (const p of pages) {
+      this.dirtyPages.delete(p);
+      this.cleanPages.add(p);
+      this.dropWrite(p);
+    }
+    return pages.map((p) => p * PAGE_SIZE);
+  }
+
+  isDirty(addr: number): boolean {
+    return this.dirtyPages.has(Math.floor(addr / PAGE_SIZE));
+  }
+
+  get dirtyCount(): number {
+    return this.dirtyPages.size;
+  }
+
   // ---- decoded code tracking ----
 
   /** Whether [addr, addr+size) touches a page holding decoded code. */
@@ -587,6 +665,7 @@ export class Space implements Memory {
     if (e === 0) this.fault(addr, "write", false);
     if ((e & PROT_WRITE) === 0) this.fault(addr, "write", true);
     if (this.codePages.size !== 0) this.dropCode(page);
+    if (this.cleanPages.size !== 0) this.noteWrite(page);
     const f = this.frameOf(page, e);
     const i = page & TLB_MASK;
     this.wTag[i] = this.writeHook === null ? page : NaN;
@@ -758,6 +837,7 @@ export class Space implements Memory {
     if (!force && (e & (access === "read" ? PROT_READ : PROT_WRITE)) === 0) throw new GuestFault(addr, access, true);
     if (access === "write") {
       this.dropCode(page);
+      if (this.cleanPages.size !== 0) this.noteWrite(page);
       if (this.writeHook !== null) this.writeHook(addr, 1);
     }
     const f = this.frameOf(page, e);

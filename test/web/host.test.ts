@@ -34,6 +34,13 @@ test("MemVfs: open/create/truncate/append, errors as negative errno", () => {
   assert.ok(typeof g !== "number");
   g.write(enc(", world"), null);
   assert.equal(readAll(f), "hello, world");
+  // As on Linux, pwrite through an O_APPEND descriptor appends; writeAt (a shared mapping's
+  // write-back) writes in place.
+  g.write(enc("!"), 0);
+  g.writeAt!(enc("H"), 0);
+  assert.equal(readAll(f), "Hello, world!");
+  v.open("/tmp/a", O_WRONLY | O_TRUNC, 0);
+  g.write(enc("hello, world"), null);
   const st = v.stat("/tmp/a");
   assert.ok(typeof st !== "number");
   assert.equal(st.size, 12);

@@ -15,7 +15,6 @@ import { PidFd } from "../files.js";
 import { cleanPath, readGuestFile, S_IFMT, S_IFREG } from "../vfs.js";
 import { loadElf, checkRunnable, InterpError } from "../loader.js";
 import { resolveAt } from "./fs.js";
-import { dropShared, hasShared } from "../shmap.js";
 import { UserError } from "../../base/assert.js";
 import { GPR } from "../../cpu/api.js";
 import { GuestMemoryExhausted, HostOutOfMemory } from "../../mem/api.js";
@@ -36,11 +35,11 @@ export function cloneProcess(t: Thread, flags: number, stack: number, ptid: numb
   const known = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |
     CLONE_CHILD_CLEARTID | CLONE_HARMLESS | 0xff;
   // Without CLONE_VM: a copy of the address space (glibc's fork), when the memory can copy
-  // itself and holds no shared file mapping (whose pages would have to stay shared).
-  const fork = !(flags & CLONE_VM) && p.mem.clone !== undefined && !hasShared(p.mem);
+  // itself and holds no writable shared file mapping (whose pages would have to stay shared).
+  const fork = !(flags & CLONE_VM) && p.mem.clone !== undefined && !p.kernel.shared.hasStores(p.mem);
   if ((!(flags & CLONE_VM) && !fork) || (flags & ~known) !== 0) {
     // Shared fs/files/handlers/namespaces, or a fork rt0 cannot copy.
-    p.warnOnce(`clone-${flags}`, `rt0: warning: clone of a process with flags 0x${(flags >>> 0).toString(16)} not implemented (only CLONE_VM [|CLONE_VFORK|CLONE_PIDFD], or a fork without MAP_SHARED file mappings), returning ENOSYS`);
+    p.warnOnce(`clone-${flags}`, `rt0: warning: clone of a process with flags 0x${(flags >>> 0).toString(16)} not implemented (only CLONE_VM [|CLONE_VFORK|CLONE_PIDFD], or a fork without writable MAP_SHARED file mappings), returning ENOSYS`);
     return -ENOSYS;
   }
   if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID)) return -EINVAL;
@@ -56,6 +55,7 @@ export function cloneProcess(t: Thread, flags: number, stack: number, ptid: numb
     }
   }
   const child = new Process(p.kernel, { mem, exePath: p.exePath, parent: p });
+  if (fork) p.kernel.shared.forked(p.mem, child.mem);
   child.exitSignal = flags & 0xff;
   child.vforkDone = (flags & CLONE_VFORK) === 0;
   const cpu = child.newCpu();
@@ -228,7 +228,7 @@ function doExecve(t: Thread, dirfd: number, pathAddr: number, argvAddr: number, 
   p.threads = [];
   p.kernel.reapDue = true;
   if (!p.kernel.memShared(p.mem, p)) {
-    dropShared(p.mem);
+    p.kernel.shared.dropMem(p.mem);
     p.mem.dispose?.();
   }
   p.mem = mem;

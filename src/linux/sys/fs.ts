@@ -239,7 +239,9 @@ function doOpen(t: Thread, path: string | number, flags: number, mode: number): 
   if (typeof f === "number") return f;
   if ((flags & O_DIRECTORY) && !f.isDir) { f.close(); return -ENOTDIR; }
   if (f.isDir && ((flags & O_ACCMODE) !== 0 || (flags & (O_CREAT | O_TRUNC)))) { f.close(); return -EISDIR; }
-  return p.allocFd(new HostFileDesc(f, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), path), cloexec);
+  const desc = new HostFileDesc(f, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), path, p.kernel.shared);
+  if (flags & O_TRUNC) desc.truncatedByOpen();
+  return p.allocFd(desc, cloexec);
 }
 
 function sysOpenat(t: Thread, a: Args): number {
@@ -587,8 +589,9 @@ function sysTruncate(t: Thread, a: Args): number {
   if (p.kernel.fifos.has(cleanPath(path))) return -EINVAL;
   const f = p.host.vfs.open(path, O_WRONLY, 0);
   if (typeof f === "number") return f;
-  const r = f.truncate(len);
-  f.close();
+  const desc = new HostFileDesc(f, O_WRONLY, path, p.kernel.shared);
+  const r = desc.truncate(len);
+  desc.release();
   return r;
 }
 

@@ -1,4 +1,4 @@
-// Memory syscalls: mmap (anonymous, file copies; shared writable ones written back, see
+// Memory syscalls: mmap (anonymous, file copies; shared ones kept coherent with the file, see
 // ../shmap.ts), munmap, mremap, msync, mprotect, madvise, mincore, brk. Go reserves with PROT_NONE.
 // Arguments are checked as Linux 6.x checks them, in 64-bit arithmetic (a length that wraps, a range
 // past the top of user space), and RLIMIT_AS counts every mapping, as Linux's may_expand_vm does.
@@ -9,8 +9,7 @@ import type { Process, Thread } from "../process.js";
 import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM, EOVERFLOW } from "../errno.js";
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, O_ACCMODE, O_RDWR, O_WRONLY } from "../abi.js";
 import { PAGE_SIZE, PROT_WRITE, USER_TOP, type Memory } from "../../mem/api.js";
-import type { FileDesc } from "../files.js";
-import { addSharedMapping, syncShared } from "../shmap.js";
+import { HostFileDesc, type FileDesc } from "../files.js";
 import { RLIMIT_AS, softLimit } from "../rlimit.js";
 
 const U64 = (1n << 64n) - 1n;
@@ -116,6 +115,7 @@ export function sysMmap(t: Thread, a: Args): number {
   let data: Uint8Array | undefined;
   if (file) {
     // The file's bytes from off, as far as the file goes (past its end the pages stay zero).
+    // Reading them first writes back other mappings' stores there (coherence).
     const st = file.stat();
     const fileSize = typeof st === "number" ? 0 : st.size;
     const want = Math.max(0, Math.min(size, fileSize - Number(off)));
@@ -124,10 +124,15 @@ export function sysMmap(t: Thread, a: Args): number {
     if (n < 0) return n;
     data = data.subarray(0, n);
   }
-  syncShared(mem, at, size, true);
-  mem.map(at, size, prot);
-  if (data && data.length > 0) mem.write(at, data, true);
-  if (file && type !== MAP_PRIVATE_TYPE && (prot & PROT_WRITE)) addSharedMapping(mem, at, size, file, Number(off));
+  const shared = p.kernel.shared;
+  shared.sync(mem, at, size, true);
+  if (data && data.length > 0 && mem.mapData !== undefined) mem.mapData(at, size, prot, data);
+  else {
+    mem.map(at, size, prot);
+    if (data && data.length > 0) mem.write(at, data, true);
+  }
+  // A shared mapping of a host file follows the file (../shmap.ts).
+  if (file instanceof HostFileDesc && type !== MAP_PRIVATE_TYPE) shared.add(mem, at, size, file, Number(off), prot);
   return at;
 }
 
@@ -138,7 +143,7 @@ function sysMunmap(t: Thread, a: Args): number {
   const size = pageAlign(len);
   if (size === 0n) return -EINVAL;
   const addr = Number(start), n = Number(size);
-  syncShared(t.proc.mem, addr, n, true);
+  t.proc.kernel.shared.sync(t.proc.mem, addr, n, true);
   t.proc.mem.unmap(addr, Math.min(n, USER_TOP - addr));
   return 0;
 }
@@ -156,7 +161,7 @@ function sysMsync(t: Thread, a: Args): number {
   const addr = Number(start), stop = Number(end < TASK_SIZE ? end : TASK_SIZE);
   const mem = t.proc.mem;
   if (addr >= stop) return -ENOMEM;
-  for (const [from, to] of mappedPieces(mem, addr, stop)) syncShared(mem, from, to - from, false);
+  for (const [from, to] of mappedPieces(mem, addr, stop)) t.proc.kernel.shared.sync(mem, from, to - from, false);
   return mappedIn(mem, addr, stop - addr) === stop - addr && end <= TASK_SIZE ? 0 : -ENOMEM;
 }
 
@@ -176,14 +181,21 @@ function sysMprotect(t: Thread, a: Args): number {
   const addr = Number(start), stop = Number(end < TASK_SIZE ? end : TASK_SIZE);
   const mem = t.proc.mem;
   const n = mappedPrefix(mem, addr, stop);
-  if (n > 0) mem.protect(addr, n, prot & 7);
+  // A shared mapping of a file not opened for writing cannot become writable.
+  const shared = t.proc.kernel.shared;
+  if ((prot & PROT_WRITE) && n > 0 && shared.readOnlyIn(mem, addr, n)) return -EACCES;
+  if (n > 0) {
+    mem.protect(addr, n, prot & 7);
+    shared.protect(mem, addr, n, prot);
+  }
   return n === stop - addr && end <= TASK_SIZE ? 0 : -ENOMEM;
 }
 
 const MADV_DONTNEED = 4, MADV_REMOVE = 9, MADV_LAST = 25, MADV_DONTNEED_LOCKED = 24;
 
 /** madvise: hints are no-ops, except MADV_DONTNEED (and REMOVE, DONTNEED_LOCKED), after which
- *  private anonymous pages read back as zero, as on Linux (Go's scavenger relies on it). The
+ *  private anonymous pages read back as zero, as on Linux (Go's scavenger relies on it), and
+ *  shared file pages keep their stores (written back first) and read the file again. The
  *  mapped parts of the range are advised; a hole makes the result ENOMEM. */
 function sysMadvise(t: Thread, a: Args): number {
   const start = a.v[0]!, lenIn = a.v[1]!, advice = a.i32(2), mem = t.proc.mem;
@@ -198,7 +210,12 @@ function sysMadvise(t: Thread, a: Args): number {
   const addr = Number(start), stop = Number(end < TASK_SIZE ? end : TASK_SIZE);
   const pieces = mappedPieces(mem, addr, stop);
   if (advice === MADV_DONTNEED || advice === MADV_REMOVE || advice === MADV_DONTNEED_LOCKED) {
-    for (const [from, to] of pieces) discard(mem, from, to);
+    const shared = t.proc.kernel.shared;
+    for (const [from, to] of pieces) {
+      shared.sync(mem, from, to - from, false);
+      discard(mem, from, to);
+      shared.refill(mem, from, to - from);
+    }
   }
   const mapped = pieces.reduce((s, [from, to]) => s + to - from, 0);
   return mapped === stop - addr && end <= TASK_SIZE ? 0 : -ENOMEM;
@@ -263,7 +280,7 @@ function sysMremap(t: Thread, a: Args): number {
     if (oldLenBig === newLenBig) return addr;
     const tail = start + newLenBig, tailLen = oldLenBig - newLenBig;
     if (tail > TASK_SIZE || tailLen > TASK_SIZE - tail) return -EINVAL;
-    syncShared(mem, Number(tail), Number(tailLen), true);
+    p.kernel.shared.sync(mem, Number(tail), Number(tailLen), true);
     mem.unmap(Number(tail), Number(tailLen));
     return addr;
   }
@@ -285,7 +302,7 @@ function sysMremap(t: Thread, a: Args): number {
     to = Number(newAddrBig);
     const replaced = mappedIn(mem, to, newLen);
     if (!mayExpand(p, newLen - replaced - (keepOld ? 0 : Math.min(oldLen, newLen)))) return -ENOMEM;
-    syncShared(mem, to, newLen, true);
+    p.kernel.shared.sync(mem, to, newLen, true);
     mem.unmap(to, newLen);
   } else {
     if (!mayExpand(p, keepOld ? newLen : grow)) return -ENOMEM;
@@ -293,8 +310,12 @@ function sysMremap(t: Thread, a: Args): number {
     if (to < 0) return -ENOMEM;
   }
   const moved = Math.min(oldLen, newLen);
-  syncShared(mem, addr, oldLen, true);
+  // Shared file mappings move with their pages (written back first); a cut tail is dropped.
+  const shared = p.kernel.shared;
+  shared.sync(mem, addr, oldLen, false);
+  if (oldLen > moved) shared.sync(mem, addr + moved, oldLen - moved, true);
   mem.move(addr, to, moved);
+  shared.move(mem, addr, to, moved);
   if (oldLen > newLen) mem.unmap(addr + moved, oldLen - moved);
   if (newLen > moved) mem.map(to + moved, newLen - moved, prot);
   if (keepOld) mem.map(addr, oldLen, prot);
