@@ -2,7 +2,8 @@
 // processes (live and zombie), the run queue of every guest thread, and what fork/execve need
 // to make a new address space and Cpu. One Kernel per Machine.
 
-import type { Socket } from "./sys/net.js";
+import type { Socket } from "./socket.js";
+import { LoopNet } from "./loopnet.js";
 import type { Fifo } from "./fifo.js";
 import type { Cpu, CpuModel } from "../cpu/api.js";
 import type { Memory } from "../mem/api.js";
@@ -32,7 +33,12 @@ export interface KernelOptions {
   memoryLimit?: number;
   /** The first process's RLIMIT_NPROC (tasks). Undefined: no limit. */
   processLimit?: number;
+  /** What guest TCP and UDP sockets reach (--net): the host's network (host.net), the
+   *  emulator's own loopback, or nothing (a loopback that is down). */
+  net: NetPolicy;
 }
+
+export type NetPolicy = "host" | "loopback" | "none";
 
 export class Kernel {
   /** Processes by pid, until their parent has waited for them. */
@@ -52,10 +58,14 @@ export class Kernel {
   readonly unixNames = new Map<string, Socket>();
   /** Every MAP_SHARED file mapping, kept coherent with the files' reads and writes. */
   readonly shared = new SharedFiles();
+  /** The emulator's own network: AF_UNIX sockets, and TCP/UDP unless they use the host's. */
+  readonly loopNet: LoopNet;
   /** Called when an open file description's last descriptor is closed (flock drops its lock). */
   onFileReleased?: (f: FileDesc) => void;
 
-  constructor(readonly opts: KernelOptions) {}
+  constructor(readonly opts: KernelOptions) {
+    this.loopNet = new LoopNet(this, opts.net !== "none");
+  }
 
   /** What stands behind a placeholder file at this guest path (a FIFO or a bound AF_UNIX
    *  socket, kept here rather than in the host file system), if anything. */

@@ -3,6 +3,7 @@
 // can implement it in memory. Paths given to a Vfs are absolute guest paths.
 
 import { EACCES } from "./errno.js";
+import type { HostNet } from "./hostnet.js";
 import { O_RDONLY } from "./abi.js";
 
 /** What stat(2) reports, as plain numbers (times split into seconds and nanoseconds). */
@@ -133,6 +134,8 @@ export interface Host {
   cpuCount: number;
   /** Called by the host when an asynchronous event (stdin data) may unblock a thread. */
   onWake?: () => void;
+  /** The host's network, when it has one the guest may use (--net host). */
+  net?: HostNet;
 }
 
 /** Join a guest path onto a directory and normalize "." and "//" (not ".."; the Vfs resolves

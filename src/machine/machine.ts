@@ -5,7 +5,7 @@
 import { GPR, STOP, type Cpu, type CpuModel } from "../cpu/api.js";
 import { GuestFault, GuestMemoryExhausted, type Memory } from "../mem/api.js";
 import { Process, BLOCKED, RUNNABLE, EXITED, type Thread } from "../linux/process.js";
-import { Kernel } from "../linux/kernel.js";
+import { Kernel, type NetPolicy } from "../linux/kernel.js";
 import { RealClock, VirtualClock, type Clock } from "../linux/clock.js";
 import { loadElf, type Loaded } from "../linux/loader.js";
 import { doSyscall, installStrace } from "../linux/syscalls.js";
@@ -42,6 +42,9 @@ export interface MachineOptions {
    *  bound on all processes' storage together is the FrameBudget newMemory gives spaces. */
   memoryLimit?: number;
   processLimit?: number;
+  /** What guest TCP and UDP sockets reach (default loopback: the emulator's own; "host" needs
+   *  a host with a network). */
+  net?: NetPolicy;
 }
 
 export interface IllegalReport {
@@ -84,12 +87,13 @@ export class Machine {
 
   constructor(readonly o: MachineOptions) {
     this.slice = o.slice ?? DEFAULT_SLICE;
+    if (o.net === "host" && !o.host.net) throw new Error("--net host: this host has no network for the guest");
     this.mem = o.newMemory();
     this.clock = o.deterministic ? new VirtualClock() : new RealClock(o.host);
     const warn = o.warn ?? ((m: string) => { o.host.stderr.write(new TextEncoder().encode(m + "\n")); });
     this.kernel = new Kernel({
       host: o.host, clock: this.clock, newMemory: o.newMemory, newCpu: o.newCpu, model: o.model,
-      strace: o.strace, warn, deterministic: !!o.deterministic, seed: o.seed ?? 0,
+      strace: o.strace, warn, deterministic: !!o.deterministic, seed: o.seed ?? 0, net: o.net ?? "loopback",
       memoryLimit: o.memoryLimit, processLimit: o.processLimit,
     });
     this.proc = new Process(this.kernel, { mem: this.mem, exePath: o.exePath });
