@@ -1,11 +1,12 @@
 // What a guest starts with, shared by run, boot and stacks: the --root directory, the binary's
 // path as the guest sees it (argv[0], /proc/self/exe and /proc/self/cmdline show no host path
-// under --root), the working directory, and the environment (rt0's own, or under --root or with
-// --clear-env an empty one, plus --env).
+// under --root), the working directory, the environment (rt0's own, or under --root or with
+// --clear-env an empty one, plus --env), and what its sockets reach (--net).
 
 import * as fs from "node:fs";
 import { basename, isAbsolute, relative, resolve, sep } from "node:path";
 import { UserError } from "../base/assert.js";
+import type { NetPolicy } from "../linux/kernel.js";
 
 /** The options every guest-running command takes. */
 export interface GuestCliOptions {
@@ -13,6 +14,7 @@ export interface GuestCliOptions {
   clearEnv?: boolean;
   inheritEnv?: boolean;
   root?: string;
+  net?: string;
 }
 
 export interface GuestSetup {
@@ -24,6 +26,7 @@ export interface GuestSetup {
   exePath: string;
   cwd: string;
   envp: string[];
+  net: NetPolicy;
 }
 
 /** The guest's view of a host path under root: "/rel" inside it, undefined outside. */
@@ -34,7 +37,20 @@ function inside(root: string, host: string): string | undefined {
   return "/" + rel.split(sep).join("/");
 }
 
-export function guestSetup(bin: string, o: GuestCliOptions): GuestSetup {
+/**
+ * --net: what guest TCP and UDP sockets reach. By default the host's network, as a program run
+ * natively (or under qemu-user) has it, since a plain run already shares the host's files and
+ * environment; with --root, which sandboxes the guest, and with --deterministic, which the
+ * host's network would break, the emulator's own loopback.
+ */
+export function netPolicy(o: GuestCliOptions, deterministic = false): NetPolicy {
+  const v = o.net ?? (o.root !== undefined || deterministic ? "loopback" : "host");
+  if (v !== "host" && v !== "loopback" && v !== "none") throw new UserError(`--net wants host, loopback or none (got ${v})`);
+  if (v === "host" && deterministic) throw new UserError("--net host and --deterministic contradict each other: the host's network is not deterministic (use --net loopback or none)");
+  return v;
+}
+
+export function guestSetup(bin: string, o: GuestCliOptions, deterministic = false): GuestSetup {
   let root: string | undefined;
   if (o.root !== undefined) {
     try {
@@ -59,5 +75,6 @@ export function guestSetup(bin: string, o: GuestCliOptions): GuestSetup {
     if (i > 0) env.set(kv.slice(0, i), kv.slice(i + 1));
     else if (process.env[kv] !== undefined) env.set(kv, process.env[kv]!);
   }
-  return { root, argv0: root === undefined ? bin : exePath, exePath, cwd, envp: [...env].map(([k, v]) => `${k}=${v}`) };
+  const net = netPolicy(o, deterministic);
+  return { root, argv0: root === undefined ? bin : exePath, exePath, cwd, envp: [...env].map(([k, v]) => `${k}=${v}`), net };
 }

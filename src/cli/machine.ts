@@ -48,12 +48,12 @@ export async function runObserved(o: {
   detached?: () => boolean;
   wrapHost?: (h: NodeHost) => Host;
 }): Promise<ObservedRun> {
-  const { root, argv0, exePath, cwd, envp } = guestSetup(o.bin, o.guest);
+  const { root, argv0, exePath, cwd, envp, net } = guestSetup(o.bin, o.guest);
   const real = new NodeHost({ root });
   const host = o.wrapHost ? o.wrapHost(real) : real;
   let machine: Machine | undefined = undefined;
   machine = createMachine({
-    host, bin: o.bytes, argv: [argv0, ...o.args], envp, exePath, cwd, model: o.model,
+    host, bin: o.bytes, argv: [argv0, ...o.args], envp, exePath, cwd, model: o.model, net,
     onCpu: (c) => c.setCodeHook((rip) => {
       if (o.detached?.()) {
         c.setCodeHook(null);

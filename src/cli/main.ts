@@ -118,7 +118,8 @@ function guestOptions(cmd: Command): Command {
     .option("--root <dir>", "confine the guest's file system to this directory; the guest then starts with an empty environment (see --env, --inherit-env) and sees the binary by its path inside the root")
     .option("--env <K=V|K>", "set an environment variable, or pass K from rt0's environment (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--clear-env", "start from an empty environment instead of rt0's (the default with --root)")
-    .option("--inherit-env", "pass rt0's whole environment to the guest, also with --root");
+    .option("--inherit-env", "pass rt0's whole environment to the guest, also with --root")
+    .option("--net <policy>", "what the guest's TCP and UDP sockets reach: host (the host's network), loopback (only the guest's own processes, inside rt0) or none (default: host; loopback with --root or --deterministic)");
 }
 
 export interface DisasmCliOptions {

@@ -102,7 +102,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const bytes = readBinaryBytes(bin);
   const elf = withBinName(bin, () => checkRunnable(bytes));
 
-  const { root, argv0, exePath, cwd, envp } = guestSetup(bin, o);
+  const { root, argv0, exePath, cwd, envp, net } = guestSetup(bin, o, !!o.deterministic);
 
   let straceFd: number | undefined;
   if (o.straceFile !== undefined) {
@@ -133,7 +133,7 @@ export async function runCommand(bin: string, args: string[], o: RunCliOptions):
   const machine = withBinName(bin, () => createMachine({
     host, bin: bytes, argv: [argv0, ...args], envp, exePath,
     model, jit: o.jit, jitThreshold, checkJit: o.checkJit,
-    deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd, memoryLimit, processLimit,
+    deterministic: !!o.deterministic, seed, strace, warn, maxInstructions, cwd, memoryLimit, processLimit, net,
   }));
   const stopForwarding = forwardHostSignals((sig, group) => machine.sendSignal(sig, group));
   let r: RunResult;

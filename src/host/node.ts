@@ -12,6 +12,7 @@ import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN, d
 import { EACCES, EAGAIN, EBUSY, EINVAL, EPERM, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, EXDEV } from "../linux/errno.js";
 import { O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from "../linux/abi.js";
 import { Confined, LINK, errOf, idOf, type ResolveOptions } from "./confined.js";
+import { NodeNet } from "./nodenet.js";
 
 /** Host paths at least this long go through withShort. */
 const PATH_LIMIT = 4000;
@@ -639,6 +640,9 @@ export class NodeHost implements Host {
   readonly stderr = new OutStream(2);
   readonly cpuCount = availableParallelism();
   onWake?: () => void;
+  /** The host's network for guest sockets under --net host (nothing is opened until a guest
+   *  socket asks). */
+  readonly net = new NodeNet(() => this.onWake?.());
   private readonly t0 = process.hrtime.bigint();
   constructor(o: NodeHostOptions = {}) {
     this.vfs = new NodeVfs(o.root);
@@ -675,9 +679,10 @@ export class NodeHost implements Host {
     }
     for (let off = n; off < buf.length; off += 65536) globalThis.crypto.getRandomValues(buf.subarray(off, Math.min(buf.length, off + 65536)));
   }
-  /** Release host resources (the stdin stream, /dev/urandom) so Node can exit. */
+  /** Release host resources (the stdin stream, sockets, /dev/urandom) so Node can exit. */
   close(): void {
     this.stdin.close();
+    this.net.closeAll();
     this.vfs.close();
     if (this.urandom !== undefined && this.urandom >= 0) fs.closeSync(this.urandom);
     this.urandom = undefined;
