@@ -38,6 +38,7 @@ export const CASES: Case[] = [
   { name: "fifo" },
   { name: "fsattr" },
   { name: "unixsock" },
+  { name: "netprocs" },
 ];
 
 export interface Outcome {
