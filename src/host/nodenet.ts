@@ -232,6 +232,9 @@ class NodeConn implements HostTcpConn, Closable {
   readable(): boolean {
     return this.rxSize > 0 || this.ended || this.error < 0;
   }
+  get buffered(): number {
+    return this.rxSize;
+  }
   writable(): boolean {
     return this.status === 0 && this.s.writableLength < HIGH_WATER;
   }

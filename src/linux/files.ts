@@ -29,6 +29,8 @@ export interface FileDesc {
   sync(): number;
   isTTY?: boolean;
   winsize?(): { rows: number; cols: number };
+  /** Bytes a read would take now (FIONREAD): sockets and pipes. */
+  available?(): number;
   /** Called when the last descriptor referring to it is closed. */
   release(): void;
   refs: number;
@@ -247,6 +249,9 @@ export class PipeEnd extends Base implements FileDesc {
       n += k;
     }
     return out;
+  }
+  available(): number {
+    return this.reader ? this.p.size : 0;
   }
   /** Drop `n` buffered bytes (those a splice moved on). */
   consume(n: number): void {

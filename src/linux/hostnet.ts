@@ -56,6 +56,8 @@ export interface HostTcpConn extends HostObject {
   write(buf: Uint8Array): number;
   /** A read would not return -EAGAIN. */
   readable(): boolean;
+  /** Bytes received and not yet read. */
+  readonly buffered: number;
   /** A write would not return -EAGAIN. */
   writable(): boolean;
   /** The peer has ended its side (a read returns 0 once the buffered bytes are taken). */

@@ -204,6 +204,10 @@ export class HostTcp extends HostSocket {
     return { data: buf.subarray(0, n), size: n };
   }
 
+  available(): number {
+    return this.conn?.buffered ?? 0;
+  }
+
   poll(): number {
     if (this.listening) return this.listener && this.listener.queued > 0 ? EPOLLIN : 0;
     const c = this.conn;
@@ -341,6 +345,10 @@ export class HostUdpSocket extends HostSocket {
     const own = super.takeError();
     if (own) return own;
     return this.udp ? -this.udp.takeError() : 0;
+  }
+
+  available(): number {
+    return this.udp?.recv(true)?.data.length ?? 0;
   }
 
   poll(): number {

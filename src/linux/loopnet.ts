@@ -364,6 +364,10 @@ export class LoopStream extends Socket {
     return { data: out, size: n };
   }
 
+  available(): number {
+    return this.rx?.size ?? 0;
+  }
+
   poll(): number {
     if (this.listening) return this.backlog.length > 0 ? EPOLLIN : 0;
     if (!this.rx || !this.tx) return EPOLLOUT | EPOLLHUP;
@@ -516,6 +520,10 @@ export class LoopDgram extends Socket {
       this.gen++;
     }
     return { data: d.data.subarray(0, max), size: d.data.length, from: d.from };
+  }
+
+  available(): number {
+    return this.queue[0]?.data.length ?? 0;
   }
 
   poll(): number {

@@ -85,6 +85,8 @@ export abstract class Socket implements FileDesc {
   /** Connected (or a datagram socket with a peer): shutdown wants it. */
   abstract isConnected(): boolean;
   abstract poll(): number;
+  /** FIONREAD: the next datagram's size, or the stream bytes buffered. */
+  abstract available(): number;
   abstract release(): void;
   /** shutdown(2) of the host side or the emulator's stream, after the flags are set. */
   protected abstract onShutdown(how: number): void;

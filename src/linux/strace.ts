@@ -6,6 +6,7 @@ import type { Memory } from "../mem/api.js";
 import type { ArgKind, SyscallRow } from "./sysapi.js";
 import { errnoText } from "./errno.js";
 import { signalName } from "./abi.js";
+import { AF_INET, AF_INET6, AF_UNIX, ipText, readSockAddr } from "./sockaddr.js";
 
 const STR_MAX = 32;
 
@@ -40,6 +41,36 @@ const FUTEX = ["FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_C
 const FCNTL: Record<number, string> = { 0: "F_DUPFD", 1: "F_GETFD", 2: "F_SETFD", 3: "F_GETFL", 4: "F_SETFL", 1030: "F_DUPFD_CLOEXEC" };
 const IOCTL: Record<number, string> = { 0x5401: "TCGETS", 0x5413: "TIOCGWINSZ", 0x5421: "FIONBIO", 0x5451: "FIOCLEX", 0x5450: "FIONCLEX", 0x540f: "TIOCGPGRP" };
 const ARCH: Record<number, string> = { 0x1001: "ARCH_SET_GS", 0x1002: "ARCH_SET_FS", 0x1003: "ARCH_GET_FS", 0x1004: "ARCH_GET_GS" };
+
+const FAMILIES: Record<number, string> = { 0: "AF_UNSPEC", 1: "AF_UNIX", 2: "AF_INET", 10: "AF_INET6", 16: "AF_NETLINK", 17: "AF_PACKET" };
+const SOCK_TYPES: Record<number, string> = { 1: "SOCK_STREAM", 2: "SOCK_DGRAM", 3: "SOCK_RAW", 5: "SOCK_SEQPACKET" };
+const SOL: Record<number, string> = { 0: "SOL_IP", 1: "SOL_SOCKET", 6: "SOL_TCP", 17: "SOL_UDP", 41: "SOL_IPV6" };
+const SOCKOPTS: Record<number, Record<number, string>> = {
+  1: { 1: "SO_DEBUG", 2: "SO_REUSEADDR", 3: "SO_TYPE", 4: "SO_ERROR", 5: "SO_DONTROUTE", 6: "SO_BROADCAST", 7: "SO_SNDBUF",
+    8: "SO_RCVBUF", 9: "SO_KEEPALIVE", 10: "SO_OOBINLINE", 13: "SO_LINGER", 15: "SO_REUSEPORT", 18: "SO_RCVLOWAT",
+    20: "SO_RCVTIMEO_OLD", 21: "SO_SNDTIMEO_OLD", 30: "SO_ACCEPTCONN", 38: "SO_PROTOCOL", 39: "SO_DOMAIN" },
+  6: { 1: "TCP_NODELAY", 2: "TCP_MAXSEG", 3: "TCP_CORK", 4: "TCP_KEEPIDLE", 5: "TCP_KEEPINTVL", 6: "TCP_KEEPCNT", 11: "TCP_INFO",
+    18: "TCP_USER_TIMEOUT", 23: "TCP_FASTOPEN" },
+  0: { 1: "IP_TOS", 2: "IP_TTL", 33: "IP_MULTICAST_TTL", 34: "IP_MULTICAST_LOOP", 35: "IP_ADD_MEMBERSHIP" },
+  41: { 16: "IPV6_UNICAST_HOPS", 26: "IPV6_V6ONLY", 20: "IPV6_ADD_MEMBERSHIP" },
+};
+const MSG: [number, string][] = [[0x1, "MSG_OOB"], [0x2, "MSG_PEEK"], [0x4, "MSG_DONTROUTE"], [0x20, "MSG_TRUNC"],
+  [0x40, "MSG_DONTWAIT"], [0x100, "MSG_WAITALL"], [0x4000, "MSG_NOSIGNAL"], [0x10000, "MSG_WAITFORONE"], [0x40000000, "MSG_CMSG_CLOEXEC"]];
+
+/** A sockaddr as strace shows it: {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.0.0.1")}. */
+function sockaddrText(mem: Memory, at: number, len: number): string {
+  const a = readSockAddr(mem, at, len);
+  if (typeof a === "number") return a === 0 ? "{sa_family=AF_UNSPEC}" : "0x" + at.toString(16);
+  if (a.family === AF_INET) return `{sa_family=AF_INET, sin_port=htons(${a.port}), sin_addr=inet_addr("${ipText(a.ip)}")}`;
+  if (a.family === AF_INET6) {
+    return `{sa_family=AF_INET6, sin6_port=htons(${a.port}), sin6_flowinfo=htonl(${a.flow ?? 0}), inet_pton(AF_INET6, "${ipText(a.ip)}", &sin6_addr), sin6_scope_id=${a.scope ?? 0}}`;
+  }
+  if (a.family === AF_UNIX) {
+    if (a.name.length === 0) return "{sa_family=AF_UNIX}";
+    return a.name[0] === 0 ? `{sa_family=AF_UNIX, sun_path=@${quote(a.name.subarray(1), false)}}` : `{sa_family=AF_UNIX, sun_path=${quote(a.name, false)}}`;
+  }
+  return "0x" + at.toString(16);
+}
 
 /** strace's string quoting: C escapes, octal for other bytes. */
 export function quote(bytes: Uint8Array, more: boolean): string {
@@ -131,6 +162,23 @@ function fmtArg(kind: ArgKind, v: bigint, next: bigint | undefined, result: numb
       if (v === 0n) return "NULL";
       return safe(() => `{tv_sec=${BigInt.asIntN(64, mem.readU64Big(n))}, tv_nsec=${BigInt.asIntN(64, mem.readU64Big(n + 8))}}`, v);
     case "strarr": return ptr(v);
+    case "sockfamily": return FAMILIES[n] ?? String(n);
+    case "socktype": {
+      const base = SOCK_TYPES[n & 0xf] ?? String(n & 0xf);
+      const rest = flagNames(n & ~0xf, [[0o2000000, "SOCK_CLOEXEC"], [0o4000, "SOCK_NONBLOCK"]], "");
+      return rest ? `${base}|${rest}` : base;
+    }
+    case "sockaddr": return v === 0n ? "NULL" : safe(() => sockaddrText(mem, n, Number(next ?? 0n)), v);
+    case "sockaddr_out":
+      if (v === 0n || result < 0 || !next) return ptr(v);
+      return safe(() => sockaddrText(mem, n, mem.readU32(Number(next))), v);
+    case "sollevel": return SOL[n] ?? String(i32(v));
+    case "sockopt": return String(i32(v));
+    case "optval":
+      if (v === 0n || next !== 4n) return ptr(v);
+      return safe(() => `[${mem.readU32(n) | 0}]`, v);
+    case "msgflags": return flagNames(n, MSG);
+    case "shuthow": return ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"][n] ?? String(n);
   }
 }
 
@@ -154,5 +202,10 @@ export function formatSyscall(nr: number, name: string, row: SyscallRow | undefi
     if (cmd === 1 || cmd === 3) kinds = kinds.slice(0, 2); // F_GETFD, F_GETFL take no argument
   }
   const parts = kinds.map((k, i) => fmtArg(k, args[i] ?? 0n, args[i + 1], result ?? -1, mem));
+  if (kinds[2] === "sockopt") {
+    // The option's name depends on its level.
+    const name = SOCKOPTS[Number(args[1] ?? 0n)]?.[Number(args[2] ?? 0n)];
+    if (name) parts[2] = name;
+  }
   return `${row ? name : `syscall_${nr}`}(${parts.join(", ")}) = ${fmtResult(row, result)}`;
 }

@@ -15,7 +15,8 @@ export const NORETURN = -0x7fff0002;
 export type ArgKind =
   | "int" | "uint" | "hex" | "ptr" | "fd" | "dirfd" | "path" | "buf_in" | "buf_out" | "oflags" | "mode"
   | "prot" | "mapflags" | "signal" | "sighow" | "futexop" | "clockid" | "cloneflags" | "epollop"
-  | "atflags" | "whence" | "archprctl" | "fcntlcmd" | "ioctlreq" | "timespec" | "strarr";
+  | "atflags" | "whence" | "archprctl" | "fcntlcmd" | "ioctlreq" | "timespec" | "strarr"
+  | "sockfamily" | "socktype" | "sockaddr" | "sockaddr_out" | "sollevel" | "sockopt" | "optval" | "msgflags" | "shuthow";
 
 /** The six argument registers of a syscall (RDI, RSI, RDX, R10, R8, R9) as 64-bit values. */
 export class Args {

@@ -417,7 +417,7 @@ function sysFcntl(t: Thread, a: Args): number {
   }
 }
 
-const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450, TIOCGPGRP = 0x540f;
+const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450, TIOCGPGRP = 0x540f, FIONREAD = 0x541b;
 
 function sysIoctl(t: Thread, a: Args): number {
   const p = t.proc, e = p.fds.get(a.i32(0)), req = a.u32(1), arg = a.u(2);
@@ -427,6 +427,12 @@ function sysIoctl(t: Thread, a: Args): number {
     case FIOCLEX: e.cloexec = true; return 0;
     case FIONCLEX: e.cloexec = false; return 0;
     case FIONBIO: f.flags = p.mem.readU32(arg) ? f.flags | O_NONBLOCK : f.flags & ~O_NONBLOCK; return 0;
+    case FIONREAD: {
+      // Sockets (the next datagram's size, or the bytes buffered) and pipes.
+      if (!f.available) return -ENOTTY;
+      p.mem.writeU32(arg, f.available());
+      return 0;
+    }
     case TCGETS: {
       if (!f.isTTY) return -ENOTTY;
       const tio = new Uint8Array(60), dv = new DataView(tio.buffer);
