@@ -198,7 +198,8 @@ export class HostTcp extends HostSocket {
     const f = this.failure();
     if (f < 0) return f;
     if (c.status < 0 || this.rdShut) return { data: new Uint8Array(0), size: 0 };
-    const buf = new Uint8Array(max);
+    // What is buffered, at most: a read of nothing buffered needs one byte to say EAGAIN or EOF.
+    const buf = new Uint8Array(Math.min(max, Math.max(c.buffered, 1)));
     const n = c.read(buf, (flags & MSG_PEEK) !== 0);
     if (n < 0) return n === -EAGAIN ? n : (this.failReported = true, n);
     return { data: buf.subarray(0, n), size: n };

@@ -12,6 +12,7 @@ import {
   EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
 } from "../errno.js";
 import { O_CLOEXEC, O_NONBLOCK } from "../abi.js";
+import { GuestFault } from "../../mem/api.js";
 import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, readSockAddr, writeSockAddr, type SockAddr } from "../sockaddr.js";
 import {
   IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, Later, MSG_DONTWAIT, MSG_TRUNC, SO_ACCEPTCONN,
@@ -31,6 +32,19 @@ function sock(t: Thread, fd: number): Socket | number {
   return f instanceof Socket ? f : -ENOTSOCK;
 }
 
+/** op(), a bad user pointer met on the way being EFAULT: a parked call finishes outside the
+ *  syscall dispatcher, which catches that for the first try. */
+function faultSafe(op: () => number): () => number {
+  return () => {
+    try {
+      return op();
+    } catch (e) {
+      if (e instanceof GuestFault) return -EFAULT;
+      throw e;
+    }
+  };
+}
+
 /** A Res as a syscall result: a Later parks the thread until its value is known. */
 function settle(t: Thread, r: Res): number {
   if (typeof r === "number") return r;
@@ -48,7 +62,8 @@ function deadlineOf(t: Thread, s: Socket, name: number): number {
 
 /** Run op; when it says EAGAIN on a blocking call, park until it says something else (or the
  *  socket's timeout passes: EAGAIN). */
-function blocking(t: Thread, s: Socket, nonblock: boolean, timeoutOpt: number, op: () => number): number {
+function blocking(t: Thread, s: Socket, nonblock: boolean, timeoutOpt: number, unsafeOp: () => number): number {
+  const op = faultSafe(unsafeOp);
   const r = op();
   if (r !== -EAGAIN || nonblock || (s.flags & O_NONBLOCK)) return r;
   t.proc.park(t, {
