@@ -56,7 +56,7 @@ export async function bootCommand(binArg: string | undefined, args: string[], o:
     detached: () => tracer.done,
     wrapHost: (real) => {
       const host: Host = {
-        vfs: real.vfs, stdin: real.stdin, stdout: out, stderr: err, cpuCount: real.cpuCount,
+        vfs: real.vfs, stdin: real.stdin, stdout: out, stderr: err, cpuCount: real.cpuCount, net: real.net,
         monotonicNs: () => real.monotonicNs(), realtimeMs: () => real.realtimeMs(), randomFill: (b) => real.randomFill(b),
       };
       Object.defineProperty(host, "onWake", { get: () => real.onWake, set: (f: (() => void) | undefined) => { real.onWake = f; } });
