@@ -7,10 +7,17 @@
 
 import * as net from "node:net";
 import * as dgram from "node:dgram";
+import { readFileSync, readdirSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import type {
   HostDatagram, HostEndpoint, HostNet, HostSocketOptions, HostTcpConn, HostTcpListener, HostUdp,
 } from "../linux/hostnet.js";
 import { EAGAIN, EINVAL, EISCONN, EPIPE, errnoOf } from "../linux/errno.js";
+import {
+  ARPHRD_LOOPBACK, IFA_F_PERMANENT, IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_RUNNING, IFF_UP, RT_SCOPE_HOST,
+  RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, type NetAddress, type NetInterface,
+} from "../linux/netlink.js";
+import { isLoopback, parseIp } from "../linux/sockaddr.js";
 
 /** Bytes buffered each way before the host stops reading or the guest must wait. */
 const HIGH_WATER = 256 * 1024;
@@ -62,6 +69,9 @@ export class NodeNet implements HostNet {
   }
   udpOpen(o: HostSocketOptions & { reuseAddr: boolean }): HostUdp {
     return new NodeUdp(this, o);
+  }
+  interfaces(): NetInterface[] {
+    return hostInterfaces();
   }
   closeAll(): void {
     for (const h of [...this.open]) {
@@ -435,4 +445,69 @@ class NodeUdp implements HostUdp, Closable {
       // already closed
     }
   }
+}
+
+/** "aa:bb:cc:dd:ee:ff" as bytes (6 zero bytes when absent). */
+function macBytes(s: string | undefined): Uint8Array {
+  const parts = (s ?? "").split(":");
+  if (parts.length < 2 || !parts.every((p) => /^[0-9a-f]{2}$/i.test(p))) return new Uint8Array(6);
+  return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
+}
+
+/**
+ * The host's interfaces as netlink would list them: links from /sys/class/net (index, MTU,
+ * type, addresses, flags with IFF_RUNNING and IFF_LOWER_UP from the operational state and
+ * carrier, as the kernel's dev_get_flags adds them), addresses from os.networkInterfaces(). A
+ * host without /sys (not Linux) gets what Node knows, numbered in its order.
+ */
+function hostInterfaces(): NetInterface[] {
+  const sys = "/sys/class/net";
+  const byName = networkInterfaces();
+  let names: string[];
+  try {
+    names = readdirSync(sys);
+  } catch {
+    names = Object.keys(byName);
+  }
+  const out = names.map((name, i): NetInterface => {
+    const read = (f: string): string | undefined => {
+      try {
+        return readFileSync(`${sys}/${name}/${f}`, "utf8").trim();
+      } catch {
+        return undefined;
+      }
+    };
+    const node = byName[name] ?? [];
+    const internal = node.some((a) => a.internal);
+    const type = Number(read("type") ?? (internal ? ARPHRD_LOOPBACK : 1));
+    let flags = read("flags") !== undefined ? parseInt(read("flags")!, 16) : internal ? IFF_UP | IFF_LOOPBACK : IFF_UP | IFF_BROADCAST;
+    flags &= ~(IFF_RUNNING | IFF_LOWER_UP);
+    if (flags & IFF_UP) {
+      const oper = read("operstate") ?? "up";
+      if (oper === "up" || oper === "unknown") flags |= IFF_RUNNING;
+      if ((read("carrier") ?? "1") === "1") flags |= IFF_LOWER_UP;
+    }
+    const mac = macBytes(read("address") ?? node[0]?.mac);
+    const addrs: NetAddress[] = [];
+    for (const a of node) {
+      const ip = parseIp(a.address);
+      if (!ip) continue;
+      const prefix = Number(a.cidr?.split("/")[1] ?? (ip.length === 4 ? 32 : 128));
+      const linkLocal = ip.length === 16 && ip[0] === 0xfe && (ip[1]! & 0xc0) === 0x80;
+      const scope = isLoopback(ip) ? RT_SCOPE_HOST : linkLocal ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+      const addr: NetAddress = { ip, prefix, scope, flags: IFA_F_PERMANENT };
+      if (ip.length === 4 && flags & IFF_BROADCAST && prefix < 31) {
+        const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+        const v = ((ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]!) >>> 0;
+        const b = (v | ~mask) >>> 0;
+        addr.brd = Uint8Array.of(b >>> 24, (b >>> 16) & 0xff, (b >>> 8) & 0xff, b & 0xff);
+      }
+      addrs.push(addr);
+    }
+    return {
+      index: Number(read("ifindex") ?? i + 1), name, flags, type, mtu: Number(read("mtu") ?? (internal ? 65536 : 1500)), mac,
+      brd: macBytes(read("broadcast") ?? (internal ? undefined : "ff:ff:ff:ff:ff:ff")), addrs,
+    };
+  });
+  return out.sort((a, b) => a.index - b.index);
 }

@@ -5,6 +5,8 @@
 // readiness generation, for EPOLLET) and calls the host's wake-up after every change, so a
 // parked guest thread is polled again. Errors are negative Linux errno values.
 
+import type { NetInterface } from "./netlink.js";
+
 /** An IP endpoint in the host's terms: the address as text ("127.0.0.1", "::1",
  *  "::ffff:10.0.0.1"). */
 export interface HostEndpoint {
@@ -26,6 +28,9 @@ export interface HostNet {
   tcpConnect(o: HostSocketOptions & HostEndpoint & { local?: HostEndpoint; noDelay: boolean; keepAliveSec: number }): HostTcpConn;
   /** A UDP socket, not yet bound. */
   udpOpen(o: HostSocketOptions & { reuseAddr: boolean }): HostUdp;
+  /** The host's network interfaces and their addresses, by index (netlink's RTM_GETLINK and
+   *  RTM_GETADDR answers). */
+  interfaces(): NetInterface[];
   /** Close everything still open (the run has ended). */
   closeAll(): void;
 }

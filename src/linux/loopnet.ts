@@ -15,7 +15,7 @@ import { AT_FDCWD, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP, O_CREAT, O
 import { cleanPath } from "./vfs.js";
 import { resolveAt } from "./sys/fs.js";
 import {
-  AF_INET, AF_INET6, AF_UNIX, UNNAMED, anyAddr, asV4, familyMismatch, inFamily, isLoopback, isWildcard, sameIp,
+  AF_INET, AF_INET6, AF_UNIX, UNNAMED, anyAddr, asV4, familyMismatch, inFamily, isInet, isLoopback, isWildcard, sameIp,
   type InetAddr, type SockAddr, type UnixAddr,
 } from "./sockaddr.js";
 import {
@@ -96,6 +96,8 @@ type PortSocket = LoopStream | LoopDgram;
 export class LoopNet {
   private readonly ports = { tcp: new Map<number, PortSocket[]>(), udp: new Map<number, PortSocket[]>() };
   private nextPort = EPHEMERAL_LO;
+  /** AF_NETLINK port ids in use (netlink.ts). */
+  readonly netlinkPorts = { used: new Set<number>(), next: -4096 };
   constructor(readonly kernel: Kernel, readonly up: boolean) {}
 
   /** The source address of this host's traffic to `dst` (traffic form, 4 or 16 bytes). */
@@ -227,7 +229,7 @@ export class LoopStream extends Socket {
     if (addr.family !== this.family) return this.family === AF_UNIX ? -EINVAL : familyMismatch(this.family, addr);
     if (this.local) return -EINVAL;
     if (addr.family === AF_UNIX) return this.bindUnix(p, addr);
-    return this.net.bind("tcp", this, addr);
+    return isInet(addr) ? this.net.bind("tcp", this, addr) : -EAFNOSUPPORT;
   }
 
   /** A path gets its placeholder file (EADDRINUSE if the name exists), an empty name an
@@ -279,7 +281,7 @@ export class LoopStream extends Socket {
       return 0;
     }
     const bad = familyMismatch(this.family, to);
-    if (bad < 0 || to.family === AF_UNIX) return bad;
+    if (bad < 0 || !isInet(to)) return bad || -EAFNOSUPPORT;
     const dst = this.net.route(to);
     if (typeof dst === "number") return dst;
     const l = this.net.find("tcp", dst, to.port, (s) => s.isListening()) as LoopStream | undefined;

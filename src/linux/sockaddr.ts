@@ -5,7 +5,7 @@
 import type { Memory } from "../mem/api.js";
 import { EAFNOSUPPORT, EINVAL } from "./errno.js";
 
-export const AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+export const AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16;
 
 export interface InetAddr {
   family: typeof AF_INET | typeof AF_INET6;
@@ -25,9 +25,20 @@ export interface UnixAddr {
   key?: string;
 }
 
-export type SockAddr = InetAddr | UnixAddr;
+export interface NetlinkAddr {
+  family: typeof AF_NETLINK;
+  /** nl_pid: the port id (0: the kernel). */
+  pid: number;
+  groups: number;
+}
+
+export type SockAddr = InetAddr | UnixAddr | NetlinkAddr;
 
 export const UNNAMED: UnixAddr = { family: AF_UNIX, name: new Uint8Array(0) };
+
+export function isInet(a: SockAddr): a is InetAddr {
+  return a.family === AF_INET || a.family === AF_INET6;
+}
 
 /** The wildcard address of a family, port 0 (getsockname of an unbound socket). */
 export function anyAddr(family: typeof AF_INET | typeof AF_INET6, port = 0): InetAddr {
@@ -58,12 +69,23 @@ export function readSockAddr(mem: Memory, at: number, len: number): SockAddr | t
     }
     return { family, name: name.slice() };
   }
+  if (family === AF_NETLINK) {
+    if (len < 12) return -EINVAL;
+    return { family, pid: mem.readU32(at + 4), groups: mem.readU32(at + 8) };
+  }
   if (family === AF_UNSPEC) return AF_UNSPEC;
   return -EAFNOSUPPORT;
 }
 
 /** The bytes of a sockaddr for `a`. */
 export function encodeSockAddr(a: SockAddr): Uint8Array {
+  if (a.family === AF_NETLINK) {
+    const b = new Uint8Array(12), dv = new DataView(b.buffer);
+    dv.setUint16(0, AF_NETLINK, true);
+    dv.setUint32(4, a.pid >>> 0, true);
+    dv.setUint32(8, a.groups >>> 0, true);
+    return b;
+  }
   if (a.family === AF_UNIX) {
     const name = a.name;
     const nul = name.length > 0 && name[0] !== 0 ? 1 : 0;

@@ -6,7 +6,7 @@ import type { Memory } from "../mem/api.js";
 import type { ArgKind, SyscallRow } from "./sysapi.js";
 import { errnoText } from "./errno.js";
 import { signalName } from "./abi.js";
-import { AF_INET, AF_INET6, AF_UNIX, ipText, readSockAddr } from "./sockaddr.js";
+import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, ipText, readSockAddr } from "./sockaddr.js";
 
 const STR_MAX = 32;
 
@@ -65,6 +65,7 @@ function sockaddrText(mem: Memory, at: number, len: number): string {
   if (a.family === AF_INET6) {
     return `{sa_family=AF_INET6, sin6_port=htons(${a.port}), sin6_flowinfo=htonl(${a.flow ?? 0}), inet_pton(AF_INET6, "${ipText(a.ip)}", &sin6_addr), sin6_scope_id=${a.scope ?? 0}}`;
   }
+  if (a.family === AF_NETLINK) return `{sa_family=AF_NETLINK, nl_pid=${a.pid}, nl_groups=${a.groups.toString(16).padStart(8, "0")}}`;
   if (a.family === AF_UNIX) {
     if (a.name.length === 0) return "{sa_family=AF_UNIX}";
     return a.name[0] === 0 ? `{sa_family=AF_UNIX, sun_path=@${quote(a.name.subarray(1), false)}}` : `{sa_family=AF_UNIX, sun_path=${quote(a.name, false)}}`;

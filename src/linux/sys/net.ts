@@ -13,7 +13,8 @@ import {
 } from "../errno.js";
 import { O_CLOEXEC, O_NONBLOCK } from "../abi.js";
 import { GuestFault } from "../../mem/api.js";
-import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, readSockAddr, writeSockAddr, type SockAddr } from "../sockaddr.js";
+import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, AF_UNSPEC, readSockAddr, writeSockAddr, type SockAddr } from "../sockaddr.js";
+import { NETLINK_ROUTE, NetlinkSocket, loopbackInterface } from "../netlink.js";
 import {
   IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, Later, MSG_DONTWAIT, MSG_TRUNC, SO_ACCEPTCONN,
   SO_DOMAIN, SO_ERROR, SO_LINGER, SO_PROTOCOL, SO_RCVBUF, SO_RCVTIMEO, SO_SNDBUF, SO_SNDTIMEO, SO_TYPE,
@@ -24,6 +25,7 @@ import { hostSocket } from "../hostsock.js";
 
 /** Largest byte count one call moves (as MAX_RW_COUNT in Linux). */
 const MAX_IO = 0x7ffff000;
+const SOCK_RAW = 3;
 const IOV_MAX = 1024, UIO_MAXIOV = 1024;
 
 function sock(t: Thread, fd: number): Socket | number {
@@ -88,6 +90,16 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
       return -EOPNOTSUPP;
     }
     return -ESOCKTNOSUPPORT;
+  }
+  if (domain === AF_NETLINK) {
+    if (type !== SOCK_RAW && type !== SOCK_DGRAM) return -ESOCKTNOSUPPORT;
+    if (protocol !== NETLINK_ROUTE) {
+      p.warnOnce(`netlink${protocol}`, `rt0: warning: netlink protocol ${protocol} is not implemented (EPROTONOSUPPORT; NETLINK_ROUTE is)`);
+      return -EPROTONOSUPPORT;
+    }
+    const policy = k.opts.net, hostNet = p.host.net;
+    const interfaces = policy === "host" && hostNet ? () => hostNet.interfaces() : () => [loopbackInterface(policy !== "none")];
+    return new NetlinkSocket(domain, type, protocol, k.loopNet.netlinkPorts, interfaces);
   }
   if (domain !== AF_INET && domain !== AF_INET6) {
     p.warnOnce(`af${domain}`, `rt0: warning: socket family ${domain} is not implemented (EAFNOSUPPORT)`);
