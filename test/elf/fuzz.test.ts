@@ -124,7 +124,7 @@ test(`fuzz: ${ITERATIONS} mutated ELFs give only UserError and finish quickly`, 
       }
     }
     const input = buf.subarray(0, len);
-    const t0 = performance.now();
+    const c0 = process.cpuUsage();
     try {
       const elf = parseElf(input);
       elf.notes();
@@ -161,10 +161,12 @@ test(`fuzz: ${ITERATIONS} mutated ELFs give only UserError and finish quickly`, 
     } finally {
       for (let k = undo.length - 1; k >= 0; k--) buf.set(undo[k]![1], undo[k]![0]);
     }
-    worst = Math.max(worst, performance.now() - t0);
+    // CPU time, not wall time: a loaded machine descheduling this process is no slow input.
+    const c = process.cpuUsage(c0);
+    worst = Math.max(worst, (c.user + c.system) / 1000);
   }
   const secs = (performance.now() - started) / 1000;
-  t.diagnostic(`${ITERATIONS} inputs in ${secs.toFixed(1)}s: ${userErrors} UserError, ${opened} opened, ${decoded} instructions decoded; slowest ${worst.toFixed(0)} ms`);
-  assert.ok(worst < 2000, `an input took ${worst.toFixed(0)} ms`);
+  t.diagnostic(`${ITERATIONS} inputs in ${secs.toFixed(1)}s: ${userErrors} UserError, ${opened} opened, ${decoded} instructions decoded; slowest ${worst.toFixed(0)} ms of CPU`);
+  assert.ok(worst < 2000, `an input took ${worst.toFixed(0)} ms of CPU`);
   assert.ok(userErrors > ITERATIONS / 10 && opened > ITERATIONS / 10, "the mutations exercise both the error and the success paths");
 });
