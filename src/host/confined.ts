@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import { EINVAL, ELOOP, ENOENT, ENOTDIR, EIO } from "../linux/errno.js";
 import { O_DIRECTORY, O_NOFOLLOW, O_PATH } from "../linux/abi.js";
+import type { Stat } from "../linux/vfs.js";
 
 /** What an operation on the final name answers when that name is a symbolic link that the
  *  caller wants followed: the resolution reads it and goes on. */
@@ -33,6 +34,18 @@ const MAX_LINKS = 40;
 export function errOf(e: unknown): number {
   const n = (e as { errno?: unknown } | null)?.errno;
   return typeof n === "number" && n < 0 ? n : -EIO;
+}
+
+/** stat(2)'s numbers of a Node bigint stat. */
+export function toStat(s: fs.BigIntStats): Stat {
+  const sec = (ns: bigint): number => Number(ns / 1000000000n);
+  const nsec = (ns: bigint): number => Number(ns % 1000000000n);
+  return {
+    dev: Number(s.dev), ino: Number(s.ino), mode: Number(s.mode), nlink: Number(s.nlink), uid: Number(s.uid),
+    gid: Number(s.gid), rdev: Number(s.rdev), size: Number(s.size), blksize: Number(s.blksize), blocks: Number(s.blocks),
+    atimeSec: sec(s.atimeNs), atimeNsec: nsec(s.atimeNs), mtimeSec: sec(s.mtimeNs), mtimeNsec: nsec(s.mtimeNs),
+    ctimeSec: sec(s.ctimeNs), ctimeNsec: nsec(s.ctimeNs),
+  };
 }
 
 /** A directory entered without /proc changed under rt0 (a swap): start the resolution again. */

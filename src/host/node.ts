@@ -4,14 +4,14 @@
 
 import * as fs from "node:fs";
 import { execFileSync } from "node:child_process";
-import { isatty } from "node:tty";
 import { availableParallelism } from "node:os";
 import { resolve as hostResolve } from "node:path";
-import type { DirEntry, Host, HostStream, Stat, TimeSpec, Vfs, VfsFile } from "../linux/vfs.js";
-import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN, drainChunks } from "../linux/vfs.js";
-import { EACCES, EAGAIN, EBUSY, EINVAL, EPERM, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, EXDEV } from "../linux/errno.js";
+import type { DirEntry, Host, Stat, TimeSpec, Vfs, VfsFile } from "../linux/vfs.js";
+import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN } from "../linux/vfs.js";
+import { EACCES, EBUSY, EINVAL, EPERM, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, EXDEV } from "../linux/errno.js";
 import { O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from "../linux/abi.js";
-import { Confined, LINK, errOf, idOf, type ResolveOptions } from "./confined.js";
+import { Confined, LINK, errOf, idOf, toStat, type ResolveOptions } from "./confined.js";
+import { OutStream, StdinStream } from "./nodestdio.js";
 import { NodeNet } from "./nodenet.js";
 
 /** Host paths at least this long go through withShort. */
@@ -95,17 +95,6 @@ function setTimes(host: string, follow: boolean, atime: TimeSpec | null, mtime: 
     if (atime) touch("-a", atime);
     if (mtime) touch("-m", mtime);
   }
-}
-
-function toStat(s: fs.BigIntStats): Stat {
-  const sec = (ns: bigint): number => Number(ns / 1000000000n);
-  const nsec = (ns: bigint): number => Number(ns % 1000000000n);
-  return {
-    dev: Number(s.dev), ino: Number(s.ino), mode: Number(s.mode), nlink: Number(s.nlink), uid: Number(s.uid),
-    gid: Number(s.gid), rdev: Number(s.rdev), size: Number(s.size), blksize: Number(s.blksize), blocks: Number(s.blocks),
-    atimeSec: sec(s.atimeNs), atimeNsec: nsec(s.atimeNs), mtimeSec: sec(s.mtimeNs), mtimeNsec: nsec(s.mtimeNs),
-    ctimeSec: sec(s.ctimeNs), ctimeNsec: nsec(s.ctimeNs),
-  };
 }
 
 function dtype(d: fs.Dirent): number {
@@ -508,134 +497,13 @@ export class NodeVfs implements Vfs {
   }
 }
 
-/** isatty(3) of a host descriptor. Only a character device can be a terminal: fstat answers for
- *  pipes and files without node:tty, which the CLI bundle loads on first use (it pulls in the
- *  stream modules, 2-3 ms of every start). */
-function isTerminal(fd: number): boolean {
-  try {
-    if (!fs.fstatSync(fd).isCharacterDevice()) return false;
-  } catch {
-    return false;
-  }
-  return isatty(fd);
-}
-
-/**
- * Was standard descriptor fd closed when rt0 started? Node's start-up puts /dev/null, opened
- * read-write, in the place of a missing 0, 1 or 2 before any JavaScript runs, while a shell's
- * `</dev/null` and `>/dev/null` open it read-only or write-only. So: /dev/null (its device
- * number) with the access mode O_RDWR in /proc/self/fdinfo. Without /proc, never. A caller that
- * hands rt0 a read-write /dev/null itself (libuv's "ignore" for 1 and 2, Python's DEVNULL)
- * looks the same: the guest then finds that descriptor closed.
- */
-export function stdioWasClosed(fd: number): boolean {
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isCharacterDevice() || st.rdev !== fs.statSync("/dev/null").rdev) return false;
-    const flags = /^flags:\s+([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
-    return flags !== null && (parseInt(flags[1]!, 8) & 3) === 2;
-  } catch {
-    return false;
-  }
-}
-
-class OutStream implements HostStream {
-  readonly isTTY: boolean;
-  readonly closed: boolean;
-  constructor(private readonly fd: number) {
-    this.isTTY = isTerminal(fd);
-    this.closed = stdioWasClosed(fd);
-  }
-  read(): number {
-    return -EINVAL;
-  }
-  write(buf: Uint8Array): number {
-    let off = 0;
-    while (off < buf.length) {
-      try {
-        off += fs.writeSync(this.fd, buf, off, buf.length - off);
-      } catch (e) {
-        if (errOf(e) === -EAGAIN) continue;
-        return off > 0 ? off : errOf(e);
-      }
-    }
-    return buf.length;
-  }
-  readable(): boolean {
-    return false;
-  }
-  winsize(): { rows: number; cols: number } {
-    const s = this.fd === 1 ? process.stdout : process.stderr;
-    return { rows: s.rows || 24, cols: s.columns || 80 };
-  }
-}
-
-/** stdin: regular files are read directly; pipes and terminals through an async stream that
- *  starts on the first read and wakes the machine when data arrives. */
-class InStream implements HostStream {
-  readonly isTTY = isTerminal(0);
-  readonly closed = stdioWasClosed(0);
-  private chunks: Uint8Array[] = [];
-  private eof = false;
-  private started = false;
-  private readonly regular: boolean;
-  constructor(private readonly wake: () => void) {
-    let regular: boolean;
-    try {
-      regular = fs.fstatSync(0).isFile();
-    } catch {
-      regular = false;
-    }
-    this.regular = regular;
-  }
-  private start(): void {
-    if (this.started) return;
-    this.started = true;
-    process.stdin.on("data", (c: Buffer) => {
-      this.chunks.push(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
-      this.wake();
-    });
-    process.stdin.on("end", () => {
-      this.eof = true;
-      this.wake();
-    });
-    process.stdin.on("error", () => {
-      this.eof = true;
-      this.wake();
-    });
-  }
-  read(buf: Uint8Array): number {
-    if (this.regular) {
-      try {
-        return fs.readSync(0, buf, 0, buf.length, null);
-      } catch (e) {
-        return errOf(e);
-      }
-    }
-    this.start();
-    if (this.chunks.length === 0) return this.eof ? 0 : -EAGAIN;
-    return drainChunks(this.chunks, buf);
-  }
-  write(): number {
-    return -EINVAL;
-  }
-  readable(): boolean {
-    if (this.regular) return true;
-    this.start();
-    return this.chunks.length > 0 || this.eof;
-  }
-  close(): void {
-    if (this.started) process.stdin.destroy();
-  }
-}
-
 export interface NodeHostOptions {
   root?: string;
 }
 
 export class NodeHost implements Host {
   readonly vfs: NodeVfs;
-  readonly stdin: InStream;
+  readonly stdin: StdinStream;
   readonly stdout = new OutStream(1);
   readonly stderr = new OutStream(2);
   readonly cpuCount = availableParallelism();
@@ -646,7 +514,7 @@ export class NodeHost implements Host {
   private readonly t0 = process.hrtime.bigint();
   constructor(o: NodeHostOptions = {}) {
     this.vfs = new NodeVfs(o.root);
-    this.stdin = new InStream(() => this.onWake?.());
+    this.stdin = new StdinStream(() => this.onWake?.());
   }
   monotonicNs(): number {
     return Number(process.hrtime.bigint() - this.t0);

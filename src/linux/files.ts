@@ -171,8 +171,11 @@ export class StreamDesc extends Base implements FileDesc {
   }
   override read(buf: Uint8Array): number { return this.s.read(buf); }
   override write(buf: Uint8Array): number { return this.s.write(buf); }
-  stat(): Stat | number { return fakeStat(this.isTTY ? S_IFCHR | 0o620 : S_IFIFO | 0o600); }
-  override poll(): number { return (this.s.readable() ? EPOLLIN : 0) | EPOLLOUT; }
+  override pread(buf: Uint8Array, pos: number): number { return this.s.pread ? this.s.pread(buf, pos) : -ESPIPE; }
+  override pwrite(buf: Uint8Array, pos: number): number { return this.s.pwrite ? this.s.pwrite(buf, pos) : -ESPIPE; }
+  override seek(off: number, whence: number): number { return this.s.seek ? this.s.seek(off, whence) : -ESPIPE; }
+  stat(): Stat | number { return this.s.stat ? this.s.stat() : fakeStat(this.isTTY ? S_IFCHR | 0o620 : S_IFIFO | 0o600); }
+  override poll(): number { return this.s.poll ? this.s.poll() : (this.s.readable() ? EPOLLIN : 0) | EPOLLOUT; }
   winsize(): { rows: number; cols: number } { return this.s.winsize ? this.s.winsize() : { rows: 24, cols: 80 }; }
 }
 

@@ -10,7 +10,7 @@ import type { FileDesc } from "./files.js";
 import { StreamDesc } from "./files.js";
 import type { Host } from "./vfs.js";
 import type { Kernel, KernelOptions } from "./kernel.js";
-import { O_RDONLY, O_WRONLY, SS_DISABLE, NSIG, SIGCHLD, SIG_IGN } from "./abi.js";
+import { O_RDONLY, O_RDWR, O_WRONLY, SS_DISABLE, NSIG, SIGCHLD, SIG_IGN } from "./abi.js";
 import { EBADF, EMFILE, EPIPE } from "./errno.js";
 import { raiseSigpipe, sendToProcess } from "./signal.js";
 import { SplitMix64 } from "../base/splitmix.js";
@@ -176,7 +176,7 @@ export class Process {
     // A descriptor closed when rt0 started stays closed for the guest, as it would natively.
     const stdio = [this.host.stdin, this.host.stdout, this.host.stderr];
     stdio.forEach((s, fd) => {
-      if (!s.closed) this.fds.set(fd, { file: new StreamDesc(s, fd === 0 ? O_RDONLY : O_WRONLY), cloexec: false });
+      if (!s.closed) this.fds.set(fd, { file: new StreamDesc(s, s.flags ?? (s.isTTY ? O_RDWR : fd === 0 ? O_RDONLY : O_WRONLY)), cloexec: false });
     });
   }
 

@@ -103,6 +103,20 @@ export interface HostStream {
   readable(): boolean;
   /** Terminal size for TIOCGWINSZ, when isTTY. */
   winsize?(): { rows: number; cols: number };
+  /** The status flags the descriptor has on the host (O_ACCMODE, O_APPEND). Absent: read-write
+   *  for a terminal, else read-only for stdin and write-only for stdout and stderr. */
+  readonly flags?: number;
+  /** fstat of what the descriptor is on the host. Absent: a made-up character device for a
+   *  terminal, else a FIFO. */
+  stat?(): Stat | number;
+  /** lseek, pread and pwrite where the host descriptor allows them (a regular file, /dev/null).
+   *  Absent: ESPIPE, as for a pipe. */
+  seek?(off: number, whence: number): number;
+  pread?(buf: Uint8Array, pos: number): number;
+  pwrite?(buf: Uint8Array, pos: number): number;
+  /** Readiness as poll reports it (EPOLLIN, EPOLLOUT, EPOLLHUP). Absent: EPOLLIN when
+   *  readable(), and EPOLLOUT. */
+  poll?(): number;
 }
 
 /** Move queued input chunks into buf (a host stream's read): returns the bytes copied and

@@ -9,6 +9,7 @@ import type { Thread } from "../process.js";
 import { EAGAIN, EBADF, EINVAL, EPIPE, ESPIPE, EXDEV } from "../errno.js";
 import { O_ACCMODE, O_APPEND, O_WRONLY } from "../abi.js";
 import { isNonblock, PipeEnd, PIPE_BUF_SIZE, type FileDesc } from "../files.js";
+import { S_IFMT, S_IFREG } from "../vfs.js";
 
 const CHUNK = 1 << 20;
 const SEEK_SET = 0, SEEK_CUR = 1;
@@ -16,6 +17,14 @@ const SEEK_SET = 0, SEEK_CUR = 1;
 /** The input position: *offp, or the descriptor's offset. */
 function startPos(t: Thread, f: FileDesc, offp: number): number {
   return offp ? t.proc.mem.readU64(offp) : f.seek(0, SEEK_CUR);
+}
+
+/** A regular file: an opened one, or a standard descriptor that is one on the host (`<file`). */
+function regular(f: FileDesc): boolean {
+  if (f.kind === "file") return true;
+  if (f.kind !== "stream") return false;
+  const st = f.stat();
+  return typeof st !== "number" && (st.mode & S_IFMT) === S_IFREG;
 }
 
 function advance(t: Thread, f: FileDesc, offp: number, pos: number): void {
@@ -27,7 +36,7 @@ function sysSendfile(t: Thread, a: Args): number {
   const p = t.proc, out = p.getFile(a.i32(0)), inp = p.getFile(a.i32(1)), offp = a.u(2), count = Math.min(a.u(3), CHUNK);
   if (!out || !inp) return -EBADF;
   if ((inp.flags & O_ACCMODE) === O_WRONLY || (out.flags & O_ACCMODE) === 0) return -EBADF;
-  if (inp.kind !== "file") return -EINVAL;
+  if (!regular(inp)) return -EINVAL;
   const pos = startPos(t, inp, offp);
   if (pos < 0) return pos;
   const buf = new Uint8Array(count);
@@ -55,7 +64,7 @@ function sysCopyFileRange(t: Thread, a: Args): number {
   if (!inp || !out) return -EBADF;
   if ((inp.flags & O_ACCMODE) === O_WRONLY || (out.flags & O_ACCMODE) === 0 || (out.flags & O_APPEND)) return -EBADF;
   // Only regular files; other kinds make Go fall back to its own copy loop.
-  if (inp.kind !== "file" || out.kind !== "file") return -EXDEV;
+  if (!regular(inp) || !regular(out)) return -EXDEV;
   const pin = startPos(t, inp, offIn), pout = startPos(t, out, offOut);
   if (pin < 0) return pin;
   if (pout < 0) return pout;
@@ -80,7 +89,7 @@ const SPLICE_F_NONBLOCK = 2;
 /** splice's I/O at the offset *offp (of a regular file: ESPIPE otherwise), which advances by
  *  the bytes moved. */
 function atOffset(t: Thread, f: FileDesc, offp: number, io: (pos: number) => number): number {
-  if (f.kind !== "file") return -ESPIPE;
+  if (!regular(f)) return -ESPIPE;
   const pos = t.proc.mem.readU64(offp);
   const n = io(pos);
   if (n > 0) t.proc.mem.writeU64(offp, pos + n);

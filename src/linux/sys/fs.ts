@@ -127,7 +127,7 @@ function readInto(p: Process, bufs: [number, number][], reader: (tmp: Uint8Array
 }
 
 const canRead = (f: FileDesc): boolean => (f.flags & O_ACCMODE) !== O_WRONLY;
-const canWrite = (f: FileDesc): boolean => (f.flags & O_ACCMODE) !== 0 || f.kind === "stream";
+const canWrite = (f: FileDesc): boolean => (f.flags & O_ACCMODE) !== 0;
 
 function sysRead(t: Thread, a: Args): number {
   const p = t.proc, f = p.getFile(a.i32(0));
@@ -359,7 +359,7 @@ function sysLseek(t: Thread, a: Args): number {
   if (!f) return -EBADF;
   const whence = a.i32(2);
   if (whence < 0 || whence > 2) return -EINVAL;
-  if (f.kind === "pipe" || f.kind === "stream" || f.kind === "eventfd") return -ESPIPE;
+  if (f.kind === "pipe" || f.kind === "eventfd") return -ESPIPE;
   return f.seek(a.s64(1), whence);
 }
 
