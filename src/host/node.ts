@@ -6,12 +6,12 @@ import * as fs from "node:fs";
 import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { resolve as hostResolve } from "node:path";
-import type { DirEntry, Host, Stat, TimeSpec, Vfs, VfsFile } from "../linux/vfs.js";
+import type { DirEntry, Host, HostStream, Stat, TimeSpec, Vfs, VfsFile } from "../linux/vfs.js";
 import { DT_BLK, DT_CHR, DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, DT_UNKNOWN } from "../linux/vfs.js";
 import { EACCES, EBUSY, EINVAL, EPERM, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, EXDEV } from "../linux/errno.js";
 import { O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from "../linux/abi.js";
 import { Confined, LINK, errOf, idOf, toStat, type ResolveOptions } from "./confined.js";
-import { OutStream, StdinStream } from "./nodestdio.js";
+import { NodeStdio, type OutStream, type StdinStream } from "./nodestdio.js";
 import { NodeNet } from "./nodenet.js";
 
 /** Host paths at least this long go through withShort. */
@@ -503,18 +503,26 @@ export interface NodeHostOptions {
 
 export class NodeHost implements Host {
   readonly vfs: NodeVfs;
+  /** stdin, stdout, stderr and /dev/tty (nodestdio.ts). */
+  private readonly stdio: NodeStdio;
   readonly stdin: StdinStream;
-  readonly stdout = new OutStream(1);
-  readonly stderr = new OutStream(2);
+  readonly stdout: OutStream;
+  readonly stderr: OutStream;
   readonly cpuCount = availableParallelism();
   onWake?: () => void;
   /** The host's network for guest sockets under --net host (nothing is opened until a guest
    *  socket asks). */
   readonly net = new NodeNet(() => this.onWake?.());
   private readonly t0 = process.hrtime.bigint();
+  /** Runs confined to a --root directory. */
+  private readonly rooted: boolean;
   constructor(o: NodeHostOptions = {}) {
     this.vfs = new NodeVfs(o.root);
-    this.stdin = new StdinStream(() => this.onWake?.());
+    this.rooted = o.root !== undefined;
+    this.stdio = new NodeStdio(() => this.onWake?.());
+    this.stdin = this.stdio.stdin;
+    this.stdout = this.stdio.stdout;
+    this.stderr = this.stdio.stderr;
   }
   monotonicNs(): number {
     return Number(process.hrtime.bigint() - this.t0);
@@ -547,9 +555,18 @@ export class NodeHost implements Host {
     }
     for (let off = n; off < buf.length; off += 65536) globalThis.crypto.getRandomValues(buf.subarray(off, Math.min(buf.length, off + 65536)));
   }
-  /** Release host resources (the stdin stream, sockets, /dev/urandom) so Node can exit. */
+  /** /dev/tty: the host's controlling terminal; with --root, only if the root has a /dev/tty (as
+   *  in a chroot, where it is there when /dev is). */
+  openTerminal(): HostStream | number {
+    if (this.rooted) {
+      const st = this.vfs.stat("/dev/tty", true);
+      if (typeof st === "number") return st;
+    }
+    return this.stdio.openTerminal();
+  }
+  /** Release host resources (the stdin stream, /dev/tty, sockets, /dev/urandom) so Node can exit. */
   close(): void {
-    this.stdin.close();
+    this.stdio.close();
     this.net.closeAll();
     this.vfs.close();
     if (this.urandom !== undefined && this.urandom >= 0) fs.closeSync(this.urandom);

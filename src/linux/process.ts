@@ -98,6 +98,11 @@ export class Process {
   ppid: number;
   /** Process group (kill(0), kill(-pgid), setpgid). */
   pgid: number;
+  /** Session (setsid, getsid). */
+  sid: number;
+  /** The session has a controlling terminal (the host's, /dev/tty): false after setsid until
+   *  TIOCSCTTY. */
+  hasTty: boolean;
   parent: Process | undefined;
   /** Children not yet waited for (live or zombie). */
   readonly children = new Set<Process>();
@@ -153,6 +158,8 @@ export class Process {
     this.parent = parent;
     this.ppid = parent ? parent.pid : 999;
     this.pgid = parent ? parent.pgid : this.pid;
+    this.sid = parent ? parent.sid : this.pid;
+    this.hasTty = parent ? parent.hasTty : true;
     this.rng = new SplitMix64(parent ? parent.nextRandom() : BigInt(kernel.opts.seed) ^ 0x9e3779b97f4a7c15n);
     kernel.procs.set(this.pid, this);
     if (parent) {

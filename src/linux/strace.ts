@@ -2,6 +2,7 @@
 //   openat(AT_FDCWD, "/etc/x", O_RDONLY|O_CLOEXEC) = 3
 // Buffers show at most 32 bytes; output buffers are shown after the call, as strace does.
 
+import { TTY_IOCTLS } from "./tty.js";
 import type { Memory } from "../mem/api.js";
 import type { ArgKind, SyscallRow } from "./sysapi.js";
 import { errnoText } from "./errno.js";
@@ -39,7 +40,7 @@ const CLOCKS = ["CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID",
 const FUTEX = ["FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI",
   "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI", "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET"];
 const FCNTL: Record<number, string> = { 0: "F_DUPFD", 1: "F_GETFD", 2: "F_SETFD", 3: "F_GETFL", 4: "F_SETFL", 1030: "F_DUPFD_CLOEXEC" };
-const IOCTL: Record<number, string> = { 0x5401: "TCGETS", 0x5413: "TIOCGWINSZ", 0x5421: "FIONBIO", 0x5451: "FIOCLEX", 0x5450: "FIONCLEX", 0x540f: "TIOCGPGRP" };
+const IOCTL: Record<number, string> = { ...TTY_IOCTLS, 0x5421: "FIONBIO", 0x5451: "FIOCLEX", 0x5450: "FIONCLEX", 0x541b: "FIONREAD" };
 const ARCH: Record<number, string> = { 0x1001: "ARCH_SET_GS", 0x1002: "ARCH_SET_FS", 0x1003: "ARCH_GET_FS", 0x1004: "ARCH_GET_GS" };
 
 const FAMILIES: Record<number, string> = { 0: "AF_UNSPEC", 1: "AF_UNIX", 2: "AF_INET", 10: "AF_INET6", 16: "AF_NETLINK", 17: "AF_PACKET" };

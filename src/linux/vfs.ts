@@ -117,6 +117,22 @@ export interface HostStream {
   /** Readiness as poll reports it (EPOLLIN, EPOLLOUT, EPOLLHUP). Absent: EPOLLIN when
    *  readable(), and EPOLLOUT. */
   poll?(): number;
+  /** The host terminal this stream is (when isTTY and the host has one): its modes are read
+   *  and set through it. */
+  readonly terminal?: HostTerminal;
+}
+
+/** A terminal of the host whose modes the guest reads and sets (the Node host's tty). */
+export interface HostTerminal {
+  /** The terminal's termios (36 bytes: c_iflag, c_oflag, c_cflag, c_lflag, c_line, c_cc[19]), or a negative errno. */
+  getAttr(): Uint8Array | number;
+  /** Apply a termios: `when` 0 at once (TCSANOW), 1 after output drains (TCSADRAIN), 2 also
+   *  discarding input not yet read (TCSAFLUSH). */
+  setAttr(t: Uint8Array, when: number): number;
+  /** TIOCSWINSZ (absent: the size cannot be set). */
+  setWinsize?(rows: number, cols: number): number;
+  /** Discard input received but not yet read (TCFLSH, TCSETSF). */
+  flushInput?(): void;
 }
 
 /** Move queued input chunks into buf (a host stream's read): returns the bytes copied and
@@ -150,6 +166,10 @@ export interface Host {
   onWake?: () => void;
   /** The host's network, when it has one the guest may use (--net host). */
   net?: HostNet;
+  /** open("/dev/tty"): the host's controlling terminal as a stream (the same stream as stdin
+   *  when that is the same terminal), or a negative errno (ENXIO: there is none). Absent: the
+   *  first standard stream that is a terminal. */
+  openTerminal?(): HostStream | number;
 }
 
 /** Join a guest path onto a directory and normalize "." and "//" (not ".."; the Vfs resolves

@@ -3,6 +3,7 @@
 // mkdir/unlink/rename, ftruncate, fsync, readlink (/proc/self/exe virtualized), getcwd/chdir, dup.
 
 import { NR } from "../sysnums.generated.js";
+import { isTtyIoctl, openControllingTerminal, ttyIoctl } from "../tty.js";
 import { rows, accessOk, Args, BLOCK, type SyscallRow } from "../sysapi.js";
 import type { Process, Thread } from "../process.js";
 import {
@@ -229,6 +230,10 @@ function doOpen(t: Thread, path: string | number, flags: number, mode: number): 
     if (cleanPath(path) === "/proc/self/cmdline" && p.cmdline) return p.allocFd(new MemFileDesc(p.cmdline, 0, path), cloexec);
     return -ENOENT;
   }
+  if (cleanPath(path) === "/dev/tty") {
+    const tty = openControllingTerminal(p, flags);
+    return typeof tty === "number" ? tty : p.allocFd(tty, cloexec);
+  }
   const fifo = p.kernel.fifos.get(cleanPath(path));
   if (fifo !== undefined) {
     if ((flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL)) return -EEXIST;
@@ -417,12 +422,13 @@ function sysFcntl(t: Thread, a: Args): number {
   }
 }
 
-const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450, TIOCGPGRP = 0x540f, FIONREAD = 0x541b;
+const FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450, FIONREAD = 0x541b;
 
 function sysIoctl(t: Thread, a: Args): number {
   const p = t.proc, e = p.fds.get(a.i32(0)), req = a.u32(1), arg = a.u(2);
   if (!e) return -EBADF;
   const f = e.file;
+  if (isTtyIoctl(req)) return ttyIoctl(p, f, req, arg);
   switch (req) {
     case FIOCLEX: e.cloexec = true; return 0;
     case FIONCLEX: e.cloexec = false; return 0;
@@ -433,23 +439,6 @@ function sysIoctl(t: Thread, a: Args): number {
       p.mem.writeU32(arg, f.available());
       return 0;
     }
-    case TCGETS: {
-      if (!f.isTTY) return -ENOTTY;
-      const tio = new Uint8Array(60), dv = new DataView(tio.buffer);
-      dv.setUint32(0, 0x500, true); dv.setUint32(4, 0x5, true); dv.setUint32(8, 0xbf, true); dv.setUint32(12, 0x8a3b, true);
-      p.mem.write(arg, tio);
-      return 0;
-    }
-    case TIOCGWINSZ: {
-      if (!f.isTTY || !f.winsize) return -ENOTTY;
-      const w = f.winsize();
-      p.mem.writeU16(arg, w.rows); p.mem.writeU16(arg + 2, w.cols); p.mem.writeU32(arg + 4, 0);
-      return 0;
-    }
-    case TIOCGPGRP:
-      if (!f.isTTY) return -ENOTTY;
-      p.mem.writeU32(arg, p.pid);
-      return 0;
     default: return -ENOTTY;
   }
 }

@@ -113,6 +113,23 @@ function sysSetpgid(t: Thread, a: Args): number {
   return 0;
 }
 
+/** setsid: a new session and process group led by the caller, without a controlling terminal;
+ *  EPERM for a process group leader (its group would straddle two sessions). */
+function sysSetsid(t: Thread): number {
+  const p = t.proc;
+  if ([...p.kernel.procs.values()].some((x) => x.exitStatus === undefined && x.pgid === p.pid)) return -EPERM;
+  p.pgid = p.sid = p.pid;
+  p.hasTty = false;
+  return p.pid;
+}
+
+function sysGetsid(t: Thread, a: Args): number {
+  const pid = a.i32(0);
+  if (pid === 0) return t.proc.sid;
+  const p = t.proc.kernel.procs.get(pid);
+  return p ? p.sid : -ESRCH;
+}
+
 export const procRows: SyscallRow[] = rows(NR, {
   getpid: [[], (t) => t.proc.pid],
   getppid: [[], (t) => t.proc.ppid],
@@ -123,8 +140,8 @@ export const procRows: SyscallRow[] = rows(NR, {
   getpgrp: [[], (t) => t.proc.pgid],
   getpgid: [["int"], sysGetpgid],
   setpgid: [["int", "int"], sysSetpgid],
-  setsid: [[], (t) => { t.proc.pgid = t.proc.pid; return t.proc.pid; }],
-  getsid: [["int"], (t) => t.proc.pid],
+  setsid: [[], sysSetsid],
+  getsid: [["int"], sysGetsid],
   getgroups: [["int", "ptr"], () => 0],
   uname: [["ptr"], sysUname],
   prlimit64: [["int", "int", "ptr", "ptr"], sysPrlimit64],
