@@ -21,9 +21,10 @@ import { execRows } from "./sys/exec.js";
 import { waitRows } from "./sys/wait.js";
 import { flockRows } from "./sys/flock.js";
 import { copyRows } from "./sys/copy.js";
+import { xattrRows } from "./sys/xattr.js";
 
 export const TABLE: (SyscallRow | undefined)[] = new Array(512).fill(undefined);
-for (const group of [memRows, threadRows, signalRows, timeRows, fsRows, pollRows, procRows, netRows, execRows, waitRows, flockRows, copyRows]) {
+for (const group of [memRows, threadRows, signalRows, timeRows, fsRows, pollRows, procRows, netRows, execRows, waitRows, flockRows, copyRows, xattrRows]) {
   for (const r of group) {
     if (TABLE[r.nr]) throw new Error(`syscall ${r.name} defined twice`);
     TABLE[r.nr] = r;

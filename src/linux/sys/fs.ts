@@ -25,7 +25,7 @@ const MAX_IO = 16 << 20;
 // ---- paths
 
 /** Read a path argument; a negative number is an errno. */
-function readPath(p: Process, addr: number): string | number {
+export function readPath(p: Process, addr: number): string | number {
   if (addr === 0) return -EFAULT;
   const s = p.mem.readCString(addr, 4097);
   if (s.length > 4096) return -ENAMETOOLONG;
@@ -290,7 +290,7 @@ function writeStatx(p: Process, at: number, s: Stat): void {
   p.mem.write(at, b);
 }
 
-function statPath(t: Thread, path: string | number, follow: boolean): Stat | number {
+export function statPath(t: Thread, path: string | number, follow: boolean): Stat | number {
   const p = t.proc;
   if (typeof path === "number") return path;
   const virt = procPath(p, path);
