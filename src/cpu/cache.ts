@@ -8,6 +8,7 @@ import { Op } from "../x86/ops.generated.js";
 import { endsBlock, setsRip } from "../x86/facts.js";
 import { PAGE_SIZE } from "../mem/api.js";
 import type { Space } from "../mem/space.js";
+import { Hot } from "./ops/hot.js";
 
 const OP_INVALID = Op.INVALID;
 
@@ -214,6 +215,8 @@ export class DecodeCache {
     this.byPage.delete(page);
     for (const b of list) {
       b.valid = false;
+      // A block running now (its own store changed it) stops before its next instruction.
+      b.hids.fill(Hot.CODE_CHANGED);
       if (this.dropListener !== null) this.dropListener(b);
       if (this.blocks.get(b.addr) === b) {
         this.blocks.delete(b.addr);

@@ -13,7 +13,7 @@ import { Block, DecodeCache, setsRip } from "./cache.js";
 import { CpuCore } from "./core.js";
 import { execute } from "./handlers.generated.js";
 import { execHot, Hot, specialize } from "./ops/hot.js";
-import { RIP_F64, CONT, UNHANDLED } from "./state.js";
+import { RIP_F64, CODE_CHANGED, CONT, UNHANDLED } from "./state.js";
 import { compare, peek, snapshot, TierMismatch, undo, WriteLog } from "./tiercheck.js";
 
 /** A compiled tier as the run loop uses it (src/jit/tier.ts implements it). */
@@ -196,6 +196,13 @@ export class X86Cpu extends CpuCore implements Cpu {
         break;
       }
       if (r !== CONT) {
+        if (r === CODE_CHANGED) {
+          // The block's code was written by one of its instructions: decode from here again.
+          f64[RIP_F64] = insts[i].addr;
+          done += i;
+          prev = null;
+          continue;
+        }
         // STOP.* from the instruction: SYSCALL/BREAKPOINT count as retired; faults do not.
         if (r === STOP.SYSCALL || r === STOP.BREAKPOINT) i++;
         else f64[RIP_F64] = insts[i].addr;

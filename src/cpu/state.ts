@@ -76,6 +76,10 @@ export const POPF_MASK = ARITH | DF | AC | ID | TF | (1 << 19) | (1 << 20);
 /** exec() results besides STOP.*: keep going / not this module's op. */
 export const CONT = -1;
 export const UNHANDLED = -2;
+/** From the interpreter's handler of a block whose code was written while it ran (issue 17
+ *  item 11: a store patching a later instruction of the same block): RIP is set to this
+ *  instruction and the block is decoded again, as a CPU would fetch the new bytes. */
+export const CODE_CHANGED = -3;
 
 /** The views over one state buffer. */
 export class State {

@@ -130,6 +130,17 @@ test("self-modifying code: a write to a decoded page drops the cached block", ()
   assert.equal(cpu.getReg(0), 2);
 });
 
+test("self-modifying code in one block: the store that patched a later instruction ends the block (issue 17 item 11)", () => {
+  const mem = new Space();
+  mem.map(CODE, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC);
+  mem.write(CODE, hex("c605010000 0002 b801000000 0f05")); // mov byte [rip+1],2; mov eax,1; syscall
+  const cpu = new X86Cpu(mem, { vendor: "GenuineIntel", level: 1 });
+  cpu.rip = CODE;
+  assert.equal(cpu.run(10), STOP.SYSCALL);
+  assert.equal(cpu.getReg(0), 2);
+  assert.equal(cpu.retired, 3);
+});
+
 test("rflags, registers as numbers and bigints, FXSAVE image, copyStateFrom", () => {
   const { cpu, mem } = setup("90");
   cpu.rflags = 0x8d5 | 0x400;

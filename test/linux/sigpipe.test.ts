@@ -2,7 +2,7 @@
 // thread (the default action kills, status 141); with SIGPIPE ignored the write fails with EPIPE;
 // a handler sees si_code SI_USER and the writer's own pid, as Linux's send_sig gives. And
 // `rt0 run prog | head -1` ends once head has gone. The native runs of the same C and Go
-// programs are the oracle (test/testdata/guests/sigpipe.c, yes.c, goyes.go). (MSG_NOSIGNAL waits for sendto/sendmsg, which are ENOSYS.)
+// programs are the oracle (test/testdata/guests/sigpipe.c, yes.c, goyes.go).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { goGuest, guest, haveGcc, start, waitFor, type Ran } from "./guests.js";

@@ -6,7 +6,7 @@ import { K, P, R, type Inst } from "../../x86/inst.js";
 import { Op } from "../../x86/ops.generated.js";
 import { U64 } from "../../base/u64.js";
 import { cond, Lazy, setLazy } from "../flags.js";
-import { CONT, GprI32, RIP_F64, UNHANDLED, XMM_I32 } from "../state.js";
+import { CODE_CHANGED, CONT, GprI32, RIP_F64, UNHANDLED, XMM_I32 } from "../state.js";
 import type { CpuCore } from "../core.js";
 import { alu } from "./alu.js";
 
@@ -17,6 +17,9 @@ export const enum Hot {
   ALU_RR64, ALU_RI64, ALU_RR32, ALU_RI32, ALU_RM64, ALU_RM32,
   JCC, JMP, CALL, RET, LEA64, MOVZX_LD, NOP,
   PUSH_R64, POP_R64, MOV_MI, CMP_MI, SHIFT_RI64, MOVU_LD, MOVU_ST,
+  /** Put in every slot of a block whose code was written while it ran (DecodeCache.dropPage):
+   *  the next instruction of that block returns CODE_CHANGED instead of running stale. */
+  CODE_CHANGED,
 }
 
 /** ADD OR ADC SBB AND SUB XOR CMP TEST: the two-operand ALU ops. */
@@ -81,6 +84,8 @@ export function specialize(inst: Inst): number {
 export function execHot(cpu: CpuCore, inst: Inst, h: number): number {
   const g = cpu.g;
   switch (h) {
+    case Hot.CODE_CHANGED:
+      return CODE_CHANGED;
     case Hot.MOV_RR64: {
       const d = 2 * inst.r0, s = 2 * inst.r1;
       g[d] = g[s];
