@@ -5,7 +5,7 @@
 
 import type { Space } from "../mem/space.js";
 import type { State } from "./state.js";
-import { ARITH, FL_OTHER, GPR_I32, MXCSR_I32, RIP_F64, FSBASE_F64, XMM_BYTE } from "./state.js";
+import { ARITH, FL_AUX, FL_BITS, FL_DST, FL_OP, FL_OTHER, FL_RES, FL_SIZE, FL_SRC, GPR_I32, MXCSR_I32, RIP_F64, FSBASE_F64, XMM_BYTE } from "./state.js";
 
 /** What the checker needs of the CPU. */
 export interface CheckedCpu {
@@ -55,7 +55,7 @@ const REG_NAMES = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8",
 
 /** The architectural state worth comparing: GPRs, RIP, RFLAGS (arithmetic bits masked by
  *  `flagMask`), FS base, MXCSR, XMM registers. */
-export function snapshot(cpu: CheckedCpu): { regs: string[]; xmm: Uint8Array; rflags: number } {
+export function snapshot(cpu: CheckedCpu): { regs: string[]; xmm: Uint8Array; rflags: number; lazy: string } {
   const s = cpu.s;
   const regs: string[] = [];
   for (let r = 0; r < 16; r++) {
@@ -63,7 +63,10 @@ export function snapshot(cpu: CheckedCpu): { regs: string[]; xmm: Uint8Array; rf
     regs.push(`${REG_NAMES[r]}=${hex(hi * 2 ** 32 + lo)}`);
   }
   regs.push(`rip=${hex(s.f64[RIP_F64])}`, `fs=${hex(s.f64[FSBASE_F64])}`, `mxcsr=${hex(s.i32[MXCSR_I32])}`, `other=${hex(s.i32[FL_OTHER])}`);
-  return { regs, xmm: s.u8.slice(XMM_BYTE, XMM_BYTE + 256), rflags: cpu.rflags };
+  const q = (i: number): string => hex((s.i32[i + 1] >>> 0) * 2 ** 32 + (s.i32[i] >>> 0));
+  // How the flags are held (flags.ts): the last setter's kind, size and operands, or bits.
+  const lazy = `kind ${s.i32[FL_OP]} size ${s.i32[FL_SIZE]} res ${q(FL_RES)} dst ${q(FL_DST)} src ${q(FL_SRC)} aux ${hex(s.i32[FL_AUX])} bits ${hex(s.i32[FL_BITS])}`;
+  return { regs, xmm: s.u8.slice(XMM_BYTE, XMM_BYTE + 256), rflags: cpu.rflags, lazy };
 }
 
 /** Compare two runs from the same start: a message naming each difference, or "". */
@@ -75,7 +78,7 @@ export function compare(
   compiled.regs.forEach((r, i) => {
     if (r !== interp.regs[i]) out.push(`${r} (interpreter ${interp.regs[i].split("=")[1]})`);
   });
-  if ((compiled.rflags & ARITH) !== (interp.rflags & ARITH)) out.push(`rflags=${hex(compiled.rflags)} (interpreter ${hex(interp.rflags)})`);
+  if ((compiled.rflags & ARITH) !== (interp.rflags & ARITH)) out.push(`rflags=${hex(compiled.rflags)} (interpreter ${hex(interp.rflags)}; lazy flags ${compiled.lazy}, interpreter ${interp.lazy})`);
   for (let x = 0; x < 16; x++) {
     for (let k = 0; k < 16; k++) {
       if (compiled.xmm[16 * x + k] !== interp.xmm[16 * x + k]) {
