@@ -7,6 +7,7 @@
 
 import { K, P, R, type Inst } from "../x86/inst.js";
 import { Op } from "../x86/ops.generated.js";
+import { condFlagsRead, FLAGS_ARITH, flagsClobbered, flagsRead, flagsWritten, NOTE_CC, NOTE_COUNT, NOTE_KEEPS, NOTE_REP, NOTES } from "../x86/facts.js";
 import { STOP } from "../cpu/api.js";
 import { Lazy } from "../cpu/flags.js";
 import { CF, DF, FL_OTHER, OF, ZF } from "../cpu/state.js";
@@ -307,6 +308,7 @@ function alu(c: FnCompiler, inst: Inst): boolean {
   if (inst.k1 === K.REG && !isGpr(inst.k1, inst.r1)) return false;
   if (inst.k1 !== K.REG && inst.k1 !== K.IMM && inst.k1 !== K.MEM) return false;
   const op = inst.op;
+  const dead = flagsDead(c);
   // The memory operand first (the only access that can fault besides the store).
   if (inst.k1 === K.MEM) {
     c.readOp(inst, 1, s);
@@ -345,6 +347,7 @@ function alu(c: FnCompiler, inst: Inst): boolean {
       c.setReg(inst.r0, s);
     }
   }
+  if (dead) return true;
   switch (op) {
     case Op.ADD: c.setFlags(Lazy.ADD, s, c.t3, c.t1, c.t2); break;
     case Op.SUB: case Op.CMP: c.setFlags(Lazy.SUB, s, c.t3, c.t1, c.t2); break;
@@ -368,7 +371,9 @@ function unary(c: FnCompiler, inst: Inst): boolean {
   if (inst.k0 === K.REG && !isGpr(inst.k0, inst.r0)) return false;
   if (inst.k0 !== K.REG && inst.k0 !== K.MEM) return false;
   const op = inst.op;
-  if (op === Op.INC || op === Op.DEC) {
+  // Flags nobody reads: not computed (nor INC/DEC's carry in).
+  const dead = op !== Op.NOT && flagsDead(c);
+  if ((op === Op.INC || op === Op.DEC) && !dead) {
     c.carry();
     b.set(c.tc);
   }
@@ -389,7 +394,7 @@ function unary(c: FnCompiler, inst: Inst): boolean {
     b.get(c.t3);
     c.setReg(inst.r0, s);
   }
-  if (op === Op.NOT) return true;
+  if (op === Op.NOT || dead) return true;
   if (op === Op.NEG) {
     b.i64(0, 0).set(c.t2);
     c.setFlags(Lazy.SUB, s, c.t3, c.t2, c.t1);
@@ -401,42 +406,27 @@ function unary(c: FnCompiler, inst: Inst): boolean {
   return true;
 }
 
-/** The ops whose flags are all written, none read (for the dead-flags scan). */
-function writesAllFlags(inst: Inst): boolean {
-  switch (inst.op) {
-    case Op.ADD: case Op.SUB: case Op.CMP: case Op.AND: case Op.OR: case Op.XOR: case Op.TEST: case Op.NEG:
-      return true;
-    case Op.SHL: case Op.SHR: case Op.SAR:
-      return inst.k1 === K.IMM && (inst.imm & (inst.s0 === 8 ? 63 : 31)) !== 0 && (inst.s0 === 8 || inst.s0 === 4);
-  }
-  return false;
-}
-
-/** Ops that neither read nor write the arithmetic flags. */
-function flagNeutral(op: number): boolean {
-  switch (op) {
-    case Op.MOV: case Op.MOVZX: case Op.MOVSX: case Op.MOVSXD: case Op.LEA: case Op.PUSH: case Op.POP: case Op.NOP:
-    case Op.BSWAP: case Op.NOT: case Op.XCHG: case Op.MOVUPS: case Op.MOVDQU: case Op.MOVUPD: case Op.MOVAPS:
-    case Op.MOVDQA: case Op.MOVAPD: case Op.MOVQ: case Op.MOVD: case Op.PXOR: case Op.XORPS: case Op.PAND: case Op.POR:
-    case Op.PANDN: case Op.ANDPS: case Op.ORPS: case Op.ENDBR64: case Op.PAUSE: case Op.PREFETCHT0: case Op.PREFETCHNTA:
-    case Op.PCMPEQB: case Op.PMOVMSKB: case Op.PUNPCKLBW: case Op.PSHUFLW: case Op.PSHUFD: case Op.MOVSD: case Op.MOVSS:
-      return true;
-  }
-  return false;
-}
-
-/** Whether the flags written by the instruction at k are overwritten, unread, later in its block
- *  (then they are not computed: only a fault in between could expose the stale flags, to a
- *  signal handler; Go's do not read them — the documented imprecision of the compiled tier). */
+/** Whether the flags written by the instruction at k are all overwritten, unread, later in its
+ *  block (then they are not computed: only a fault in between could expose the stale flags, to
+ *  a signal handler; Go's do not read them — the documented imprecision of the compiled tier).
+ *  Flag by flag, from the instruction table's facts: a ROL followed by ROL and XOR is dead
+ *  (its CF and OF are rewritten before anything reads them). */
 export function flagsDead(c: FnCompiler): boolean {
   const insts = c.unit.blocks[c.j].insts;
-  for (let j = c.k + 1; j < insts.length; j++) {
+  let pending = flagsClobbered(insts[c.k].op) & FLAGS_ARITH;
+  for (let j = c.k + 1; j < insts.length && pending !== 0; j++) {
     const x = insts[j];
     if ((x.pfx & (P.VEX | P.EVEX | P.XOP)) !== 0) return false;
-    if (writesAllFlags(x)) return true;
-    if (!flagNeutral(x.op)) return false;
+    const notes = NOTES[x.op];
+    const read = (notes & NOTE_CC) !== 0 ? condFlagsRead(x.cond) : flagsRead(x.op);
+    if ((read & pending) !== 0) return false;
+    // What x surely overwrites: nothing when a zero count or an empty REP may leave every flag
+    // as it was; only the defined ones when rt0 keeps its undefined flags.
+    if ((notes & NOTE_COUNT) !== 0 && !(x.k1 === K.IMM && (x.imm & (x.s0 === 8 ? 63 : 31)) !== 0)) continue;
+    if ((notes & NOTE_REP) !== 0 && (x.pfx & (P.REP | P.REPNE)) !== 0) continue;
+    pending &= ~((notes & NOTE_KEEPS) !== 0 ? flagsWritten(x.op) : flagsClobbered(x.op));
   }
-  return false;
+  return pending === 0;
 }
 
 /** SHL SHR SAR: 32/64-bit by an immediate or CL, 8/16-bit by an immediate below the width. */

@@ -87,6 +87,12 @@ const CASES: Array<{ name: string; what: string; code: string }> = [
     // mov rax, [rdi+8]; mov [rsi], rax; call +0x10; cmp rax, 5; jl 1f; xor eax, eax; 1: ret
     code: "488b4708 488906 e810000000 4883f805 7c02 31c0 c3",
   },
+  {
+    name: "dead-flags",
+    what: "flags nobody reads are not computed: ROL's CF/OF (rewritten by ROL then XOR), INC's and ADD's (CMP rewrites them); CMP's are read by JL",
+    // 1: rol r10d, 0x1a; rol ecx, 0x15; xor ecx, r10d; inc rax; add edx, ecx; cmp rax, 0x40; jl 1b; ret
+    code: "41c1c21a c1c115 4431d1 48ffc0 01ca 4883f840 7ceb c3",
+  },
 ];
 
 for (const c of CASES) {

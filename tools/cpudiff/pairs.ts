@@ -1,7 +1,8 @@
 // Flag-producer/consumer pairs for the JIT tier's differential test: an integer instruction that
 // sets flags followed by SETcc, CMOVcc or ADC (the JIT derives conditions and CF from the
 // producer's operands inside a block), by NOT and SETcc, or by a second producer (the first one's
-// flags are dead),
+// flags are dead), or by a partial writer and SETcc (INC, DEC, ROL/ROR by 1, BT: the first one's
+// flags are partly live),
 // run on the host CPU and on rt0 through the interpreter and the JIT.
 //   node dist/tools/cpudiff/pairs.js [--per-form N] [--seed S] [--golden FILE]
 
@@ -47,6 +48,21 @@ export function generatePairs(perForm: number, seed: number): Case[] {
         continue;
       }
       partial.push({ ...c, asm: `${c.asm}; ${reader}` });
+    }
+  });
+  // A partial flag writer in between (INC/DEC keep CF, ROL/ROR by 1 keep all but CF and OF, BT
+  // keeps all but CF): the reader's flags come from both, so the JIT must not drop the first
+  // producer's flags as dead. Their own generator, so that the cases above stay as they were.
+  const r2 = rng(seed ^ 0x5eed);
+  const MIDDLE = ["inc r13d", "dec r13", "rol r13, 1", "ror r13d, 1", "bt r13, 5"];
+  FORMS.forEach((f, idx) => {
+    if (!PRODUCER.test(f.name) || (f.level ?? 1) > 1 || /^i?mul /.test(f.name)) return;
+    const ok = CC.map((_, cc) => cc).filter((cc) => (CC_FLAGS[cc] & f.undef) === 0);
+    for (let k = 0; k < Math.ceil(perForm / 2); k++) {
+      const c = makeCase(idx, r2);
+      const cc = ok[Math.floor(r2() * ok.length)];
+      const mid = MIDDLE[Math.floor(r2() * MIDDLE.length)];
+      partial.push({ ...c, asm: `${c.asm}; ${mid}; set${CC[cc]} r15b` });
     }
   });
   const codes = assemble(partial.map((c) => c.asm));
