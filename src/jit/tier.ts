@@ -151,6 +151,7 @@ export class WasmTier implements CompiledTier {
     for (const b of seeds) {
       if (!b.valid) continue;
       const prev = this.units.get(formUnitEntry(b, this.space));
+      if (STATS !== null) bump(STATS.compiles, `${prev === undefined ? "first" : this.forced.has(b.addr) ? "forced" : "newblock"}:${bounds?.(b.addr)?.name ?? b.addr.toString(16)}@${b.addr.toString(16)}`);
       add(formUnit(this.cache, b, bounds, { executedOnly: !this.eager, seeds: prev?.unit.blocks.map((x) => x.addr) }));
     }
     if (this.eager) {
