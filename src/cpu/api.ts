@@ -49,8 +49,11 @@ export interface CpuModel {
 
 export interface Cpu {
   readonly mem: Memory;
-  /** Run at most maxInstructions; returns why it stopped. */
-  run(maxInstructions: number): StopReason;
+  /** Run at most maxInstructions; returns why it stopped. toBlockEnd (a scheduler's slice): a
+   *  SLICE_END may come up to one decoded block later, at the block's end, so that the next
+   *  slice does not start inside a block (a block decoded from there would be a new, partial
+   *  one, which the compiled tier would count as hot and compile its function again for). */
+  run(maxInstructions: number, toBlockEnd?: boolean): StopReason;
   /** Instructions retired since creation (a number; exact below 2^53). */
   readonly retired: number;
 

@@ -109,7 +109,7 @@ export class X86Cpu extends CpuCore implements Cpu {
 
   // ---- the run loop ----
 
-  run(maxInstructions: number): StopReason {
+  run(maxInstructions: number, toBlockEnd = false): StopReason {
     if (this.codeHook !== null) return this.runHooked(maxInstructions);
     const f64 = this.f64;
     let done = 0;
@@ -148,7 +148,12 @@ export class X86Cpu extends CpuCore implements Cpu {
       }
       if (tier !== null) {
         if (b.wslot <= 0) {
-          if (b.hits++ >= this.threshold) tier.hot(b);
+          // A compiled block that is no entry (wslot < 0) counts only when the run loop reaches
+          // it in mid-slice (an indirect jump or a return the lookup table missed): the first
+          // block of a slice, and a block compiled code left at because it did not fit what was
+          // left of the slice, are where slices happen to end, not entries to add.
+          const counts = b.wslot === 0 || (done !== 0 && maxInstructions - done >= b.insts.length);
+          if (counts && b.hits++ >= this.threshold) tier.hot(b);
           else tier.tick();
         }
         if (b.wslot > 0) {
@@ -177,7 +182,7 @@ export class X86Cpu extends CpuCore implements Cpu {
       const insts = b.insts;
       const hids = b.hids;
       let n = insts.length;
-      if (n > maxInstructions - done) n = maxInstructions - done;
+      if (n > maxInstructions - done && !toBlockEnd) n = maxInstructions - done;
       let i = 0;
       let r = CONT;
       try {

@@ -279,10 +279,13 @@ export class Machine {
 
   private runThread(t: Thread, budget: number): void {
     const p = t.proc, cpu = t.cpu;
+    // A whole slice may end at the end of a block; the last one before --max-instructions ends
+    // exactly.
+    const toBlockEnd = budget >= this.slice;
     deliverPending(t);
     while (budget > 0 && t.state === RUNNABLE && p.exitStatus === undefined) {
       const before = cpu.retired;
-      const stop = cpu.run(budget);
+      const stop = cpu.run(budget, toBlockEnd);
       const ran = cpu.retired - before;
       budget -= ran;
       p.retired += ran;
