@@ -387,9 +387,12 @@ export class FnCompiler {
   /** Mask the i64 on the stack to a size (zero-extension). */
   zext(size: number): void {
     const b = this.b;
-    if (size === 4) b.i64(-1, 0).op(OP.i64_and);
-    else if (size === 2) b.i64(0xffff, 0).op(OP.i64_and);
-    else if (size === 1) b.i64(0xff, 0).op(OP.i64_and);
+    if (size === 8) return;
+    if (size === 4) {
+      if (!b.isZx32()) b.i64(-1, 0).op(OP.i64_and).markZx32();
+    }
+    else if (size === 2) b.i64(0xffff, 0).op(OP.i64_and).markZx32();
+    else if (size === 1) b.i64(0xff, 0).op(OP.i64_and).markZx32();
   }
 
   /** Sign-extend the i64 on the stack from a size. */
@@ -408,7 +411,8 @@ export class FnCompiler {
       return;
     }
     if (size === 4) {
-      b.i64(-1, 0).op(OP.i64_and).set(this.reg(r));
+      if (!b.isZx32()) b.i64(-1, 0).op(OP.i64_and);
+      b.set(this.reg(r));
       return;
     }
     b.set(this.t3);

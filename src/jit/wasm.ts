@@ -169,6 +169,22 @@ export class Body {
 
   constructor(readonly nParams: number) {}
 
+  /** Where the code ended when the i64 on top of the stack was last known to be below 2^32
+   *  (i64.extend_i32_u, or a mask): a zero-extension right after it is not emitted. */
+  private zx32At = -1;
+  /** Locals holding a value below 2^32, as far as straight-line code since the last control
+   *  instruction shows (cleared at every block, branch and end: paths may differ there). */
+  private zxLocals = new Set<number>();
+  /** The i64 just pushed is below 2^32. */
+  markZx32(): this {
+    this.zx32At = this.code.len;
+    return this;
+  }
+  /** Whether nothing has been emitted since markZx32 (or i64.extend_i32_u). */
+  isZx32(): boolean {
+    return this.zx32At === this.code.len;
+  }
+
   /** A new local of a type; returns its index. */
   local(t: ValType): number {
     this.localTypes.push(t);
@@ -177,10 +193,12 @@ export class Body {
 
   op(o: number): this {
     this.code.u8(o);
+    if (o === OP.i64_extend_i32_u) this.zx32At = this.code.len;
     return this;
   }
 
   private open(o: number, bt: number): number {
+    this.zxLocals.clear();
     this.code.u8(o);
     this.code.u8(bt);
     const l = this.nextLabel++;
@@ -197,10 +215,12 @@ export class Body {
     return this.open(OP.if, bt);
   }
   else_(): this {
+    this.zxLocals.clear();
     this.code.u8(OP.else);
     return this;
   }
   end(): this {
+    this.zxLocals.clear();
     this.labels.pop();
     this.code.u8(OP.end);
     return this;
@@ -211,16 +231,19 @@ export class Body {
     throw new Error(`wasm: label ${label} is not open`);
   }
   br(label: number): this {
+    this.zxLocals.clear();
     this.code.u8(OP.br);
     this.code.uleb(this.depth(label));
     return this;
   }
   brIf(label: number): this {
+    this.zxLocals.clear();
     this.code.u8(OP.br_if);
     this.code.uleb(this.depth(label));
     return this;
   }
   brTable(targets: number[], dflt: number): this {
+    this.zxLocals.clear();
     this.code.u8(OP.br_table);
     this.code.uleb(targets.length);
     for (const t of targets) this.code.uleb(this.depth(t));
@@ -231,16 +254,23 @@ export class Body {
   get(i: number): this {
     this.code.u8(OP.local_get);
     this.code.uleb(i);
+    if (this.zxLocals.has(i)) this.zx32At = this.code.len;
     return this;
   }
   set(i: number): this {
+    if (this.isZx32()) this.zxLocals.add(i);
+    else this.zxLocals.delete(i);
     this.code.u8(OP.local_set);
     this.code.uleb(i);
     return this;
   }
   tee(i: number): this {
+    const zx = this.isZx32();
+    if (zx) this.zxLocals.add(i);
+    else this.zxLocals.delete(i);
     this.code.u8(OP.local_tee);
     this.code.uleb(i);
+    if (zx) this.zx32At = this.code.len;
     return this;
   }
   i32(v: number): this {

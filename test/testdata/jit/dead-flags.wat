@@ -96,8 +96,6 @@
           i64.extend_i32_u
           local.set 24
           local.get 24
-          i64.const 4294967295
-          i64.and
           local.set 8
           local.get 5
           i64.const 4294967295
@@ -113,16 +111,10 @@
           i64.extend_i32_u
           local.set 24
           local.get 24
-          i64.const 4294967295
-          i64.and
           local.set 5
           local.get 5
-          i64.const 4294967295
-          i64.and
           local.set 22
           local.get 8
-          i64.const 4294967295
-          i64.and
           local.set 23
           local.get 22
           local.get 23
@@ -155,8 +147,6 @@
           i64.and
           local.set 24
           local.get 24
-          i64.const 4294967295
-          i64.and
           local.set 6
           local.get 4
           local.set 22
