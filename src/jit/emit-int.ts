@@ -467,29 +467,14 @@ function shift(c: FnCompiler, inst: Inst): boolean {
     }
     c.zext(s);
     b.set(c.t3);
-    if (inst.k0 === K.MEM) {
-      b.get(c.t3).set(c.tv);
-      c.store(s);
-    } else {
-      b.get(c.t3);
-      c.setReg(inst.r0, s);
-    }
+    putResult(c, inst, s);
     c.setFlags(kind, s, c.t3, c.t1, c.t2);
   };
   if (!byCl) {
     body();
     return true;
   }
-  b.get(c.t2).op(OP.i64_eqz);
-  b.if_();
-  if (inst.k0 === K.REG) {
-    b.get(c.t1);
-    c.setReg(inst.r0, s);
-  }
-  b.else_();
-  body();
-  b.end();
-  c.known = null;
+  byCount(c, inst, body);
   return true;
 }
 
@@ -526,13 +511,7 @@ function rotate(c: FnCompiler, inst: Inst): boolean {
       b.op(OP.i64_extend_i32_u);
     }
     b.set(c.t3);
-    if (inst.k0 === K.MEM) {
-      b.get(c.t3).set(c.tv);
-      c.store(s);
-    } else {
-      b.get(c.t3);
-      c.setReg(inst.r0, s);
-    }
+    putResult(c, inst, s);
     if (dead) return;
     // msb and the next bit of the result.
     const bit = (k: number): void => {
@@ -562,17 +541,36 @@ function rotate(c: FnCompiler, inst: Inst): boolean {
     if (!dead) c.known = null;
     return true;
   }
+  byCount(c, inst, body);
+  return true;
+}
+
+/** A shift or rotate by CL (count in t2, operand in t1): a zero count changes no flag and
+ *  writes only a 32-bit register's zero-extension; else body(). */
+function byCount(c: FnCompiler, inst: Inst, body: () => void): void {
+  const b = c.b;
   b.get(c.t2).op(OP.i64_eqz);
   b.if_();
   if (inst.k0 === K.REG) {
     b.get(c.t1);
-    c.setReg(inst.r0, s);
+    c.setReg(inst.r0, inst.s0);
   }
   b.else_();
   body();
   b.end();
   c.known = null;
-  return true;
+}
+
+/** Write t3 to the destination operand (a register, or memory through tv). */
+function putResult(c: FnCompiler, inst: Inst, s: number): void {
+  const b = c.b;
+  if (inst.k0 === K.MEM) {
+    b.get(c.t3).set(c.tv);
+    c.store(s);
+  } else {
+    b.get(c.t3);
+    c.setReg(inst.r0, s);
+  }
 }
 
 /** Push the high 64 bits of the unsigned product of the i64 locals x and y. */
@@ -865,13 +863,7 @@ function bitTest(c: FnCompiler, inst: Inst): boolean {
     else if (inst.op === Op.BTC) b.op(OP.i64_xor);
     else b.i64(-1, -1).op(OP.i64_xor).op(OP.i64_and);
     b.set(c.t3);
-    if (inst.k0 === K.MEM) {
-      b.get(c.t3).set(c.tv);
-      c.store(s);
-    } else {
-      b.get(c.t3);
-      c.setReg(inst.r0, s);
-    }
+    putResult(c, inst, s);
   }
   c.arith();
   b.i32(~CF).op(OP.i32_and);
