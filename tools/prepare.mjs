@@ -1,4 +1,4 @@
-// npm's prepare step (package.json): compiles (tsc), bundles the CLI (tools/build-cli.mjs) and
+// npm's prepare step (package.json): compiles (tsc, and the library's declarations), bundles the CLI (tools/build-cli.mjs) and
 // builds the browser explorer (tools/build-web.mjs) - unless every output is newer than every
 // input. `npm ci` in a clone builds everything; the first `npx rt0 …` there installs the clone
 // into npx's cache as a link and prepares it again, which this makes instant instead of a
@@ -13,11 +13,11 @@ import process from "node:process";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUTPUTS = [
-  "dist/src/cli/main.js", "dist/src/cli/rt0.cjs", "dist/src/cli/rt0.bundle.cjs", "dist/src/cli/rt0.bundle.cjs.cache",
+  "dist/src/cli/main.js", "dist/src/lib/node.d.ts", "dist/src/cli/rt0.cjs", "dist/src/cli/rt0.bundle.cjs", "dist/src/cli/rt0.bundle.cjs.cache",
   "web/dist/index.html", "web/dist/main.js", "web/dist/worker.js", "web/dist/samples/index.json",
 ];
 const INPUT_DIRS = ["src", "test", "tools", "bench", "web", "fixtures/bin"];
-const INPUT_FILES = ["package.json", "package-lock.json", "tsconfig.json"];
+const INPUT_FILES = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.lib.json"];
 
 /** The newest modification time under dir (web/dist and other build outputs skipped). */
 function newest(dir) {
@@ -45,7 +45,7 @@ if (!process.argv.includes("--force") && upToDate()) {
   process.exit(0);
 }
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-for (const args of [[tsc, "-p", "tsconfig.json"], [join(root, "tools", "build-cli.mjs")], [join(root, "tools", "build-web.mjs")]]) {
+for (const args of [[tsc, "-p", "tsconfig.json"], [tsc, "-p", "tsconfig.lib.json"], [join(root, "tools", "build-cli.mjs")], [join(root, "tools", "build-web.mjs")]]) {
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
