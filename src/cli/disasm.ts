@@ -1,6 +1,7 @@
 // `rt0 disasm BIN`: the code of a Go binary in objdump -d layout (gnu/intel syntax) or in
 // go tool objdump layout (go syntax), with Go's function names from the pclntab when the binary
-// is stripped; --symbol/--start/--stop narrow it, --source interleaves file:line.
+// is stripped; --symbol/--start/--stop narrow it, --source interleaves file:line. Any other
+// x86-64 executable (a C program, /bin/true) in objdump -d layout with objdump's symbols.
 
 import { readFileSync } from "node:fs";
 import { UserError } from "../base/assert.js";
@@ -9,6 +10,7 @@ import { goSortByAddr, goToolObjdump } from "../disasm/gotool.js";
 import type { GoToolInput, GoToolRange, GoToolSym } from "../disasm/gotool.js";
 import { SHF, STB, STT } from "../elf/elf.js";
 import { disassembleGnu } from "../disasm/objdump.js";
+import { objdumpAny, ObjdumpSymbols } from "../disasm/elfsyms.js";
 import type { Label, Symbolizer } from "../disasm/objdump.js";
 import type { GoBinary } from "../gobin/binary.js";
 import { openBinaryFile } from "../host/readbin.js";
@@ -256,7 +258,27 @@ export function* objdumpListing(bin: GoBinary, opts: DisasmOptions, file: string
 
 export async function disasmCommand(binPath: string, cli: DisasmCliOptions): Promise<void> {
   const opts = parseDisasmOptions(cli);
-  const bin = openBinaryFile(binPath);
+  const bin = openBinaryFile(binPath, { anyElf: true });
+  if (bin.goVersion === undefined && bin.pclntab === undefined) {
+    // Not Go (a C program, /bin/ls): objdump's own symbols and sections.
+    if (opts.syntax === "go" || opts.syntax === "goobjdump") throw new UserError(`${binPath}: --syntax ${opts.syntax} needs a Go binary (no Go build info and no pclntab found); gnu and intel disassemble any x86-64 ELF`);
+    const re = opts.symbol;
+    if (re && !new ObjdumpSymbols(bin.elf).syms.some((s) => re.test(s.name))) throw new UserError(`no function matches --symbol ${re.source}`);
+    const out = new Out();
+    let chunk: string[] = [];
+    for (const l of objdumpAny(bin.elf, { file: binPath, syntax: opts.syntax, start: opts.start, stop: opts.stop, filter: re ? (n) => re.test(n) : undefined })) {
+      chunk.push(l, "\n");
+      if (chunk.length > 8192) {
+        if (out.closed) break;
+        await out.write(chunk.join(""));
+        chunk = [];
+      }
+    }
+    if (!out.closed) await out.write(chunk.join(""));
+    await out.flush();
+    if (out.error !== undefined) throw new UserError(`cannot write the listing: ${out.error}`);
+    return;
+  }
   if (opts.symbol) {
     const re = opts.symbol;
     const names = opts.syntax === "gnu" || opts.syntax === "intel" ? objdumpLabels(bin).map((l) => l.name) : goToolInputFor(bin).syms.filter((s) => s.text).map((s) => s.name);

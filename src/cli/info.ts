@@ -1,5 +1,5 @@
-// `rt0 info BIN [--json]`: an `objdump -f` compatible header block, then the Go facts of the
-// binary (version, entry symbol, main module, GOAMD64, CGO_ENABLED, -trimpath, function count,
+// `rt0 info BIN [--json]`: an `objdump -f` compatible header block of any x86-64 ELF, then the
+// Go facts of a Go binary (version, entry symbol, main module, GOAMD64, CGO_ENABLED, -trimpath, function count,
 // symbols, DWARF, build IDs). --json prints one object with the fields documented below.
 
 import { openBinaryFile } from "../host/readbin.js";
@@ -35,6 +35,8 @@ import { ET } from "../elf/elf.js";
  *   hasDwarf       boolean  any .debug_* / .zdebug_* section present
  *   goBuildId      string|null  the Go build ID note ("Go", type 4)
  *   gnuBuildId     string|null  the GNU build ID note as hex
+ *   interpreter    string|null  PT_INTERP (the dynamic linker) of a dynamically linked binary
+ * Any x86-64 executable is described; one that is not Go has goVersion and pclntab null.
  */
 export interface InfoJson {
   file: string;
@@ -62,10 +64,11 @@ export interface InfoJson {
   hasDwarf: boolean;
   goBuildId: string | null;
   gnuBuildId: string | null;
+  interpreter: string | null;
 }
 
 export async function infoCommand(bin: string, opts: { json?: boolean }): Promise<void> {
-  const b = openBinaryFile(bin);
+  const b = openBinaryFile(bin, { anyElf: true });
   const info = collectInfo(b, bin);
   process.stdout.write(opts.json ? JSON.stringify(info, null, 2) + "\n" : infoText(info));
 }
@@ -111,6 +114,7 @@ export function collectInfo(b: GoBinary, file: string): InfoJson {
     hasDwarf: b.hasDwarf,
     goBuildId: elf.goBuildId() ?? null,
     gnuBuildId: elf.gnuBuildId() ?? null,
+    interpreter: elf.interp ?? null,
   };
 }
 
@@ -127,7 +131,14 @@ export function objdumpF(i: InfoJson): string {
 const LAYOUTS: Record<string, string> = { "1.16": "Go 1.16-1.17", "1.18": "Go 1.18-1.19", "1.20": "Go 1.20+" };
 
 function goFacts(i: InfoJson): string {
-  const rows: [string, string][] = [
+  // Not a Go program (a C program, /bin/ls): what is known of any ELF.
+  const rows: [string, string][] = i.goVersion === null && i.pclntab === null ? [
+    ["Go", "no (no Go build info, no pclntab)"],
+    ["entry symbol", i.entrySymbol ?? "(unknown)"],
+    ["interpreter", i.interpreter ?? "(none: statically linked)"],
+    ["symbols", i.hasSymbols ? `yes (.symtab, ${i.symbolCount} entries)` : "no (stripped)"],
+    ["DWARF", i.hasDwarf ? "yes" : "no"],
+  ] : [
     ["Go version", i.goVersion ?? "(no build info)"],
     ["entry symbol", (i.entrySymbol ?? "(unknown)") + (i.entrySource ? ` (${i.entrySource})` : "")],
     ["main package", i.mainPath ?? "(unknown)"],

@@ -59,7 +59,9 @@ export function symAddr(addr: number, sym: Symbolizer | undefined): string {
   if (addr < 0 || addr >= 2 ** 64) return `0x${BigInt.asUintN(64, BigInt(addr)).toString(16)}`;
   const s = sym?.symbolize(addr);
   if (!s) return `0x${addr.toString(16)}`;
-  return `${addr.toString(16)} <${s.name}${s.offset ? `+0x${s.offset.toString(16)}` : ""}>`;
+  // A negative offset: objdump names an address before the first symbol after the next one.
+  const off = s.offset > 0 ? `+0x${s.offset.toString(16)}` : s.offset < 0 ? `-0x${(-s.offset).toString(16)}` : "";
+  return `${addr.toString(16)} <${s.name}${off}>`;
 }
 
 /** Was a displacement encoded (so that a zero displacement is still printed)? */
@@ -161,6 +163,9 @@ export function formatGnu(i: Inst, sym?: Symbolizer): string {
       if (r >= R.K0 && r < R.K0 + 8) skip = false;
       if (!skip) hasReg = true;
       let t = "%" + regName(r, s);
+      // An x87 register form names its ModRM operand st(i) even when i is 0 (fld %st(0),
+      // fucomi %st(0),%st); the implicit top of stack stays %st.
+      if (r === R.ST0 && i.map === 0 && i.opcode >= 0xd8 && i.opcode <= 0xdf && i.modrm >= 0xc0 && k === (n === 1 || i.opcode === 0xdc || i.opcode === 0xdd || i.opcode === 0xde ? 0 : 1)) t = "%st(0)";
       if ((op === Op.IN || op === Op.OUT) && r === R.RDX && s === 2) t = "(%dx)";
       args.push(t);
     } else if (kind === K.MEM) {

@@ -40,7 +40,7 @@ const HEX16 = (a: number): string => a.toString(16).padStart(16, "0");
 
 /** Bytes column for one line: up to 7 bytes "xx " each, padded to 21 columns when followed
  *  by the instruction text. */
-function bytesCol(code: Uint8Array, from: number, to: number, pad: boolean): string {
+export function bytesCol(code: Uint8Array, from: number, to: number, pad: boolean): string {
   let s = "";
   for (let k = from; k < to; k++) s += code[k]!.toString(16).padStart(2, "0") + " ";
   return pad ? s.padEnd(21) : s;

@@ -83,6 +83,7 @@ export class ElfFile {
   readonly header: ElfHeader;
   readonly phdrs: readonly ProgramHeader[];
   readonly sections: readonly Section[];
+  private dynCache: ElfSymbol[] | undefined;
   private symCache: ElfSymbol[] | undefined;
 
   constructor(readonly bytes: Uint8Array) {
@@ -119,6 +120,12 @@ export class ElfFile {
   get symbols(): readonly ElfSymbol[] {
     if (!this.symCache) this.symCache = this.readSymbols(SHT.SYMTAB);
     return this.symCache;
+  }
+
+  /** Symbols of .dynsym (index 0 excluded); [] when there is none. */
+  get dynamicSymbols(): readonly ElfSymbol[] {
+    if (!this.dynCache) this.dynCache = this.readSymbols(SHT.DYNSYM);
+    return this.dynCache;
   }
 
   hasSection(type: number): boolean {

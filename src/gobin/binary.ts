@@ -44,14 +44,16 @@ export interface GoBinary {
   readVirt(addr: number, len: number): Uint8Array;
 }
 
-/** Open a Go executable from its bytes; throws UserError with one line when it is unusable. */
-export function openBinary(bytes: Uint8Array, path: string): GoBinary {
+/** Open a Go executable from its bytes; throws UserError with one line when it is unusable.
+ *  With `anyElf`, any x86-64 executable opens (info and disasm read C programs too): without
+ *  build info or pclntab it has no Go facts (goVersion undefined, no funcs). */
+export function openBinary(bytes: Uint8Array, path: string, o: { anyElf?: boolean } = {}): GoBinary {
   const elf = parseElf(bytes);
   const t = elf.header.type;
   if (t === ET.REL) throw new UserError("relocatable object file (ET_REL), not an executable: rt0 runs only linked executables");
   if (t === ET.CORE) throw new UserError("core dump (ET_CORE), not an executable");
   if (!elf.phdrs.some((p) => p.type === PT.LOAD)) throw new UserError("bad ELF: no PT_LOAD segment");
-  return new Binary(path, elf);
+  return new Binary(path, elf, o.anyElf === true);
 }
 
 class Binary implements GoBinary {
@@ -69,7 +71,7 @@ class Binary implements GoBinary {
   private symByName: Map<string, number> | undefined;
   private funcByName: Map<string, number> | undefined;
 
-  constructor(readonly path: string, readonly elf: ElfFile) {
+  constructor(readonly path: string, readonly elf: ElfFile, anyElf: boolean) {
     this.buildInfo = readBuildInfo(elf);
     this.goVersion = this.buildInfo?.goVersion;
     this.hasSymtab = elf.sections.some((x) => x.type === SHT.SYMTAB && x.size >= 48);
@@ -80,7 +82,7 @@ class Binary implements GoBinary {
     this.pclntabFoundBy = found?.by;
     this.moduledataAddr = found?.moduledata;
     this.funcs = found?.tab.funcs ?? [];
-    if (!this.buildInfo && !this.pclntab) throw new UserError("not a Go binary: no Go build info and no pclntab found");
+    if (!anyElf && !this.buildInfo && !this.pclntab) throw new UserError("not a Go binary: no Go build info and no pclntab found");
   }
 
   get sortedSymbols(): readonly ElfSymbol[] {

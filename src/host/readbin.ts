@@ -24,11 +24,12 @@ export function readBinaryBytes(path: string): Uint8Array {
   }
 }
 
-/** Read and open a Go binary; every failure is one UserError line prefixed with the path. */
-export function openBinaryFile(path: string): GoBinary {
+/** Read and open a Go binary (with `anyElf`, any x86-64 executable); every failure is one
+ *  UserError line prefixed with the path. */
+export function openBinaryFile(path: string, o: { anyElf?: boolean } = {}): GoBinary {
   const bytes = readBinaryBytes(path);
   try {
-    return openBinary(bytes, path);
+    return openBinary(bytes, path, o);
   } catch (e) {
     if (e instanceof UserError) throw new UserError(`${path}: ${e.message}`, e.exitCode);
     throw e;

@@ -135,7 +135,7 @@ test("bad files and no matching function: one line, exit 1", () => {
   oneLineError(runCli(["disasm", HELLO26, "--symbol", "^no\\.such$"]), 1, /no function matches --symbol/);
   // The bad inputs (test/testdata/badinput, tools/build-badinputs.sh).
   const bad: [string, RegExp][] = [["empty", /empty file/], ["text.txt", /not an ELF file/], ["truncated-amd64", /truncated ELF/],
-    ["go-386", /32-bit ELF/], ["go-arm64", /AArch64/], ["c-dynamic", /not a Go binary/]];
+    ["go-386", /32-bit ELF/], ["go-arm64", /AArch64/], ["c-dynamic", /--syntax go needs a Go binary/]];
   for (const [f, re] of bad) oneLineError(runCli(["disasm", join(TESTDATA, "badinput", f), "--syntax", "go"]), 1, re);
 });
 
