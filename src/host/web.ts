@@ -287,21 +287,10 @@ export interface WebHostOptions {
   size?: () => { rows: number; cols: number };
 }
 
-export class WebHost implements Host {
-  readonly vfs = new MemVfs();
-  readonly stdin: QueueStream;
-  readonly stdout: SinkStream;
-  readonly stderr: SinkStream;
-  readonly cpuCount: number;
-  onWake?: () => void;
-  private readonly t0 = performance.now();
-  constructor(o: WebHostOptions) {
-    const size = o.size ?? ((): { rows: number; cols: number } => ({ rows: 24, cols: 80 }));
-    this.stdin = new QueueStream(() => this.onWake?.(), true, size);
-    this.stdout = new SinkStream(o.stdout, true, size);
-    this.stderr = new SinkStream(o.stderr, true, size);
-    this.cpuCount = o.cpuCount;
-  }
+/** Time and randomness from the web platform (performance, crypto): what a Host in a browser or
+ *  in a library run needs besides its streams and files. */
+export abstract class PlatformClock {
+  protected readonly t0 = performance.now();
   monotonicNs(): number {
     return Math.round((performance.now() - this.t0) * 1e6);
   }
@@ -311,5 +300,22 @@ export class WebHost implements Host {
   randomFill(buf: Uint8Array): void {
     // getRandomValues fills at most 65536 bytes per call.
     for (let off = 0; off < buf.length; off += 65536) crypto.getRandomValues(buf.subarray(off, Math.min(buf.length, off + 65536)));
+  }
+}
+
+export class WebHost extends PlatformClock implements Host {
+  readonly vfs = new MemVfs();
+  readonly stdin: QueueStream;
+  readonly stdout: SinkStream;
+  readonly stderr: SinkStream;
+  readonly cpuCount: number;
+  onWake?: () => void;
+  constructor(o: WebHostOptions) {
+    super();
+    const size = o.size ?? ((): { rows: number; cols: number } => ({ rows: 24, cols: 80 }));
+    this.stdin = new QueueStream(() => this.onWake?.(), true, size);
+    this.stdout = new SinkStream(o.stdout, true, size);
+    this.stderr = new SinkStream(o.stderr, true, size);
+    this.cpuCount = o.cpuCount;
   }
 }

@@ -23,6 +23,19 @@ export const FN_PARAMS = [I32, I32, I64, I32] as const;
 /** Parameters of the flag helpers: fk fsz fr fd fs fa fb (see src/cpu/flags.ts). */
 export const FLAG_PARAMS = [I32, I32, I64, I64, I64, I32, I32] as const;
 
+/** What a batch module imports from the core ("c": rd wr ex arith cond call) and the guest memory
+ *  ("e" "m"), in the order the tier instantiates them; the function indices for CompileEnv. */
+export function importCore(m: ModuleBuilder): { fnRead: number; fnWrite: number; fnExec: number; fnArith: number; fnCond: number; fnCall: number } {
+  const fnRead = m.importFunc("c", "rd", [F64, I32], [I32]);
+  const fnWrite = m.importFunc("c", "wr", [F64, I32], [I32]);
+  const fnExec = m.importFunc("c", "ex", [I32], [I32]);
+  const fnArith = m.importFunc("c", "arith", [...FLAG_PARAMS], [I32]);
+  const fnCond = m.importFunc("c", "cond", [...FLAG_PARAMS, I32], [I32]);
+  const fnCall = m.importFunc("c", "call", [...FN_PARAMS, I32], [I32]);
+  m.importMemory("e", "m", 1);
+  return { fnRead, fnWrite, fnExec, fnArith, fnCond, fnCall };
+}
+
 export interface Core {
   enter: (slot: number, entry: number, st: number) => number;
   stub: WasmFunction;

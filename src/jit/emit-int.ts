@@ -338,15 +338,7 @@ function alu(c: FnCompiler, inst: Inst): boolean {
   }
   if (s < 8 && op !== Op.AND && op !== Op.TEST && op !== Op.OR && op !== Op.XOR) c.zext(s);
   b.set(c.t3);
-  if (op !== Op.CMP && op !== Op.TEST) {
-    if (dstMem) {
-      b.get(c.t3).set(c.tv);
-      c.store(s);
-    } else {
-      b.get(c.t3);
-      c.setReg(inst.r0, s);
-    }
-  }
+  if (op !== Op.CMP && op !== Op.TEST) putResult(c, inst, s);
   if (dead) return true;
   switch (op) {
     case Op.ADD: c.setFlags(Lazy.ADD, s, c.t3, c.t1, c.t2); break;
@@ -387,13 +379,7 @@ function unary(c: FnCompiler, inst: Inst): boolean {
   }
   c.zext(s);
   b.set(c.t3);
-  if (inst.k0 === K.MEM) {
-    b.get(c.t3).set(c.tv);
-    c.store(s);
-  } else {
-    b.get(c.t3);
-    c.setReg(inst.r0, s);
-  }
+  putResult(c, inst, s);
   if (op === Op.NOT || dead) return true;
   if (op === Op.NEG) {
     b.i64(0, 0).set(c.t2);

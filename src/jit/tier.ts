@@ -15,8 +15,8 @@ import type { Features } from "../cpu/cpuid.js";
 import type { State } from "../cpu/state.js";
 import { CONT, JIT_BUDGET_BYTE, JIT_XFER_BYTE, RIP_F64 } from "../cpu/state.js";
 import { Wasm, type WasmFunction, type WasmTable } from "../base/wasmapi.js";
-import { F64, I32, ModuleBuilder } from "./wasm.js";
-import { FN_PARAMS, FLAG_PARAMS, makeCore, S_CONT, type Core } from "./core.js";
+import { I32, ModuleBuilder } from "./wasm.js";
+import { FN_PARAMS, importCore, makeCore, S_CONT, type Core } from "./core.js";
 import { CODE_CHANGED, compileFunction, compileStats, entryBlocks, type CompileEnv } from "./compile.js";
 import { formUnit, type Unit } from "./unit.js";
 import { bump, DUMP, dumpModule, STATS } from "./tierstats.js";
@@ -201,13 +201,7 @@ export class WasmTier implements CompiledTier {
   private compileBatch(units: Unit[]): void {
     const t0 = performance.now();
     const m = new ModuleBuilder();
-    const fnRead = m.importFunc("c", "rd", [F64, I32], [I32]);
-    const fnWrite = m.importFunc("c", "wr", [F64, I32], [I32]);
-    const fnExec = m.importFunc("c", "ex", [I32], [I32]);
-    const fnArith = m.importFunc("c", "arith", [...FLAG_PARAMS], [I32]);
-    const fnCond = m.importFunc("c", "cond", [...FLAG_PARAMS, I32], [I32]);
-    const fnCall = m.importFunc("c", "call", [...FN_PARAMS, I32], [I32]);
-    m.importMemory("e", "m", 1);
+    const { fnRead, fnWrite, fnExec, fnArith, fnCond, fnCall } = importCore(m);
     const f = this.features;
     // Units compiled again (a hot block their first compile did not reach) give up their old
     // function now: the new one takes the same slot when the module is instantiated.

@@ -3,6 +3,7 @@
 // the worker imports node:*: bundlers take it as it is (the worker's URL is the pattern
 // `new Worker(new URL("./worker.js", import.meta.url))` that Vite, webpack and Parcel follow).
 
+import { concatBytes } from "../base/bytes.js";
 import { AbortError, Rt0Error, type BaseRunOptions, type MemoryFs, type NetPolicy, type RunResult, type StdinSource } from "./api.js";
 import type { FromWorker, ToWorker, WireOptions } from "./protocol.js";
 
@@ -113,15 +114,6 @@ function sinkOf(s: RunOptions["stdout"], collect: Uint8Array[]): { write: Sink; 
   throw new Rt0Error("stdout and stderr must be a function or a WritableStream");
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /**
  * Run a static linux/amd64 program (its bytes, or a URL to fetch) in a Web Worker. Rejects with
@@ -177,7 +169,7 @@ export async function run(binary: Uint8Array | ArrayBuffer | string | URL, optio
             break;
           case "done": {
             settle();
-            const stdoutBytes = concat(outChunks), stderrBytes = concat(errChunks);
+            const stdoutBytes = concatBytes(outChunks), stderrBytes = concatBytes(errChunks);
             const text = new TextDecoder();
             resolve({
               ...m.result, stdout: text.decode(stdoutBytes), stderr: text.decode(stderrBytes), stdoutBytes, stderrBytes, warnings,

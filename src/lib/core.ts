@@ -2,6 +2,7 @@
 // (worker.ts): check the binary, build the machine (createMachine) on a LibHost, feed standard
 // input, route or collect the output, end the guest on abort, and report how it ended.
 
+import { concatBytes } from "../base/bytes.js";
 import { UserError } from "../base/assert.js";
 import { checkRunnable } from "../linux/loader.js";
 import { createMachine } from "../machine/create.js";
@@ -145,15 +146,6 @@ function sinkOf(s: OutputSink | undefined, collect: Uint8Array[]): { write: (b: 
   throw new Rt0Error("stdout and stderr must be a function, a writable stream or a WritableStream");
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /** Check a stdin option's type (before anything runs). */
 export function checkStdin(s: StdinSource | undefined): void {
@@ -243,7 +235,7 @@ export async function runPlan(plan: GuestPlan, o: BaseRunOptions): Promise<RunRe
     stopStdin = feedStdin(o.stdin, (b) => host.stdin.push(b), () => host.stdin.end(), warn);
     const r = await machine.run();
     if (aborted) throw new AbortError(undefined, { cause: signal?.reason });
-    const stdoutBytes = concat(outChunks), stderrBytes = concat(errChunks);
+    const stdoutBytes = concatBytes(outChunks), stderrBytes = concatBytes(errChunks);
     const text = new TextDecoder();
     return {
       status: r.status,

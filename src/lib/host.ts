@@ -4,7 +4,7 @@
 
 import type { Host, HostStream, Vfs } from "../linux/vfs.js";
 import type { HostNet } from "../linux/hostnet.js";
-import { QueueStream, SinkStream } from "../host/web.js";
+import { PlatformClock, QueueStream, SinkStream } from "../host/web.js";
 
 export interface LibHostOptions {
   vfs: Vfs;
@@ -16,7 +16,7 @@ export interface LibHostOptions {
 
 const SIZE = (): { rows: number; cols: number } => ({ rows: 24, cols: 80 });
 
-export class LibHost implements Host {
+export class LibHost extends PlatformClock implements Host {
   readonly vfs: Vfs;
   /** Fed by run(): push() chunks, end() at end of file. Not a terminal (pipes, as a spawned
    *  child's standard streams are). */
@@ -26,23 +26,13 @@ export class LibHost implements Host {
   readonly cpuCount: number;
   readonly net: HostNet | undefined;
   onWake?: () => void;
-  private readonly t0 = performance.now();
   constructor(o: LibHostOptions) {
+    super();
     this.vfs = o.vfs;
     this.stdin = new QueueStream(() => this.onWake?.(), false, SIZE);
     this.stdout = new SinkStream(o.stdout, false, SIZE);
     this.stderr = new SinkStream(o.stderr, false, SIZE);
     this.cpuCount = o.cpuCount;
     this.net = o.net;
-  }
-  monotonicNs(): number {
-    return Math.round((performance.now() - this.t0) * 1e6);
-  }
-  realtimeMs(): number {
-    return performance.timeOrigin + performance.now();
-  }
-  randomFill(buf: Uint8Array): void {
-    // getRandomValues fills at most 65536 bytes per call.
-    for (let off = 0; off < buf.length; off += 65536) crypto.getRandomValues(buf.subarray(off, Math.min(buf.length, off + 65536)));
   }
 }

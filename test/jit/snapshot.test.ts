@@ -13,9 +13,9 @@ import { Space } from "../../src/mem/space.js";
 import { PROT_EXEC, PROT_READ } from "../../src/mem/api.js";
 import { DecodeCache } from "../../src/cpu/cache.js";
 import type { Inst } from "../../src/x86/inst.js";
-import { F64, I32, ModuleBuilder } from "../../src/jit/wasm.js";
+import { I32, ModuleBuilder } from "../../src/jit/wasm.js";
 import { Wasm } from "../../src/base/wasmapi.js";
-import { FN_PARAMS, FLAG_PARAMS } from "../../src/jit/core.js";
+import { FN_PARAMS, importCore } from "../../src/jit/core.js";
 import { compileFunction } from "../../src/jit/compile.js";
 import { formUnit } from "../../src/jit/unit.js";
 
@@ -43,13 +43,7 @@ function compileToWat(code: Uint8Array): string {
   const cache = new DecodeCache(mem);
   const unit = formUnit(cache, cache.build(CODE), null);
   const m = new ModuleBuilder();
-  const fnRead = m.importFunc("c", "rd", [F64, I32], [I32]);
-  const fnWrite = m.importFunc("c", "wr", [F64, I32], [I32]);
-  const fnExec = m.importFunc("c", "ex", [I32], [I32]);
-  const fnArith = m.importFunc("c", "arith", [...FLAG_PARAMS], [I32]);
-  const fnCond = m.importFunc("c", "cond", [...FLAG_PARAMS, I32], [I32]);
-  const fnCall = m.importFunc("c", "call", [...FN_PARAMS, I32], [I32]);
-  m.importMemory("e", "m", 1);
+  const { fnRead, fnWrite, fnExec, fnArith, fnCond, fnCall } = importCore(m);
   const slots = new Map<number, number>();
   const ids = new Map<Inst, number>();
   const body = compileFunction(unit, {
